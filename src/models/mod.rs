@@ -1,0 +1,9 @@
+//! The analytic side: the exercise sheet's networks, their forward and
+//! backward passes. Models know nothing of checking.
+
+pub mod activation;
+pub mod chain;
+pub mod hinge;
+pub mod mlp;
+pub mod softmax;
+pub mod training;
