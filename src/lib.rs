@@ -38,4 +38,11 @@ pub use models::softmax::{
     jacobian_from_probabilities, jvp_from_probabilities, softmax, softmax_jacobian, softmax_jvp,
     softmax_unchecked, softmax_vjp,
 };
-pub use models::training::{IterationRecord, TrainConfig, Trace, UpdateMode, train};
+pub use models::training::{IterationRecord, Trace, TrainConfig, UpdateMode, train};
+pub mod check;
+pub mod numeric;
+
+pub use check::{
+    CheckConfig, CheckReport, DirectionalSummary, EntryCheck, Evidence, Method, Verdict,
+    check_gradient, check_jacobian,
+};

@@ -137,10 +137,11 @@ impl Activation {
         let zero = F::zero();
         match self {
             Activation::Identity => T::one(),
-            Activation::Sigmoid | Activation::Softplus => {
+            Activation::Sigmoid => {
                 let s = Activation::Sigmoid.value(x);
                 s * (T::one() - s)
             }
+            Activation::Softplus => Activation::Sigmoid.value(x),
             Activation::Tanh => {
                 let t = x.tanh();
                 T::one() - t * t

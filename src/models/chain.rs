@@ -98,7 +98,10 @@ impl<F: Real> ChainNetwork<F> {
                 found: activations.len().to_string(),
             });
         }
-        require_finite("weights", weights.iter().map(|w| w.to_f64().unwrap_or(f64::NAN)))?;
+        require_finite(
+            "weights",
+            weights.iter().map(|w| w.to_f64().unwrap_or(f64::NAN)),
+        )?;
         Ok(Self {
             weights,
             activations,
@@ -155,9 +158,11 @@ impl<F: Real> ChainNetwork<F> {
         self.check_record(forward)?;
         let n = self.depth();
         let mut delta = vec![F::zero(); n];
-        delta[n - 1] = (forward.y_out - forward.y_gt) * self.activations[n - 1].derivative(forward.s[n - 1]);
+        delta[n - 1] =
+            (forward.y_out - forward.y_gt) * self.activations[n - 1].derivative(forward.s[n - 1]);
         for k in (0..n - 1).rev() {
-            delta[k] = delta[k + 1] * self.weights[k + 1] * self.activations[k].derivative(forward.s[k]);
+            delta[k] =
+                delta[k + 1] * self.weights[k + 1] * self.activations[k].derivative(forward.s[k]);
         }
         let grad_weights = delta.iter().zip(&forward.z).map(|(d, z)| *d * *z).collect();
         Ok(ChainGradients {
@@ -178,7 +183,8 @@ impl<F: Real> ChainNetwork<F> {
             .map(|k| {
                 let mut product = forward.y_out - forward.y_gt;
                 for j in (k + 1..n).rev() {
-                    product = product * self.activations[j].derivative(forward.s[j]) * self.weights[j];
+                    product =
+                        product * self.activations[j].derivative(forward.s[j]) * self.weights[j];
                 }
                 product * self.activations[k].derivative(forward.s[k]) * forward.z[k]
             })
@@ -198,7 +204,11 @@ impl<F: Real> ChainNetwork<F> {
             });
         }
         self.check_record(forward)?;
-        let [f1, f2, f3] = [self.activations[0], self.activations[1], self.activations[2]];
+        let [f1, f2, f3] = [
+            self.activations[0],
+            self.activations[1],
+            self.activations[2],
+        ];
         let (w2, w_out) = (self.weights[1], self.weights[2]);
         let (s1, s2, s_out) = (forward.s[0], forward.s[1], forward.s[2]);
         let (x_in, z1, z2) = (forward.z[0], forward.z[1], forward.z[2]);
@@ -206,7 +216,13 @@ impl<F: Real> ChainNetwork<F> {
         Ok(SheetDerivatives {
             d_w_out: err * f3.derivative(s_out) * z2,
             d_w2: err * f3.derivative(s_out) * w_out * f2.derivative(s2) * z1,
-            d_w1: err * f3.derivative(s_out) * w_out * f2.derivative(s2) * w2 * f1.derivative(s1) * x_in,
+            d_w1: err
+                * f3.derivative(s_out)
+                * w_out
+                * f2.derivative(s2)
+                * w2
+                * f1.derivative(s1)
+                * x_in,
         })
     }
 

@@ -75,7 +75,11 @@ pub fn hinge_loss_unchecked<T: Scalar<F>, F: DualNumFloat>(p: &[T], label: usize
         .filter(|(j, _)| *j != label)
         .fold(T::zero(), |acc, (_, pj)| {
             let term = *pj - py + margin;
-            if term.re() > F::zero() { acc + term } else { acc }
+            if term.re() > F::zero() {
+                acc + term
+            } else {
+                acc
+            }
         })
 }
 
@@ -107,7 +111,11 @@ pub fn softmax_hinge_loss<F: Real>(o: &[F], label: usize, margin: F) -> Result<F
 }
 
 /// $L(\mathrm{softmax}(o))$ without input checks, in any scalar type.
-pub fn softmax_hinge_loss_unchecked<T: Scalar<F>, F: DualNumFloat>(o: &[T], label: usize, margin: F) -> T {
+pub fn softmax_hinge_loss_unchecked<T: Scalar<F>, F: DualNumFloat>(
+    o: &[T],
+    label: usize,
+    margin: F,
+) -> T {
     hinge_loss_unchecked(&softmax_unchecked(o), label, margin)
 }
 
@@ -116,7 +124,11 @@ pub fn softmax_hinge_loss_unchecked<T: Scalar<F>, F: DualNumFloat>(o: &[T], labe
 ///
 /// # Errors
 /// As [`softmax_hinge_loss`].
-pub fn softmax_hinge_gradient_via_jacobian<F: Real>(o: &[F], label: usize, margin: F) -> Result<Vec<F>> {
+pub fn softmax_hinge_gradient_via_jacobian<F: Real>(
+    o: &[F],
+    label: usize,
+    margin: F,
+) -> Result<Vec<F>> {
     check_logits("logits", o)?;
     check_label_margin(label, o.len(), margin.to_f64().unwrap_or(f64::NAN))?;
     let p = softmax_unchecked(o);
@@ -153,7 +165,11 @@ pub fn softmax_hinge_gradient<F: Real>(o: &[F], label: usize, margin: F) -> Resu
     let py = p[label];
     Ok((0..p.len())
         .map(|i| {
-            let indicator = if active(&p, label, margin, i) { F::one() } else { F::zero() };
+            let indicator = if active(&p, label, margin, i) {
+                F::one()
+            } else {
+                F::zero()
+            };
             let own = if i == label { a_f } else { F::zero() };
             p[i] * (indicator - own - s_a + a_f * py)
         })

@@ -81,7 +81,10 @@ pub struct BatchResult {
 
 fn matrix_finite(name: &str, m: &DMatrix<f64>) -> Result<()> {
     // Row-major order so that the reported index matches how people read W.
-    require_finite(name, (0..m.nrows()).flat_map(|i| (0..m.ncols()).map(move |j| m[(i, j)])))
+    require_finite(
+        name,
+        (0..m.nrows()).flat_map(|i| (0..m.ncols()).map(move |j| m[(i, j)])),
+    )
 }
 
 impl Mlp {
@@ -117,7 +120,10 @@ impl Mlp {
     pub fn from_rows(w_hidden: &[Vec<f64>], w_out: &[f64]) -> Result<Self> {
         let d = rows_width("W", w_hidden)?;
         let flat: Vec<f64> = w_hidden.iter().flatten().copied().collect();
-        Self::new(DMatrix::from_row_slice(w_hidden.len(), d, &flat), DVector::from_column_slice(w_out))
+        Self::new(
+            DMatrix::from_row_slice(w_hidden.len(), d, &flat),
+            DVector::from_column_slice(w_out),
+        )
     }
 
     /// Hidden weights $W$ ($H \times D$).
@@ -213,7 +219,10 @@ impl Mlp {
                     y_out: y_out[n],
                     loss: 0.5 * residual[n] * residual[n],
                     delta_out: delta_out[n],
-                    grad_hidden: dh.iter().map(|d| xn.iter().map(|x| d * x).collect()).collect(),
+                    grad_hidden: dh
+                        .iter()
+                        .map(|d| xn.iter().map(|x| d * x).collect())
+                        .collect(),
                     grad_out: z.row(n).iter().map(|zi| delta_out[n] * zi).collect(),
                     delta_hidden: dh,
                 }
@@ -267,11 +276,17 @@ pub fn mlp_loss<T: Scalar<F>, F: DualNumFloat>(params: &[T], hidden: usize, data
 }
 
 fn rows_width(name: &str, rows: &[Vec<f64>]) -> Result<usize> {
-    let first = rows.first().ok_or_else(|| OracleError::Empty { name: name.into() })?;
+    let first = rows
+        .first()
+        .ok_or_else(|| OracleError::Empty { name: name.into() })?;
     if first.is_empty() {
         return Err(OracleError::Empty { name: name.into() });
     }
-    if let Some((i, row)) = rows.iter().enumerate().find(|(_, r)| r.len() != first.len()) {
+    if let Some((i, row)) = rows
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.len() != first.len())
+    {
         return Err(OracleError::ShapeMismatch {
             name: format!("{name} row {i}"),
             expected: format!("{} entries", first.len()),
@@ -314,7 +329,10 @@ impl Dataset {
     pub fn from_rows(x: &[Vec<f64>], y: &[f64]) -> Result<Self> {
         let d = rows_width("X", x)?;
         let flat: Vec<f64> = x.iter().flatten().copied().collect();
-        Self::new(DMatrix::from_row_slice(x.len(), d, &flat), DVector::from_column_slice(y))
+        Self::new(
+            DMatrix::from_row_slice(x.len(), d, &flat),
+            DVector::from_column_slice(y),
+        )
     }
 
     /// The samples, one per row.

@@ -128,7 +128,9 @@ pub struct Trace {
 }
 
 fn matrix_rows(m: &nalgebra::DMatrix<f64>) -> Vec<Vec<f64>> {
-    (0..m.nrows()).map(|i| m.row(i).iter().copied().collect()).collect()
+    (0..m.nrows())
+        .map(|i| m.row(i).iter().copied().collect())
+        .collect()
 }
 
 /// Trains `model` on `data` and records everything.

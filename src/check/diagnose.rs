@@ -1,0 +1,120 @@
+//! Recognisable shapes of a wrong gradient.
+//!
+//! Looking only at the failing entries (and their twins for swaps and
+//! transposes), in this order:
+//! - **sign flipped**: $a \approx -n$ with $n \ne 0$;
+//! - **should be zero**: $n \approx 0$ but $a \ne 0$;
+//! - **swapped**: two coordinates with $a_i \approx n_j$, $a_j \approx n_i$;
+//! - **transposed**: a square Jacobian with $a_{rc} \approx n_{cr}$;
+//! - **constant factor**: $a / n$ the same on every failing entry, named when
+//!   it is $2$, $1/2$, an integer $N$ or $1/N$.
+
+use crate::check::report::EntryCheck;
+use crate::check::verdict::Verdict;
+
+fn close(x: f64, y: f64, tol: f64) -> bool {
+    (x - y).abs() <= 4.0 * tol + 1e-6 * x.abs().max(y.abs())
+}
+
+fn list(idx: &[String]) -> String {
+    if idx.len() <= 6 {
+        idx.join(", ")
+    } else {
+        format!("{}, ... ({} in all)", idx[..6].join(", "), idx.len())
+    }
+}
+
+/// A one-line diagnosis of the failing entries, if they have a known shape.
+pub(crate) fn diagnose(
+    entries: &[EntryCheck],
+    outputs: usize,
+    inputs: usize,
+    jacobian: bool,
+) -> Option<String> {
+    let failing: Vec<&EntryCheck> = entries
+        .iter()
+        .filter(|e| e.outcome == Verdict::Fail)
+        .collect();
+    if failing.is_empty() {
+        return None;
+    }
+    let name = |e: &EntryCheck| {
+        if jacobian {
+            format!("({}, {})", e.output, e.input)
+        } else {
+            e.input.to_string()
+        }
+    };
+    let names: Vec<String> = failing.iter().map(|e| name(e)).collect();
+    let what = if jacobian { "entry" } else { "coordinate" };
+    let plural = if failing.len() == 1 { "" } else { "s" };
+
+    if failing
+        .iter()
+        .all(|e| e.numeric.abs() > e.tolerance && close(e.analytic, -e.numeric, e.tolerance))
+    {
+        return Some(format!("sign flipped in {what}{plural} {}", list(&names)));
+    }
+    if failing.iter().all(|e| e.numeric.abs() <= 4.0 * e.tolerance) {
+        return Some(format!(
+            "{what}{plural} {} should be zero (the numeric derivative is 0 within tolerance)",
+            list(&names)
+        ));
+    }
+    let at = |o: usize, i: usize| entries.iter().find(|e| e.output == o && e.input == i);
+    if failing.len() == 2 && failing[0].output == failing[1].output {
+        let (a, b) = (failing[0], failing[1]);
+        if close(a.analytic, b.numeric, a.tolerance.max(b.tolerance))
+            && close(b.analytic, a.numeric, a.tolerance.max(b.tolerance))
+        {
+            return Some(format!("{what}s {} and {} are swapped", name(a), name(b)));
+        }
+    }
+    if jacobian && outputs == inputs && failing.len() >= 2 {
+        let transposed = failing.iter().all(|e| {
+            at(e.input, e.output)
+                .is_some_and(|t| close(e.analytic, t.numeric, e.tolerance.max(t.tolerance)))
+        });
+        if transposed {
+            return Some(
+                "the Jacobian is transposed (analytic[r][c] matches numeric[c][r])".into(),
+            );
+        }
+    }
+    let ratios: Vec<f64> = failing
+        .iter()
+        .filter(|e| e.numeric.abs() > 4.0 * e.tolerance)
+        .map(|e| e.analytic / e.numeric)
+        .collect();
+    if let Some(&first) = ratios.first()
+        && ratios.len() == failing.len()
+        && first.is_finite()
+        && ratios
+            .iter()
+            .all(|r| (r - first).abs() <= 1e-4 * first.abs())
+    {
+        let scope = if failing.len() == entries.len() {
+            "the whole gradient".to_string()
+        } else {
+            format!("{what}{plural} {}", list(&names))
+        };
+        return Some(format!(
+            "{scope}: analytic = {} x numeric",
+            name_factor(first)
+        ));
+    }
+    None
+}
+
+/// Names a factor: `2`, `1/2`, `N`, `1/N` when close to one, else the number.
+fn name_factor(c: f64) -> String {
+    let near = |x: f64| (x - x.round()).abs() <= 1e-4 * x.abs() && x.round() != 0.0;
+    if near(c) && c.abs() <= 1e6 {
+        return format!("{}", c.round());
+    }
+    let inv = 1.0 / c;
+    if near(inv) && inv.abs() <= 1e6 {
+        return format!("1/{}", inv.round());
+    }
+    format!("{c:.9}")
+}

@@ -1,0 +1,637 @@
+//! The judgement: is a claimed derivative right, with the evidence.
+//!
+//! # The decision, per coordinate $i$ (all outputs of a Jacobian at once)
+//!
+//! With $\varepsilon$ the machine epsilon, $h = \sqrt[3]{\varepsilon}\max(1,|x_i|)$,
+//! $f_\pm = f(x \pm h e_i)$, $f_0 = f(x)$, the noise scale
+//! $\nu = \max(|f_0|, |f_+|, |f_-|) + \sum_j |x_j a_j|$ (the value, plus the
+//! rounding of the inputs carried through the claimed gradient $a$), and the
+//! rounding scale $\rho(h) = 16\,\varepsilon\nu / h$:
+//!
+//! 1. **Central difference** $c = (f_+ - f_-)/2h$ (2 evaluations). Pass if
+//!    $|a - c| \le 2\varepsilon\nu/h + 64\varepsilon\max(|a|,|c|)$ — a strict bar on
+//!    purpose: nothing but a pass is decided here, an unsure estimate escalates.
+//! 2. **Ridders' extrapolation** (8 evaluations) gives $r$ and an error
+//!    estimate $e$. Pass if $e \le \sqrt\varepsilon \max(1,|r|)$ (the estimate
+//!    is trustworthy) and $|a - r| \le 4e + \rho(h_{min}) + 64\varepsilon\max(|a|,|r|)$.
+//! 3. **Kink analysis** (2 evaluations per level, at most 3 levels): the
+//!    one-sided slopes $L_k = (f_0 - f(x - h_k e_i))/h_k$,
+//!    $R_k = (f(x + h_k e_i) - f_0)/h_k$ at $h_k = 10^{-k} h$. On a smooth
+//!    function their gap is $h_k |f''|$ and shrinks tenfold per level; across a
+//!    kink it is the jump of the derivative and stays. The gap is *resolved* at
+//!    level $k$ when $|R_k - L_k| \le 0.3\,|R_{k-1} - L_{k-1}| + \rho(h_k)$: no kink
+//!    is closer than $h_k$.
+//!    - Resolved: the central difference $c_k$ at $h_k$ is free of kinks; its
+//!      tolerance is $\rho(h_k) + |c_k - c_{k-1}|/10$ (truncation, ten times
+//!      over) $+ 64\varepsilon\max(|a|,|c_k|)$. If a trustworthy Ridders
+//!      estimate agrees with $c_k$, Ridders' sharper verdict stands: **Fail**.
+//!      Otherwise **Pass** or **Fail** by $c_k$.
+//!    - Never resolved: the function is not differentiable at $x$ (or a kink is
+//!      closer than the smallest step). **Kink** if $a$ lies in
+//!      $[\min(L,R), \max(L,R)]$ at the smallest step, widened by
+//!      $\rho + $ the slopes' drift since the previous level $+ 64\varepsilon\max(|L|,|R|)$;
+//!      **Fail** otherwise.
+//!
+//! `atol`/`rtol` on [`CheckConfig`] replace the derived tolerances in every step.
+//!
+//! Cost on a smooth function with a correct gradient: $2n + 1$ evaluations,
+//! plus 8 (and up to 6) for each coordinate whose central difference is unsure.
+//!
+//! # The fast mode
+//! [`CheckConfig::directional`] checks $d$ random directions first
+//! ([`numeric::directional`](crate::numeric::directional)), $2d + 1$
+//! evaluations; only if one disagrees does it run the per-coordinate check,
+//! which names the culprit.
+
+mod config;
+mod diagnose;
+mod report;
+mod verdict;
+
+pub use config::{CheckConfig, Method};
+pub use report::{CheckReport, DirectionalSummary, EntryCheck};
+pub use verdict::{Evidence, Verdict};
+
+use nalgebra::DMatrix;
+
+use crate::error::{OracleError, Result, require_finite};
+use crate::float::{Real, cst};
+use crate::numeric::differences::{DifferenceScheme, scaled_step};
+use crate::numeric::directional::random_directions;
+use crate::numeric::extrapolation::{Extrapolated, ridders_vec};
+
+/// Checks a claimed gradient `grad` of the scalar function `f` at `x`.
+///
+/// ```
+/// use gradient_oracle::{check_gradient, CheckConfig, Verdict};
+/// let f = |x: &[f64]| x[0] * x[0] * x[1];
+/// let right = |x: &[f64]| vec![2.0 * x[0] * x[1], x[0] * x[0]];
+/// let wrong = |x: &[f64]| vec![x[0] * x[1], x[0] * x[0]];
+/// let x = [1.5, -0.5];
+/// assert_eq!(check_gradient(&f, &right, &x, &CheckConfig::default()).unwrap().verdict(), Verdict::Pass);
+/// let report = check_gradient(&f, &wrong, &x, &CheckConfig::default()).unwrap();
+/// assert_eq!(report.verdict(), Verdict::Fail);
+/// println!("{report}"); // coordinate 0: analytic -0.75, numeric -1.5; diagnosis: analytic = 1/2 x numeric
+/// ```
+///
+/// # Errors
+/// Only for invalid input: empty or non-finite `x`, `f(x)` not finite, a
+/// gradient of the wrong length, an invalid configuration. A wrong gradient is
+/// `Ok` with [`Verdict::Fail`].
+pub fn check_gradient<F, Func, Grad>(
+    f: &Func,
+    grad: &Grad,
+    x: &[F],
+    config: &CheckConfig,
+) -> Result<CheckReport>
+where
+    F: Real,
+    Func: Fn(&[F]) -> F + ?Sized,
+    Grad: Fn(&[F]) -> Vec<F> + ?Sized,
+{
+    config.validate()?;
+    validate_point(x)?;
+    let g = grad(x);
+    if g.len() != x.len() {
+        return Err(OracleError::ShapeMismatch {
+            name: "gradient".into(),
+            expected: format!("{} entries (one per coordinate of x)", x.len()),
+            found: format!("{} entries", g.len()),
+        });
+    }
+    let mut eval = |p: &[F], out: &mut [F]| out[0] = f(p);
+    run(&mut eval, 1, x, &[g], config, false)
+}
+
+/// Checks a claimed Jacobian `jac` (rows = outputs) of the vector function `f` at `x`.
+///
+/// # Errors
+/// As [`check_gradient`]; a Jacobian whose shape is not
+/// `f(x).len() x x.len()`, or an `f(x)` that is empty or not finite.
+pub fn check_jacobian<F, Func, Jac>(
+    f: &Func,
+    jac: &Jac,
+    x: &[F],
+    config: &CheckConfig,
+) -> Result<CheckReport>
+where
+    F: Real,
+    Func: Fn(&[F]) -> Vec<F> + ?Sized,
+    Jac: Fn(&[F]) -> DMatrix<F> + ?Sized,
+{
+    config.validate()?;
+    validate_point(x)?;
+    let fx = f(x);
+    if fx.is_empty() {
+        return Err(OracleError::Empty {
+            name: "f(x)".into(),
+        });
+    }
+    let m = fx.len();
+    let j = jac(x);
+    if j.nrows() != m || j.ncols() != x.len() {
+        return Err(OracleError::ShapeMismatch {
+            name: "jacobian".into(),
+            expected: format!("{m} x {} (outputs x inputs)", x.len()),
+            found: format!("{} x {}", j.nrows(), j.ncols()),
+        });
+    }
+    let rows: Vec<Vec<F>> = (0..m).map(|r| j.row(r).iter().copied().collect()).collect();
+    let mut eval = |p: &[F], out: &mut [F]| {
+        let v = f(p);
+        for (o, slot) in out.iter_mut().enumerate() {
+            *slot = v.get(o).copied().unwrap_or_else(F::nan);
+        }
+    };
+    run(&mut eval, m, x, &rows, config, true)
+}
+
+fn validate_point<F: Real>(x: &[F]) -> Result<()> {
+    require_finite("x", x.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)))
+}
+
+fn f64_of<F: Real>(v: F) -> f64 {
+    v.to_f64().unwrap_or(f64::NAN)
+}
+
+/// Counts evaluations and perturbs one coordinate at a time.
+struct Evaluator<'a, F, E> {
+    eval: &'a mut E,
+    work: Vec<F>,
+    count: usize,
+}
+
+impl<F: Real, E: FnMut(&[F], &mut [F])> Evaluator<'_, F, E> {
+    fn at(&mut self, i: usize, offset: F, out: &mut [F]) {
+        let saved = self.work[i];
+        self.work[i] = saved + offset;
+        (self.eval)(&self.work, out);
+        self.work[i] = saved;
+        self.count += 1;
+    }
+
+    fn along(&mut self, x: &[F], v: &[F], t: F, out: &mut [F]) {
+        for ((w, xi), vi) in self.work.iter_mut().zip(x).zip(v) {
+            *w = *xi + t * *vi;
+        }
+        (self.eval)(&self.work, out);
+        self.work.copy_from_slice(x);
+        self.count += 1;
+    }
+}
+
+/// The tolerance constants of the module doc, in the float type.
+struct Tolerances<F> {
+    eps: F,
+    noise: F,
+    floor: F,
+    trust: F,
+    strict: F,
+}
+
+impl<F: Real> Tolerances<F> {
+    fn new() -> Self {
+        let eps = F::epsilon();
+        Self {
+            eps,
+            noise: cst(16.0),
+            floor: cst::<F>(64.0) * eps,
+            trust: eps.sqrt(),
+            strict: cst(2.0),
+        }
+    }
+
+    /// $16 \rho(h)$ for function values of magnitude `scale`.
+    fn rounding(&self, scale: F, h: F) -> F {
+        self.noise * self.eps * scale / h
+    }
+}
+
+fn magnitude<F: Real>(values: &[F]) -> F {
+    values.iter().fold(F::zero(), |acc, v| acc.max(v.abs()))
+}
+
+fn run<F: Real, E: FnMut(&[F], &mut [F])>(
+    eval: &mut E,
+    m: usize,
+    x: &[F],
+    analytic: &[Vec<F>],
+    config: &CheckConfig,
+    jacobian: bool,
+) -> Result<CheckReport> {
+    let n = x.len();
+    let mut ev = Evaluator {
+        eval,
+        work: x.to_vec(),
+        count: 0,
+    };
+    let mut f0 = vec![F::zero(); m];
+    (ev.eval)(x, &mut f0);
+    ev.count += 1;
+    if let Some((o, v)) = f0.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(OracleError::FunctionNotFinite {
+            name: if jacobian {
+                format!("f(x)[{o}]")
+            } else {
+                "f(x)".into()
+            },
+            value: f64_of(*v),
+        });
+    }
+    let directional = match config.directions {
+        Some(d) => {
+            let summary = directional_pass(&mut ev, &f0, x, analytic, config, d);
+            if summary.failed == 0 {
+                return Ok(CheckReport {
+                    entries: Vec::new(),
+                    outputs: m,
+                    inputs: n,
+                    jacobian,
+                    evaluations: ev.count,
+                    directional: Some(summary),
+                    diagnosis: None,
+                });
+            }
+            Some(summary)
+        }
+        None => None,
+    };
+    let mut entries = Vec::with_capacity(n * m);
+    let mut scratch = Scratch::new(m);
+    for i in 0..n {
+        check_coordinate(
+            &mut ev,
+            &f0,
+            x,
+            i,
+            analytic,
+            config,
+            &mut scratch,
+            &mut entries,
+        );
+    }
+    let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
+    Ok(CheckReport {
+        entries,
+        outputs: m,
+        inputs: n,
+        jacobian,
+        evaluations: ev.count,
+        directional,
+        diagnosis,
+    })
+}
+
+/// Buffers reused across coordinates (no allocation per coordinate on the pass path).
+struct Scratch<F> {
+    plus: Vec<F>,
+    minus: Vec<F>,
+    pending: Vec<bool>,
+}
+
+impl<F: Real> Scratch<F> {
+    fn new(m: usize) -> Self {
+        Self {
+            plus: vec![F::zero(); m],
+            minus: vec![F::zero(); m],
+            pending: vec![false; m],
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    f0: &[F],
+    x: &[F],
+    i: usize,
+    analytic: &[Vec<F>],
+    config: &CheckConfig,
+    s: &mut Scratch<F>,
+    entries: &mut Vec<EntryCheck>,
+) {
+    let t = Tolerances::<F>::new();
+    let m = f0.len();
+    let h = scaled_step(DifferenceScheme::Central.optimal_step::<F>(), x[i]);
+    ev.at(i, h, &mut s.plus);
+    ev.at(i, -h, &mut s.minus);
+    let first = entries.len();
+    let mut any_pending = false;
+    // Rounding of the inputs propagates as eps * sum_j |x_j g_j| into f: part of the noise scale.
+    let input_noise: Vec<F> = (0..m)
+        .map(|o| {
+            x.iter()
+                .zip(&analytic[o])
+                .fold(F::zero(), |acc, (xj, gj)| acc + (*xj * *gj).abs())
+        })
+        .map(|v| if v.is_finite() { v } else { F::zero() })
+        .collect();
+    // Step 1: central differences (skipped by Method::Ridders, which escalates everything).
+    for o in 0..m {
+        let a = analytic[o][i];
+        let c = (s.plus[o] - s.minus[o]) / (h + h);
+        let left = (f0[o] - s.minus[o]) / h;
+        let right = (s.plus[o] - f0[o]) / h;
+        let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o];
+        let tol = tolerance(config, &t, a, c, t.strict * t.eps * scale / h);
+        let pass = config.method == Method::Auto && (a - c).abs() <= tol;
+        s.pending[o] = !pass;
+        any_pending |= !pass;
+        entries.push(entry(
+            o,
+            i,
+            a,
+            c,
+            left,
+            right,
+            tol,
+            Verdict::Pass,
+            Evidence::Central,
+        ));
+    }
+    if !any_pending {
+        return;
+    }
+    // Step 2: Ridders' extrapolation on all outputs of this coordinate.
+    let h0 = scaled_step(cst::<F>(config.ridders.initial_step), x[i]);
+    let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
+    let ridders: Vec<Extrapolated<F>> = ridders_vec(
+        |hh, out: &mut [F]| {
+            ev.at(i, hh, &mut plus);
+            ev.at(i, -hh, &mut minus);
+            for o in 0..m {
+                out[o] = (plus[o] - minus[o]) / (hh + hh);
+            }
+        },
+        m,
+        h0,
+        &config.ridders,
+    );
+    let h_min = h0 / cst::<F>(config.ridders.ratio).powi(config.ridders.levels as i32 - 1);
+    let mut trusted = vec![false; m];
+    for o in 0..m {
+        if !s.pending[o] {
+            continue;
+        }
+        let a = analytic[o][i];
+        let r = ridders[o];
+        let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o];
+        trusted[o] = r.error <= t.trust * F::one().max(r.value.abs());
+        let tol = match config.user_tolerance(f64_of(a), f64_of(r.value)) {
+            Some(u) => cst(u),
+            None => {
+                cst::<F>(4.0) * r.error
+                    + t.rounding(scale, h_min)
+                    + t.floor * a.abs().max(r.value.abs())
+            }
+        };
+        let e = &mut entries[first + o];
+        let (left, right) = (e.left, e.right);
+        *e = entry(
+            o,
+            i,
+            a,
+            r.value,
+            cst(left),
+            cst(right),
+            tol,
+            Verdict::Pass,
+            Evidence::Ridders,
+        );
+        if trusted[o] && (a - r.value).abs() <= tol {
+            s.pending[o] = false;
+        }
+    }
+    if !s.pending.iter().any(|p| *p) {
+        return;
+    }
+    // Step 3: kink analysis, shrinking the step tenfold per level.
+    let mut prev_left: Vec<F> = (0..m).map(|o| (f0[o] - s.minus[o]) / h).collect();
+    let mut prev_right: Vec<F> = (0..m).map(|o| (s.plus[o] - f0[o]) / h).collect();
+    let mut prev_central: Vec<F> = (0..m).map(|o| (s.plus[o] - s.minus[o]) / (h + h)).collect();
+    let ten: F = cst(10.0);
+    let levels = config.kink_levels.max(1);
+    let mut hk = h;
+    for level in 1..=levels {
+        hk /= ten;
+        ev.at(i, hk, &mut plus);
+        ev.at(i, -hk, &mut minus);
+        for o in 0..m {
+            if !s.pending[o] {
+                continue;
+            }
+            let a = analytic[o][i];
+            let left = (f0[o] - minus[o]) / hk;
+            let right = (plus[o] - f0[o]) / hk;
+            let scale = magnitude(&[f0[o], plus[o], minus[o]]) + input_noise[o];
+            let rho = t.rounding(scale, hk);
+            let old_gap = prev_right[o] - prev_left[o];
+            let resolved = (right - left).abs() <= cst::<F>(0.3) * old_gap.abs() + rho;
+            // How much the one-sided slopes still move: a bound on their truncation error.
+            let drift = (left - prev_left[o])
+                .abs()
+                .max((right - prev_right[o]).abs());
+            prev_left[o] = left;
+            prev_right[o] = right;
+            prev_central[o] = (plus[o] - minus[o]) / (hk + hk);
+            let e = &mut entries[first + o];
+            if resolved {
+                // No kink closer than h_k: the central difference at h_k is free of it.
+                let c = (plus[o] - minus[o]) / (hk + hk);
+                // c(h) = f' + C h^2: a tenth of the change since the last level bounds
+                // the truncation left at h_k (ten times over).
+                let truncation = (c - prev_central[o]).abs() / ten;
+                let tol = tolerance(config, &t, a, c, rho + truncation);
+                let r = ridders[o];
+                *e = if trusted[o] && (r.value - c).abs() <= tol {
+                    // Ridders agrees with the small step, so no kink spoils it: its sharper
+                    // estimate stands, and it already disagreed with the analytic value.
+                    entry(
+                        o,
+                        i,
+                        a,
+                        r.value,
+                        left,
+                        right,
+                        cst(e.tolerance),
+                        Verdict::Fail,
+                        Evidence::Ridders,
+                    )
+                } else if (a - c).abs() <= tol {
+                    entry(
+                        o,
+                        i,
+                        a,
+                        c,
+                        left,
+                        right,
+                        tol,
+                        Verdict::Pass,
+                        Evidence::ShrunkStep,
+                    )
+                } else {
+                    entry(
+                        o,
+                        i,
+                        a,
+                        c,
+                        left,
+                        right,
+                        tol,
+                        Verdict::Fail,
+                        Evidence::ShrunkStep,
+                    )
+                };
+                s.pending[o] = false;
+            } else if level == levels {
+                let (lo, hi) = if left <= right {
+                    (left, right)
+                } else {
+                    (right, left)
+                };
+                let tol = match config.user_tolerance(f64_of(a), f64_of(hi.abs().max(lo.abs()))) {
+                    Some(u) => cst(u),
+                    None => rho + drift + t.floor * lo.abs().max(hi.abs()),
+                };
+                let inside = a >= lo - tol && a <= hi + tol;
+                // The nearest slope is the numeric value reported.
+                let nearest = if (a - left).abs() <= (a - right).abs() {
+                    left
+                } else {
+                    right
+                };
+                let outcome = if inside { Verdict::Kink } else { Verdict::Fail };
+                *e = entry(
+                    o,
+                    i,
+                    a,
+                    nearest,
+                    left,
+                    right,
+                    tol,
+                    outcome,
+                    Evidence::OneSided,
+                );
+                if inside {
+                    e.abs_error = 0.0;
+                    e.rel_error = 0.0;
+                }
+                s.pending[o] = false;
+            }
+        }
+        if !s.pending.iter().any(|p| *p) {
+            break;
+        }
+    }
+}
+
+fn tolerance<F: Real>(config: &CheckConfig, t: &Tolerances<F>, a: F, n: F, rounding: F) -> F {
+    match config.user_tolerance(f64_of(a), f64_of(n)) {
+        Some(u) => cst(u),
+        None => rounding + t.floor * a.abs().max(n.abs()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn entry<F: Real>(
+    output: usize,
+    input: usize,
+    a: F,
+    n: F,
+    left: F,
+    right: F,
+    tol: F,
+    outcome: Verdict,
+    evidence: Evidence,
+) -> EntryCheck {
+    let (a, n) = (f64_of(a), f64_of(n));
+    let abs_error = (a - n).abs();
+    let denom = a.abs().max(n.abs());
+    EntryCheck {
+        output,
+        input,
+        analytic: a,
+        numeric: n,
+        left: f64_of(left),
+        right: f64_of(right),
+        abs_error,
+        rel_error: if denom > 0.0 { abs_error / denom } else { 0.0 },
+        tolerance: f64_of(tol),
+        outcome,
+        evidence,
+    }
+}
+
+fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    f0: &[F],
+    x: &[F],
+    analytic: &[Vec<F>],
+    config: &CheckConfig,
+    count: usize,
+) -> DirectionalSummary {
+    let t = Tolerances::<F>::new();
+    let m = f0.len();
+    let n = x.len();
+    let width = F::one().max(magnitude(x));
+    let h = DifferenceScheme::Central.optimal_step::<F>() * width;
+    let h0 = cst::<F>(config.ridders.initial_step) * width;
+    let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
+    let mut failed = 0;
+    let mut worst = 0.0_f64;
+    for v in random_directions::<F>(config.seed, n, count) {
+        let gv: Vec<F> = (0..m)
+            .map(|o| (0..n).fold(F::zero(), |acc, i| acc + analytic[o][i] * v[i]))
+            .collect();
+        let gv_scale: Vec<F> = (0..m)
+            .map(|o| (0..n).fold(F::zero(), |acc, i| acc + (analytic[o][i] * v[i]).abs()))
+            .collect();
+        ev.along(x, &v, h, &mut plus);
+        ev.along(x, &v, -h, &mut minus);
+        let mut ok = true;
+        let mut errs = vec![F::zero(); m];
+        for o in 0..m {
+            let d = (plus[o] - minus[o]) / (h + h);
+            let scale = magnitude(&[f0[o], plus[o], minus[o]]);
+            let tol = tolerance(config, &t, gv_scale[o], d, t.rounding(scale, h));
+            errs[o] = (gv[o] - d).abs();
+            ok &= errs[o] <= tol;
+        }
+        if !ok {
+            let (mut p, mut q) = (vec![F::zero(); m], vec![F::zero(); m]);
+            let r = ridders_vec(
+                |hh, out: &mut [F]| {
+                    ev.along(x, &v, hh, &mut p);
+                    ev.along(x, &v, -hh, &mut q);
+                    for o in 0..m {
+                        out[o] = (p[o] - q[o]) / (hh + hh);
+                    }
+                },
+                m,
+                h0,
+                &config.ridders,
+            );
+            ok = true;
+            for o in 0..m {
+                let trusted = r[o].error <= t.trust * F::one().max(r[o].value.abs());
+                let tol = match config.user_tolerance(f64_of(gv_scale[o]), f64_of(r[o].value)) {
+                    Some(u) => cst(u),
+                    None => {
+                        cst::<F>(4.0) * r[o].error + t.floor * gv_scale[o].max(r[o].value.abs())
+                    }
+                };
+                errs[o] = (gv[o] - r[o].value).abs();
+                ok &= trusted && errs[o] <= tol;
+            }
+        }
+        worst = errs.iter().fold(worst, |acc, e| acc.max(f64_of(*e)));
+        if !ok {
+            failed += 1;
+        }
+    }
+    DirectionalSummary {
+        directions: count,
+        failed,
+        worst_abs_error: worst,
+    }
+}

@@ -1,0 +1,69 @@
+//! Verdicts: per entry and for a whole report.
+
+use std::fmt;
+
+/// The outcome of a check.
+///
+/// Ordered by severity, so the verdict of a report is the maximum of its
+/// entries' outcomes: `Pass < Kink < Fail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verdict {
+    /// The analytic value agrees with the numeric derivative.
+    Pass,
+    /// The function is not differentiable here, and the analytic value lies
+    /// between the left and right slopes (a valid one-sided derivative or
+    /// subgradient).
+    Kink,
+    /// The analytic value is wrong.
+    Fail,
+}
+
+impl Verdict {
+    /// `PASS`, `KINK` or `FAIL`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Kink => "KINK",
+            Verdict::Fail => "FAIL",
+        }
+    }
+
+    /// Whether the gradient is acceptable (pass or kink).
+    pub fn is_ok(self) -> bool {
+        self != Verdict::Fail
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Which estimate decided an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Evidence {
+    /// Central differences at the optimal step.
+    Central,
+    /// Ridders' extrapolation.
+    Ridders,
+    /// Central differences at a step shrunk below a nearby kink.
+    ShrunkStep,
+    /// One-sided slopes at the smallest step (a kink).
+    OneSided,
+    /// A random-direction derivative (fast mode).
+    Directional,
+}
+
+impl Evidence {
+    /// A short name for tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Evidence::Central => "central",
+            Evidence::Ridders => "ridders",
+            Evidence::ShrunkStep => "shrunk-step",
+            Evidence::OneSided => "one-sided",
+            Evidence::Directional => "directional",
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Ridders' method: Richardson extrapolation of central differences, with an
+//! error estimate.
+//!
+//! The central difference has an even error expansion,
+//! $D(h) = f' + c_2 h^2 + c_4 h^4 + \dots$. With steps $h_k = h_0 / r^k$
+//! ($r = 2$), the tableau
+//! $$ T_{k,0} = D(h_k), \qquad
+//!    T_{k,j} = \frac{r^{2j} T_{k,j-1} - T_{k-1,j-1}}{r^{2j} - 1} $$
+//! cancels one more power of $h^2$ per column. As in Ridders (1982) and
+//! *Numerical Recipes*' `dfridr`, the error of $T_{k,j}$ is estimated by
+//! $\max(|T_{k,j} - T_{k,j-1}|, |T_{k,j} - T_{k-1,j-1}|)$, the entry with the
+//! smallest estimate is returned, and the tableau stops early when the
+//! estimates start to grow (rounding has taken over).
+//!
+//! **Cost**: 2 evaluations per level; the default 4 levels cost 8 per
+//! coordinate. The default $h_0 = 2^{-6}$ (times $\max(1,|x_i|)$) leaves the
+//! finest step at $2^{-9}$, large enough that rounding stays near
+//! $10^{-13}|f|$, while three extrapolations remove the $h^2, h^4, h^6$ terms;
+//! small steps also keep the stencil from crossing nearby kinks.
+
+use crate::float::{Real, cst};
+use crate::numeric::differences::scaled_step;
+
+/// An extrapolated estimate with its error estimate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Extrapolated<F> {
+    /// The best estimate.
+    pub value: F,
+    /// Its estimated absolute error.
+    pub error: F,
+    /// Function evaluations used.
+    pub evaluations: usize,
+}
+
+/// Settings of Ridders' method.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RiddersConfig {
+    /// The first (largest) base step $h_0$, scaled by $\max(1,|x_i|)$.
+    pub initial_step: f64,
+    /// The step ratio $r$ between levels.
+    pub ratio: f64,
+    /// The number of levels (2 evaluations each).
+    pub levels: usize,
+}
+
+impl Default for RiddersConfig {
+    /// $h_0 = 2^{-6}$, $r = 2$, 4 levels (8 evaluations).
+    fn default() -> Self {
+        Self {
+            initial_step: 0.015625,
+            ratio: 2.0,
+            levels: 4,
+        }
+    }
+}
+
+/// Runs Ridders' tableau on `m` outputs at once. `central(h, out)` must write
+/// the central differences at step `h` of every output into `out`.
+pub fn ridders_vec<F: Real>(
+    mut central: impl FnMut(F, &mut [F]),
+    m: usize,
+    h0: F,
+    config: &RiddersConfig,
+) -> Vec<Extrapolated<F>> {
+    let levels = config.levels.max(1);
+    let ratio: F = cst(config.ratio);
+    let r2 = ratio * ratio;
+    // tableau[k][j][out], kept as two rows to avoid allocation per level.
+    let mut prev: Vec<Vec<F>> = Vec::new();
+    let mut best: Vec<Extrapolated<F>> = vec![
+        Extrapolated {
+            value: F::nan(),
+            error: F::infinity(),
+            evaluations: 0,
+        };
+        m
+    ];
+    let mut done = vec![false; m];
+    let mut h = h0;
+    let mut row0 = vec![F::zero(); m];
+    for k in 0..levels {
+        central(h, &mut row0);
+        let mut row = vec![row0.clone()];
+        let mut factor = r2;
+        for j in 1..=k {
+            let next: Vec<F> = (0..m)
+                .map(|o| (factor * row[j - 1][o] - prev[j - 1][o]) / (factor - F::one()))
+                .collect();
+            row.push(next);
+            factor *= r2;
+        }
+        for o in 0..m {
+            if done[o] {
+                continue;
+            }
+            if k == 0 {
+                best[o].value = row[0][o];
+            }
+            for j in 1..=k {
+                let e = (row[j][o] - row[j - 1][o])
+                    .abs()
+                    .max((row[j][o] - prev[j - 1][o]).abs());
+                if e <= best[o].error {
+                    best[o].error = e;
+                    best[o].value = row[j][o];
+                }
+            }
+            best[o].evaluations = 2 * (k + 1);
+            // Rounding has taken over: the diagonal moved away by more than twice the best error.
+            if k > 0 && (row[k][o] - prev[k - 1][o]).abs() >= cst::<F>(2.0) * best[o].error {
+                done[o] = true;
+            }
+        }
+        prev = row;
+        h /= ratio;
+    }
+    best
+}
+
+/// Ridders' estimate of $\partial f/\partial x_i$ at `x` (scalar `f`).
+pub fn ridders<F: Real>(
+    f: &mut impl FnMut(&[F]) -> F,
+    x: &mut [F],
+    i: usize,
+    config: &RiddersConfig,
+) -> Extrapolated<F> {
+    let h0 = scaled_step(cst::<F>(config.initial_step), x[i]);
+    let mut out = ridders_vec(
+        |h, out: &mut [F]| {
+            let saved = x[i];
+            x[i] = saved + h;
+            let plus = f(x);
+            x[i] = saved - h;
+            let minus = f(x);
+            x[i] = saved;
+            out[0] = (plus - minus) / (h + h);
+        },
+        1,
+        h0,
+        config,
+    );
+    out.remove(0)
+}
+
+/// The whole gradient by Ridders' method: at most $2 \cdot$ `levels` evaluations per coordinate.
+pub fn ridders_gradient<F: Real>(
+    mut f: impl FnMut(&[F]) -> F,
+    x: &[F],
+    config: &RiddersConfig,
+) -> Vec<Extrapolated<F>> {
+    let mut work = x.to_vec();
+    (0..x.len())
+        .map(|i| ridders(&mut f, &mut work, i, config))
+        .collect()
+}

@@ -1,0 +1,7 @@
+//! The numerical side: derivative estimates from function values, model-agnostic
+//! (plain closures over slices). Each function documents its evaluation count.
+
+pub mod differences;
+pub mod directional;
+pub mod dual;
+pub mod extrapolation;

@@ -1,0 +1,572 @@
+//! The checker's required behaviour: no false alarms on correct gradients
+//! (smooth points, kinks, near-kinks, f32), and every listed bug caught.
+
+mod common;
+
+use common::*;
+use gradient_oracle::{
+    Activation, CheckConfig, Dataset, Method, Mlp, OracleError, Verdict, chain_loss,
+    check_gradient, check_jacobian, softmax, softmax_jacobian, softmax_unchecked,
+};
+use nalgebra::DMatrix;
+use rand::Rng;
+
+fn verdict(f: &dyn Fn(&[f64]) -> f64, g: &dyn Fn(&[f64]) -> Vec<f64>, x: &[f64]) -> Verdict {
+    let report = check_gradient(f, g, x, &CheckConfig::default()).unwrap();
+    report.verdict()
+}
+
+#[test]
+fn correct_chain_gradients_pass_at_random_points() {
+    let mut r = rng(1);
+    for _ in 0..300 {
+        let acts: Vec<Activation> = (0..3)
+            .map(|_| Activation::ALL[r.random_range(0..6)])
+            .collect();
+        let case = ChainCase {
+            acts,
+            x_in: normal(&mut r),
+            y_gt: normal(&mut r),
+        };
+        let w: Vec<f64> = (0..3).map(|_| normal(&mut r)).collect();
+        let report = check_gradient(&case.f(), &case.grad(), &w, &CheckConfig::default()).unwrap();
+        assert!(
+            report.verdict().is_ok(),
+            "{:?} at {w:?}\n{report}",
+            case.acts
+        );
+    }
+}
+
+#[test]
+fn correct_mlp_gradients_pass_at_random_points() {
+    let mut r = rng(2);
+    for _ in 0..60 {
+        let (case, p) = random_mlp(&mut r, 16, 2, 8);
+        let report = check_gradient(&case.f(), &case.grad(), &p, &CheckConfig::default()).unwrap();
+        assert!(report.verdict().is_ok(), "{report}");
+    }
+}
+
+/// The sheet's network with hidden unit 0's pre-activation on sample 0 set to `offset`.
+fn mlp_with_preactivation(offset: f64) -> (MlpCase, Vec<f64>) {
+    // x0 = (0.75, 0.80); W_0 = (0.8, -0.75 + offset / 0.8): s = 0.6 - 0.6 + offset.
+    let data = Dataset::sheet();
+    let w = vec![
+        vec![0.8, -0.75 + offset / 0.8],
+        vec![0.70, 0.43],
+        vec![0.00, 0.88],
+    ];
+    let shape = Mlp::from_rows(&w, &[0.02, 0.03, 0.09]).unwrap();
+    let s = shape.forward_backward(&data).unwrap().samples[0].s[0];
+    if offset == 0.0 {
+        assert_eq!(s, 0.0, "the fixture must hit the kink exactly");
+    } else {
+        assert!(s != 0.0 && s.abs() < 2.0 * offset.abs(), "{s}");
+    }
+    let p = shape.parameters();
+    (
+        MlpCase {
+            hidden: 3,
+            data,
+            shape,
+        },
+        p,
+    )
+}
+
+#[test]
+fn relu_preactivation_exactly_zero_is_a_kink_not_a_failure() {
+    let (case, p) = mlp_with_preactivation(0.0);
+    let report = check_gradient(&case.f(), &case.grad(), &p, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Kink, "{report}");
+    // The kink is in the coordinates that move s_0 of sample 0: W_00, W_01, and w_0.
+    let kinks: Vec<usize> = report.kinks().iter().map(|e| e.input).collect();
+    assert!(kinks.iter().all(|i| [0, 1, 6].contains(i)), "{kinks:?}");
+    assert!(!kinks.is_empty());
+}
+
+#[test]
+fn relu_preactivation_near_zero_passes_or_is_a_kink() {
+    for offset in [1e-9, -1e-9, 1e-12, -3e-10, 1e-7, -1e-6, 1e-5] {
+        let (case, p) = mlp_with_preactivation(offset);
+        let report = check_gradient(&case.f(), &case.grad(), &p, &CheckConfig::default()).unwrap();
+        assert!(report.verdict().is_ok(), "offset {offset}\n{report}");
+    }
+}
+
+#[test]
+fn relu_chain_at_exact_zero_is_a_kink() {
+    // s1 = W1 * x_in = 0 exactly with W1 = 0.
+    let case = ChainCase {
+        acts: vec![Activation::Relu, Activation::Tanh, Activation::Sigmoid],
+        x_in: 1.3,
+        y_gt: 0.2,
+    };
+    let report = check_gradient(
+        &case.f(),
+        &case.grad(),
+        &[0.0, 0.7, -1.1],
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(report.verdict(), Verdict::Kink, "{report}");
+}
+
+#[test]
+fn softmax_hinge_passes_with_large_logits() {
+    let mut r = rng(3);
+    for _ in 0..200 {
+        let k = r.random_range(2..12);
+        let scale = [1.0, 10.0, 50.0][r.random_range(0..3)];
+        let o: Vec<f64> = (0..k).map(|_| r.random_range(-scale..scale)).collect();
+        let label = r.random_range(0..k);
+        let margin = r.random_range(0.0..2.0);
+        let report = check_gradient(
+            &hinge_f(label, margin),
+            &hinge_grad(label, margin),
+            &o,
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        assert!(
+            report.verdict().is_ok(),
+            "o={o:?} y={label} m={margin}\n{report}"
+        );
+    }
+}
+
+#[test]
+fn hinge_terms_at_and_near_their_margin() {
+    let o = [0.3, -0.2, 1.1, 0.05];
+    let p = softmax(&o).unwrap();
+    let label = 2;
+    for delta in [0.0, 1e-12, -1e-12, 1e-15] {
+        // Term j = 0 sits `delta` above its margin.
+        let margin = p[label] - p[0] + delta;
+        let report = check_gradient(
+            &hinge_f(label, margin),
+            &hinge_grad(label, margin),
+            &o,
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        assert!(report.verdict().is_ok(), "delta {delta}\n{report}");
+    }
+}
+
+#[test]
+fn softmax_jacobian_passes_and_f32_models_pass() {
+    let mut r = rng(4);
+    for _ in 0..50 {
+        let k = r.random_range(2..8);
+        let o: Vec<f64> = (0..k).map(|_| r.random_range(-50.0..50.0)).collect();
+        let report = check_jacobian(
+            &|o: &[f64]| softmax_unchecked(o),
+            &|o: &[f64]| softmax_jacobian(o).unwrap(),
+            &o,
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{o:?}\n{report}");
+    }
+    // f32: the smooth chain and softmax.
+    for _ in 0..50 {
+        let acts: Vec<Activation> = (0..3)
+            .map(|_| Activation::SMOOTH[r.random_range(0..4)])
+            .collect();
+        let w: Vec<f32> = (0..3).map(|_| normal(&mut r) as f32).collect();
+        let (x_in, y_gt) = (normal(&mut r) as f32, normal(&mut r) as f32);
+        let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
+        let g = |w: &[f32]| {
+            gradient_oracle::ChainNetwork::new(w.to_vec(), acts.clone())
+                .unwrap()
+                .loss_and_gradient(x_in, y_gt)
+                .unwrap()
+                .1
+        };
+        let report = check_gradient(&f, &g, &w, &CheckConfig::default()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{acts:?} {w:?}\n{report}");
+        let o: Vec<f32> = (0..4).map(|_| r.random_range(-5.0..5.0)).collect();
+        let report = check_jacobian(
+            &|o: &[f32]| softmax_unchecked(o),
+            &|o: &[f32]| softmax_jacobian(o).unwrap(),
+            &o,
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{o:?}\n{report}");
+    }
+}
+
+// ---------------------------------------------------------------- detection
+
+fn chain_tanh() -> ChainCase {
+    ChainCase {
+        acts: vec![Activation::Tanh, Activation::Sigmoid, Activation::Tanh],
+        x_in: 0.9,
+        y_gt: -0.4,
+    }
+}
+
+#[test]
+fn sign_flip_in_one_coordinate_is_caught_and_named() {
+    let case = chain_tanh();
+    let g = case.grad();
+    let bad = |w: &[f64]| {
+        let mut v = g(w);
+        v[1] = -v[1];
+        v
+    };
+    let report =
+        check_gradient(&case.f(), &bad, &[0.7, -1.2, 0.8], &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail);
+    assert_eq!(report.failures().len(), 1);
+    assert_eq!(report.failures()[0].input, 1);
+    assert!(
+        report.diagnosis().unwrap().contains("sign flipped"),
+        "{report}"
+    );
+}
+
+#[test]
+fn missing_activation_derivative_and_wrong_residual_sign_are_caught() {
+    let case = chain_tanh();
+    let (x_in, y_gt) = (case.x_in, case.y_gt);
+    let acts = case.acts.clone();
+    // dL/dW_out without f3'(s_out).
+    let no_f3prime = move |w: &[f64]| {
+        let net = gradient_oracle::ChainNetwork::new(w.to_vec(), acts.clone()).unwrap();
+        let fwd = net.forward(x_in, y_gt).unwrap();
+        let mut g = net.backward(&fwd).unwrap().grad_weights;
+        g[2] = (fwd.y_out - y_gt) * fwd.z[2];
+        g
+    };
+    let grad = case.grad();
+    let flipped_residual = |w: &[f64]| grad(w).iter().map(|v| -v).collect::<Vec<_>>();
+    let mut r = rng(5);
+    for _ in 0..20 {
+        let w: Vec<f64> = (0..3).map(|_| normal(&mut r)).collect();
+        assert_eq!(verdict(&case.f(), &no_f3prime, &w), Verdict::Fail, "{w:?}");
+        let rep =
+            check_gradient(&case.f(), &flipped_residual, &w, &CheckConfig::default()).unwrap();
+        assert_eq!(rep.verdict(), Verdict::Fail);
+        assert!(rep.diagnosis().unwrap().contains("sign flipped"), "{rep}");
+    }
+}
+
+#[test]
+fn relu_derivative_one_everywhere_is_caught() {
+    let mut r = rng(6);
+    for _ in 0..20 {
+        let (case, p) = random_mlp(&mut r, 8, 2, 5);
+        let data = case.data.clone();
+        let shape = case.shape.clone();
+        // Backprop with relu'(s) = 1: the hidden deltas ignore the unit being off.
+        let bad = move |p: &[f64]| {
+            let m = shape.with_parameters(p).unwrap();
+            let (h, d) = (m.hidden(), m.inputs());
+            let mut g = vec![0.0; h * d + h];
+            for n in 0..data.len() {
+                let x = data.x().row(n);
+                let s: Vec<f64> = (0..h)
+                    .map(|i| (0..d).map(|j| m.w_hidden()[(i, j)] * x[j]).sum())
+                    .collect();
+                let z: Vec<f64> = s.iter().map(|v| v.max(0.0)).collect();
+                let y_out = z
+                    .iter()
+                    .zip(m.w_out().iter())
+                    .map(|(a, b)| a * b)
+                    .sum::<f64>()
+                    .tanh();
+                let delta = (y_out - data.y()[n]) * (1.0 - y_out * y_out);
+                for i in 0..h {
+                    g[h * d + i] += delta * z[i];
+                    for j in 0..d {
+                        g[i * d + j] += delta * m.w_out()[i] * x[j];
+                    }
+                }
+            }
+            g
+        };
+        assert_eq!(verdict(&case.f(), &bad, &p), Verdict::Fail);
+    }
+}
+
+#[test]
+fn softmax_diagonal_bug_and_transposed_jacobian_are_caught() {
+    let o = [0.2, -1.0, 0.7, 1.5];
+    let bad_diag = |o: &[f64]| {
+        let p = softmax_unchecked(o);
+        DMatrix::from_fn(
+            p.len(),
+            p.len(),
+            |i, j| if i == j { p[i] } else { -p[i] * p[j] },
+        )
+    };
+    let rep = check_jacobian(
+        &|o: &[f64]| softmax_unchecked(o),
+        &bad_diag,
+        &o,
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(rep.verdict(), Verdict::Fail);
+    assert_eq!(rep.failures().len(), 4, "only the diagonal is wrong\n{rep}");
+    // A non-symmetric Jacobian, transposed.
+    let f = |x: &[f64]| vec![x[0] * x[1], x[0].sin() + x[1].powi(3), x[2] * x[0]];
+    let jac = |x: &[f64]| {
+        DMatrix::from_row_slice(
+            3,
+            3,
+            &[
+                x[1],
+                x[0],
+                0.0,
+                x[0].cos(),
+                3.0 * x[1] * x[1],
+                0.0,
+                x[2],
+                0.0,
+                x[0],
+            ],
+        )
+    };
+    let x = [0.5, -1.3, 2.0];
+    assert_eq!(
+        check_jacobian(&f, &jac, &x, &CheckConfig::default())
+            .unwrap()
+            .verdict(),
+        Verdict::Pass
+    );
+    let transposed = |x: &[f64]| jac(x).transpose();
+    let rep = check_jacobian(&f, &transposed, &x, &CheckConfig::default()).unwrap();
+    assert_eq!(rep.verdict(), Verdict::Fail);
+    assert!(rep.diagnosis().unwrap().contains("transposed"), "{rep}");
+}
+
+#[test]
+fn swapped_coordinates_are_caught_and_named() {
+    let case = chain_tanh();
+    let g = case.grad();
+    let swapped = |w: &[f64]| {
+        let mut v = g(w);
+        v.swap(0, 2);
+        v
+    };
+    let rep = check_gradient(
+        &case.f(),
+        &swapped,
+        &[0.7, -1.2, 0.8],
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(rep.verdict(), Verdict::Fail);
+    assert!(rep.diagnosis().unwrap().contains("swapped"), "{rep}");
+}
+
+#[test]
+fn scaled_gradients_are_caught() {
+    let mut r = rng(7);
+    for factor in [1.001, 1.0 + 1e-6, 2.0, 0.5] {
+        for _ in 0..20 {
+            let case = chain_tanh();
+            let g = case.grad();
+            let scaled = |w: &[f64]| g(w).iter().map(|v| v * factor).collect::<Vec<_>>();
+            let w: Vec<f64> = (0..3).map(|_| normal(&mut r)).collect();
+            let rep = check_gradient(&case.f(), &scaled, &w, &CheckConfig::default()).unwrap();
+            assert_eq!(
+                rep.verdict(),
+                Verdict::Fail,
+                "factor {factor} at {w:?}\n{rep}"
+            );
+            let o: Vec<f64> = (0..10).map(|_| 2.0 * normal(&mut r)).collect();
+            let hg = hinge_grad(3, 1.0);
+            let scaled = |o: &[f64]| hg(o).iter().map(|v| v * factor).collect::<Vec<_>>();
+            let rep =
+                check_gradient(&hinge_f(3, 1.0), &scaled, &o, &CheckConfig::default()).unwrap();
+            assert_eq!(
+                rep.verdict(),
+                Verdict::Fail,
+                "factor {factor} at {o:?}\n{rep}"
+            );
+        }
+    }
+    let case = chain_tanh();
+    let g = case.grad();
+    let doubled = |w: &[f64]| g(w).iter().map(|v| v * 2.0).collect::<Vec<_>>();
+    let rep = check_gradient(
+        &case.f(),
+        &doubled,
+        &[0.7, -1.2, 0.8],
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert!(
+        rep.diagnosis().unwrap().contains("analytic = 2 x numeric"),
+        "{rep}"
+    );
+}
+
+#[test]
+fn a_tiny_entry_wrong_by_two_is_caught() {
+    let f = |x: &[f64]| x[0].sin() + 1e-8 * x[1] + x[2] * x[2];
+    let right = |x: &[f64]| vec![x[0].cos(), 1e-8, 2.0 * x[2]];
+    let wrong = |x: &[f64]| vec![x[0].cos(), 2e-8, 2.0 * x[2]];
+    let x = [0.3, 1.7, -0.4];
+    assert_eq!(verdict(&f, &right, &x), Verdict::Pass);
+    let rep = check_gradient(&f, &wrong, &x, &CheckConfig::default()).unwrap();
+    assert_eq!(rep.verdict(), Verdict::Fail, "{rep}");
+    assert_eq!(rep.failures()[0].input, 1);
+}
+
+#[test]
+fn a_zero_entry_claimed_nonzero_is_diagnosed() {
+    let f = |x: &[f64]| x[0] * x[0];
+    let wrong = |x: &[f64]| vec![2.0 * x[0], 0.5];
+    let rep = check_gradient(&f, &wrong, &[1.0, 2.0], &CheckConfig::default()).unwrap();
+    assert!(rep.diagnosis().unwrap().contains("should be zero"), "{rep}");
+}
+
+// ----------------------------------------------------------------- methods
+
+#[test]
+fn ridders_method_and_fast_mode_agree_with_auto() {
+    let case = chain_tanh();
+    let w = [0.7, -1.2, 0.8];
+    let cfg = CheckConfig::default().with_method(Method::Ridders);
+    let rep = check_gradient(&case.f(), &case.grad(), &w, &cfg).unwrap();
+    assert_eq!(rep.verdict(), Verdict::Pass, "{rep}");
+    let fast = CheckConfig::default().directional(2);
+    let rep = check_gradient(&case.f(), &case.grad(), &w, &fast).unwrap();
+    assert_eq!(rep.verdict(), Verdict::Pass);
+    assert!(rep.entries().is_empty());
+    assert_eq!(rep.evaluations(), 5, "2 directions x 2 evaluations + f(x)");
+    // When a direction fails, the per-coordinate fallback names the culprit.
+    let g = case.grad();
+    let bad = |w: &[f64]| {
+        let mut v = g(w);
+        v[2] *= 1.01;
+        v
+    };
+    let rep = check_gradient(&case.f(), &bad, &w, &fast).unwrap();
+    assert_eq!(rep.verdict(), Verdict::Fail);
+    assert!(rep.directional().unwrap().failed > 0);
+    assert_eq!(rep.failures()[0].input, 2);
+}
+
+#[test]
+fn user_tolerances_override_the_derived_ones() {
+    let case = chain_tanh();
+    let g = case.grad();
+    let scaled = |w: &[f64]| g(w).iter().map(|v| v * 1.001).collect::<Vec<_>>();
+    let w = [0.7, -1.2, 0.8];
+    let loose = CheckConfig::default().with_rtol(1e-2);
+    assert_eq!(
+        check_gradient(&case.f(), &scaled, &w, &loose)
+            .unwrap()
+            .verdict(),
+        Verdict::Pass
+    );
+    let tight = CheckConfig::default().with_rtol(1e-5).with_atol(0.0);
+    assert_eq!(
+        check_gradient(&case.f(), &scaled, &w, &tight)
+            .unwrap()
+            .verdict(),
+        Verdict::Fail
+    );
+}
+
+#[test]
+fn the_default_run_costs_two_evaluations_per_coordinate_when_sure() {
+    let case = chain_tanh();
+    let rep = check_gradient(
+        &case.f(),
+        &case.grad(),
+        &[0.7, -1.2, 0.8],
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(rep.evaluations(), 7);
+}
+
+#[test]
+fn the_report_table_shows_the_evidence() {
+    let case = chain_tanh();
+    let g = case.grad();
+    let bad = |w: &[f64]| {
+        let mut v = g(w);
+        v[0] = -v[0];
+        v
+    };
+    let text = check_gradient(&case.f(), &bad, &[0.7, -1.2, 0.8], &CheckConfig::default())
+        .unwrap()
+        .to_string();
+    for needle in [
+        "FAIL",
+        "analytic",
+        "numeric",
+        "left",
+        "right",
+        "abs err",
+        "rel err",
+        "tol",
+        "diagnosis",
+    ] {
+        assert!(text.contains(needle), "missing {needle}:\n{text}");
+    }
+}
+
+// ------------------------------------------------------------------ errors
+
+#[test]
+fn invalid_input_is_an_error_not_a_verdict() {
+    let f = |x: &[f64]| x.iter().sum::<f64>();
+    let g = |x: &[f64]| vec![1.0; x.len()];
+    let cfg = CheckConfig::default();
+    assert!(matches!(
+        check_gradient(&f, &g, &[], &cfg),
+        Err(OracleError::Empty { .. })
+    ));
+    assert!(matches!(
+        check_gradient(&f, &g, &[1.0, f64::NAN], &cfg),
+        Err(OracleError::NonFinite { index: 1, .. })
+    ));
+    let short = |_: &[f64]| vec![1.0];
+    assert!(matches!(
+        check_gradient(&f, &short, &[1.0, 2.0], &cfg),
+        Err(OracleError::ShapeMismatch { .. })
+    ));
+    let log = |x: &[f64]| x[0].ln();
+    assert!(matches!(
+        check_gradient(&log, &g, &[0.0], &cfg),
+        Err(OracleError::FunctionNotFinite { .. })
+    ));
+    let vf = |x: &[f64]| vec![x[0], x[0]];
+    let wrong_shape = |_: &[f64]| DMatrix::zeros(1, 1);
+    assert!(matches!(
+        check_jacobian(&vf, &wrong_shape, &[1.0], &cfg),
+        Err(OracleError::ShapeMismatch { .. })
+    ));
+    let empty = |_: &[f64]| Vec::<f64>::new();
+    assert!(matches!(
+        check_jacobian(&empty, &wrong_shape, &[1.0], &cfg),
+        Err(OracleError::Empty { .. })
+    ));
+    for bad in [
+        CheckConfig::default().with_atol(-1.0),
+        CheckConfig::default().with_rtol(f64::NAN),
+        CheckConfig::default().directional(0),
+    ] {
+        assert!(matches!(
+            check_gradient(&f, &g, &[1.0], &bad),
+            Err(OracleError::InvalidParameter { .. })
+        ));
+    }
+    // A NaN analytic value is a wrong gradient, not invalid input.
+    let nan = |_: &[f64]| vec![f64::NAN];
+    assert_eq!(
+        check_gradient(&f, &nan, &[1.0], &cfg).unwrap().verdict(),
+        Verdict::Fail
+    );
+}

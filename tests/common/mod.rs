@@ -1,0 +1,94 @@
+//! Shared fixtures: the crate's models as closures for the checker, and seeded points.
+#![allow(dead_code)]
+
+use gradient_oracle::{
+    Activation, ChainNetwork, Dataset, Mlp, chain_loss, mlp_loss, softmax_hinge_gradient,
+    softmax_hinge_loss_unchecked,
+};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+pub fn rng(seed: u64) -> StdRng {
+    StdRng::seed_from_u64(seed)
+}
+
+pub fn normal(rng: &mut StdRng) -> f64 {
+    // Box-Muller: enough for test points.
+    let u: f64 = rng.random_range(1e-12..1.0);
+    let v: f64 = rng.random_range(0.0..1.0);
+    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+}
+
+/// The chain loss of weights and its analytic gradient.
+pub struct ChainCase {
+    pub acts: Vec<Activation>,
+    pub x_in: f64,
+    pub y_gt: f64,
+}
+
+impl ChainCase {
+    pub fn f(&self) -> impl Fn(&[f64]) -> f64 + '_ {
+        move |w| chain_loss(w, &self.acts, self.x_in, self.y_gt)
+    }
+    pub fn grad(&self) -> impl Fn(&[f64]) -> Vec<f64> + '_ {
+        move |w| {
+            ChainNetwork::new(w.to_vec(), self.acts.clone())
+                .unwrap()
+                .loss_and_gradient(self.x_in, self.y_gt)
+                .unwrap()
+                .1
+        }
+    }
+}
+
+pub struct MlpCase {
+    pub hidden: usize,
+    pub data: Dataset,
+    pub shape: Mlp,
+}
+
+impl MlpCase {
+    pub fn f(&self) -> impl Fn(&[f64]) -> f64 + '_ {
+        move |p| mlp_loss(p, self.hidden, &self.data)
+    }
+    pub fn grad(&self) -> impl Fn(&[f64]) -> Vec<f64> + '_ {
+        move |p| {
+            self.shape
+                .with_parameters(p)
+                .unwrap()
+                .loss_and_gradient(&self.data)
+                .unwrap()
+                .1
+        }
+    }
+}
+
+pub fn random_mlp(rng: &mut StdRng, n: usize, d: usize, h: usize) -> (MlpCase, Vec<f64>) {
+    let x: Vec<Vec<f64>> = (0..n)
+        .map(|_| (0..d).map(|_| normal(rng)).collect())
+        .collect();
+    let y: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
+    let data = Dataset::from_rows(&x, &y).unwrap();
+    let w: Vec<Vec<f64>> = (0..h)
+        .map(|_| (0..d).map(|_| normal(rng)).collect())
+        .collect();
+    let w_out: Vec<f64> = (0..h).map(|_| normal(rng) / (h as f64).sqrt()).collect();
+    let shape = Mlp::from_rows(&w, &w_out).unwrap();
+    let p = shape.parameters();
+    (
+        MlpCase {
+            hidden: h,
+            data,
+            shape,
+        },
+        p,
+    )
+}
+
+pub fn hinge_f(label: usize, margin: f64) -> impl Fn(&[f64]) -> f64 {
+    move |o| softmax_hinge_loss_unchecked(o, label, margin)
+}
+
+pub fn hinge_grad(label: usize, margin: f64) -> impl Fn(&[f64]) -> Vec<f64> {
+    move |o| softmax_hinge_gradient(o, label, margin).unwrap()
+}
