@@ -40,6 +40,7 @@ pub use models::softmax::{
 };
 pub use models::training::{IterationRecord, Trace, TrainConfig, UpdateMode, train};
 pub mod check;
+pub mod files;
 pub mod numeric;
 
 pub use check::{

@@ -2,7 +2,7 @@
 //!
 //! # The decision, per coordinate $i$ (all outputs of a Jacobian at once)
 //!
-//! With $\varepsilon$ the machine epsilon, $h = \sqrt[3]{\varepsilon}\max(1,|x_i|)$,
+//! With $\varepsilon$ the machine epsilon, $h = \varepsilon^{1/3}\max(1,|x_i|)$,
 //! $f_\pm = f(x \pm h e_i)$, $f_0 = f(x)$, the noise scale
 //! $\nu = \max(|f_0|, |f_+|, |f_-|) + \sum_j |x_j a_j|$ (the value, plus the
 //! rounding of the inputs carried through the claimed gradient $a$), and the
@@ -18,9 +18,11 @@
 //!    one-sided slopes $L_k = (f_0 - f(x - h_k e_i))/h_k$,
 //!    $R_k = (f(x + h_k e_i) - f_0)/h_k$ at $h_k = 10^{-k} h$. On a smooth
 //!    function their gap is $h_k |f''|$ and shrinks tenfold per level; across a
-//!    kink it is the jump of the derivative and stays. The gap is *resolved* at
-//!    level $k$ when $|R_k - L_k| \le 0.3\,|R_{k-1} - L_{k-1}| + \rho(h_k)$: no kink
-//!    is closer than $h_k$.
+//!    kink it is the jump of the derivative and stays. With $G_k = |R_k - L_k|$,
+//!    the gap is *resolved* at level $k$ (no kink is closer than $h_k$) when
+//!    $G_k \le 0.3\,G_{k-1} + \rho(h_k)$ — or, once a gap stood clear of the
+//!    noise ($G_{k-1} > 2\rho(h_{k-1})$), only when $G_k + \rho(h_k) \le 0.3\,G_{k-1}$:
+//!    a visible kink is never explained away by the larger noise of a smaller step.
 //!    - Resolved: the central difference $c_k$ at $h_k$ is free of kinks; its
 //!      tolerance is $\rho(h_k) + |c_k - c_{k-1}|/10$ (truncation, ten times
 //!      over) $+ 64\varepsilon\max(|a|,|c_k|)$. If a trustworthy Ridders
@@ -409,6 +411,14 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     let mut prev_left: Vec<F> = (0..m).map(|o| (f0[o] - s.minus[o]) / h).collect();
     let mut prev_right: Vec<F> = (0..m).map(|o| (s.plus[o] - f0[o]) / h).collect();
     let mut prev_central: Vec<F> = (0..m).map(|o| (s.plus[o] - s.minus[o]) / (h + h)).collect();
+    let mut prev_rho: Vec<F> = (0..m)
+        .map(|o| {
+            t.rounding(
+                magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o],
+                h,
+            )
+        })
+        .collect();
     let ten: F = cst(10.0);
     let levels = config.kink_levels.max(1);
     let mut hk = h;
@@ -425,8 +435,17 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             let right = (plus[o] - f0[o]) / hk;
             let scale = magnitude(&[f0[o], plus[o], minus[o]]) + input_noise[o];
             let rho = t.rounding(scale, hk);
-            let old_gap = prev_right[o] - prev_left[o];
-            let resolved = (right - left).abs() <= cst::<F>(0.3) * old_gap.abs() + rho;
+            let old_gap = (prev_right[o] - prev_left[o]).abs();
+            let gap = (right - left).abs();
+            let shrink: F = cst(0.3);
+            // Once a gap stood clear of the noise, only a gap seen shrinking beyond the
+            // (tenfold larger) noise of the smaller step counts as resolved.
+            let resolved = if old_gap > cst::<F>(2.0) * prev_rho[o] {
+                gap + rho <= shrink * old_gap
+            } else {
+                gap <= shrink * old_gap + rho
+            };
+            prev_rho[o] = rho;
             // How much the one-sided slopes still move: a bound on their truncation error.
             let drift = (left - prev_left[o])
                 .abs()

@@ -4,8 +4,8 @@
 //! |---|---|---|---|---|
 //! | forward | $\frac{f(x+h)-f(x)}{h}$ | $\frac h2 f''$ | 1 (+ $f(x)$, shared) | $\sqrt{\varepsilon}$ |
 //! | backward | $\frac{f(x)-f(x-h)}{h}$ | $\frac h2 f''$ | 1 (+ $f(x)$, shared) | $\sqrt{\varepsilon}$ |
-//! | central | $\frac{f(x+h)-f(x-h)}{2h}$ | $\frac{h^2}{6} f'''$ | 2 | $\sqrt[3]{\varepsilon}$ |
-//! | central, 4th order | $\frac{-f(x+2h)+8f(x+h)-8f(x-h)+f(x-2h)}{12h}$ | $\frac{h^4}{30} f^{(5)}$ | 4 | $\sqrt[5]{\varepsilon}$ |
+//! | central | $\frac{f(x+h)-f(x-h)}{2h}$ | $\frac{h^2}{6} f'''$ | 2 | $\varepsilon^{1/3}$ |
+//! | central, 4th order | $\frac{-f(x+2h)+8f(x+h)-8f(x-h)+f(x-2h)}{12h}$ | $\frac{h^4}{30} f^{(5)}$ | 4 | $\varepsilon^{1/5}$ |
 //!
 //! The optimal step balances truncation ($\propto h^p$) against rounding
 //! ($\propto \varepsilon |f| / h$): $h^\ast \propto \varepsilon^{1/(p+1)}$.
