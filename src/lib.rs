@@ -47,3 +47,7 @@ pub use check::{
     CheckConfig, CheckReport, DirectionalSummary, EntryCheck, Evidence, Method, Verdict,
     check_gradient, check_jacobian,
 };
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -7,7 +7,8 @@
 //! - **swapped**: two coordinates with $a_i \approx n_j$, $a_j \approx n_i$;
 //! - **transposed**: a square Jacobian with $a_{rc} \approx n_{cr}$;
 //! - **constant factor**: $a / n$ the same on every failing entry, named when
-//!   it is $2$, $1/2$, an integer $N$ or $1/N$.
+//!   it is $2$, $1/2$, an integer $N$ or $1/N$ (a single failing entry is
+//!   diagnosed only when its ratio is one of those).
 
 use crate::check::report::EntryCheck;
 use crate::check::verdict::Verdict;
@@ -88,6 +89,7 @@ pub(crate) fn diagnose(
         .collect();
     if let Some(&first) = ratios.first()
         && ratios.len() == failing.len()
+        && (ratios.len() >= 2 || is_named_factor(first))
         && first.is_finite()
         && ratios
             .iter()
@@ -104,6 +106,12 @@ pub(crate) fn diagnose(
         ));
     }
     None
+}
+
+/// Whether a lone entry's ratio is a factor worth naming (2, 1/2, N, 1/N, -1):
+/// any other ratio of a single entry says nothing about the mistake's shape.
+fn is_named_factor(c: f64) -> bool {
+    !name_factor(c).contains('.')
 }
 
 /// Names a factor: `2`, `1/2`, `N`, `1/N` when close to one, else the number.

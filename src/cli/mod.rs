@@ -147,7 +147,7 @@ fn load(args: &TrainArgs) -> Result<(Mlp, Dataset, TrainConfig), String> {
     };
     if !(args.lr.is_finite() && args.lr > 0.0) {
         return Err(format!(
-            "--lr must be a positive finite number, got {}",
+            "--lr: the learning rate must be a positive finite number, got {}",
             args.lr
         ));
     }

@@ -1,0 +1,230 @@
+//! The built binary, driven for each command, format and error path.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gradient-oracle"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("gradient-oracle-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn default_run_is_the_report_and_passes() {
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "Exercise 1",
+        "Exercise 2",
+        "iteration 3",
+        "Exercise 3",
+        "verdict: PASS",
+    ] {
+        assert!(out.contains(needle), "missing {needle}");
+    }
+    // The sheet's sample 1 pre-activations (by hand: 0.458, 0.869, 0.704).
+    assert!(out.contains("0.458000") && out.contains("0.869000") && out.contains("0.704000"));
+    assert_eq!(stdout(&run(&["report"])), out);
+}
+
+#[test]
+fn report_formats() {
+    let md = stdout(&run(&["report", "--format", "markdown"]));
+    assert!(md.contains("| k | W_k |") && md.contains("## Exercise 3"));
+    let tex = stdout(&run(&["report", "--format", "latex"]));
+    assert!(tex.contains("\\begin{tabular}") && tex.contains("\\hline"));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["report", "--format", "json"]))).unwrap();
+    assert_eq!(json["checks"].as_array().unwrap().len(), 4);
+    assert!(
+        json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["verdict"] == "PASS")
+    );
+    let o = run(&[
+        "report",
+        "--activations",
+        "relu,relu,tanh",
+        "--margin",
+        "0.5",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn trace_json_has_the_documented_shape() {
+    let o = run(&["trace", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["mode"], "sum");
+    assert_eq!(v["lr"], 0.1);
+    let its = v["iterations"].as_array().unwrap();
+    assert_eq!(its.len(), 3);
+    let it = &its[0];
+    for key in ["loss", "W", "w", "grad_W", "grad_w", "samples"] {
+        assert!(!it[key].is_null(), "missing {key}");
+    }
+    assert_eq!(it["W"].as_array().unwrap().len(), 3, "W is H x D");
+    assert_eq!(it["W"][0].as_array().unwrap().len(), 2);
+    let s = &it["samples"][0];
+    for key in [
+        "s",
+        "z",
+        "s_out",
+        "y_out",
+        "loss",
+        "delta_out",
+        "delta_hidden",
+    ] {
+        assert!(!s[key].is_null(), "missing sample key {key}");
+    }
+    // W after the first update: 0.60 - 0.1 * (-0.013326...) (independent Python reference).
+    let w11 = it["W"][0][0].as_f64().unwrap();
+    assert!((w11 - 0.6013326305318581).abs() < 1e-14, "{w11}");
+}
+
+#[test]
+fn trace_modes_and_formats() {
+    for mode in ["sum", "mean", "online"] {
+        for format in ["text", "markdown", "latex", "json"] {
+            let o = run(&[
+                "trace", "--mode", mode, "--format", format, "--iters", "2", "--lr", "0.5",
+            ]);
+            assert_eq!(o.status.code(), Some(0), "{mode} {format}: {}", stderr(&o));
+            assert!(!stdout(&o).is_empty());
+        }
+    }
+    let online = stdout(&run(&["trace", "--mode", "online", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&online).unwrap();
+    assert_eq!(v["mode"], "online");
+}
+
+#[test]
+fn trace_reads_toml_files() {
+    let hidden = temp_file("hidden.toml", "W = [[0.5, -0.5]]\nw = [1.0]\n");
+    let data = temp_file("data.toml", "x = [[1.0, 0.0], [0.0, 1.0]]\ny = [1, -1]\n");
+    let o = run(&[
+        "trace",
+        "--hidden",
+        hidden.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["iterations"][0]["samples"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn check_command_counts_and_passes() {
+    let o = run(&["check", "--points", "40", "--seed", "3"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let out = stdout(&o);
+    for m in ["chain", "mlp", "softmax", "hinge"] {
+        assert!(out.contains(m));
+    }
+    let o = run(&[
+        "check",
+        "--points",
+        "20",
+        "--model",
+        "chain",
+        "--activations",
+        "relu",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["models"][0]["points"], 20);
+    assert_eq!(v["fail"], 0);
+    assert!(
+        v["models"][0]["kink"].as_u64().unwrap() > 0,
+        "kink-targeted points are included"
+    );
+}
+
+fn assert_usage_error(args: &[&str], needle: &str) {
+    let o = run(args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains(needle), "{args:?}: stderr was {err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn bad_input_exits_2_with_a_reason() {
+    assert_usage_error(&["trace", "--lr", "0"], "learning rate");
+    assert_usage_error(&["trace", "--lr", "-1"], "learning rate");
+    assert_usage_error(&["trace", "--lr", "nan"], "learning rate");
+    assert_usage_error(&["trace", "--lr", "inf"], "learning rate");
+    assert_usage_error(&["trace", "--mode", "batch"], "unknown update mode");
+    assert_usage_error(
+        &["trace", "--hidden", "/definitely/not/here.toml"],
+        "cannot read",
+    );
+    let bad = temp_file("bad.toml", "W = [[1, 2], [3]\nw = [1]\n");
+    assert_usage_error(
+        &["trace", "--hidden", bad.to_str().unwrap()],
+        "bad.toml:2:1",
+    );
+    let shape = temp_file("shape.toml", "W = [[1.0, 2.0], [3.0, 4.0]]\nw = [1.0]\n");
+    assert_usage_error(
+        &["trace", "--hidden", shape.to_str().unwrap()],
+        "`w` has shape",
+    );
+    let ragged = temp_file("ragged.toml", "x = [[1.0, 2.0], [3.0]]\ny = [1, 1]\n");
+    assert_usage_error(&["trace", "--data", ragged.to_str().unwrap()], "row 1");
+    let nan = temp_file("nan.toml", "W = [[nan, 2.0]]\nw = [1.0]\n");
+    assert_usage_error(&["trace", "--hidden", nan.to_str().unwrap()], "not finite");
+    let width = temp_file("width.toml", "x = [[1.0, 2.0, 3.0]]\ny = [1]\n");
+    assert_usage_error(
+        &["trace", "--data", width.to_str().unwrap()],
+        "`X` has shape",
+    );
+    let missing = temp_file("missing.toml", "W = [[1.0]]\n");
+    assert_usage_error(
+        &["trace", "--hidden", missing.to_str().unwrap()],
+        "missing field",
+    );
+    assert_usage_error(&["report", "--activations", "relu,swish,tanh"], "swish");
+    assert_usage_error(&["report", "--activations", "relu,tanh"], "exactly 3");
+    assert_usage_error(&["report", "--margin", "nan"], "margin");
+    assert_usage_error(&["frobnicate"], "frobnicate");
+    assert_usage_error(&["check", "--model", "cnn"], "cnn");
+}
+
+#[test]
+fn help_works_on_each_command() {
+    for args in [
+        vec!["--help"],
+        vec!["report", "--help"],
+        vec!["trace", "--help"],
+        vec!["check", "--help"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0));
+        assert!(stdout(&o).contains("Usage"));
+    }
+}
