@@ -52,7 +52,7 @@ impl Default for CheckConfig {
             rtol: None,
             directions: None,
             seed: 0x5eed,
-            kink_levels: 3,
+            kink_levels: 4,
             ridders: RiddersConfig::default(),
         }
     }

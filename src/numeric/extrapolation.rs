@@ -153,3 +153,32 @@ pub fn ridders_gradient<F: Real>(
         .map(|i| ridders(&mut f, &mut work, i, config))
         .collect()
 }
+
+/// Richardson extrapolation of estimates `values[k]` taken at steps $h_0 / r^k$
+/// whose error expands in powers $h^{p}, h^{2p}, \dots$ (`power` $= p$: 1 for
+/// one-sided differences, 2 for central ones). Returns the entry of the
+/// tableau with the smallest error estimate, and that estimate (as in Ridders'
+/// method); with fewer than two values the error is infinite.
+pub fn richardson<F: Real>(values: &[F], ratio: F, power: i32) -> (F, F) {
+    let Some(&first) = values.first() else {
+        return (F::nan(), F::infinity());
+    };
+    let base = ratio.powi(power);
+    let mut best = (first, F::infinity());
+    let mut prev: Vec<F> = vec![first];
+    for &v in &values[1..] {
+        let mut row = vec![v];
+        let mut factor = base;
+        for j in 1..=prev.len() {
+            let next = (factor * row[j - 1] - prev[j - 1]) / (factor - F::one());
+            let err = (next - row[j - 1]).abs().max((next - prev[j - 1]).abs());
+            if err <= best.1 {
+                best = (next, err);
+            }
+            row.push(next);
+            factor *= base;
+        }
+        prev = row;
+    }
+    best
+}

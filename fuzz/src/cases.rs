@@ -1,0 +1,234 @@
+//! The fuzz targets' inputs and entry functions, shared with `tests/fuzz_replay.rs`
+//! (which includes this file), so a plain `cargo test` replays the committed corpus
+//! through exactly the code the fuzzer runs.
+//!
+//! Each entry function asserts the invariants: no panic; outputs finite or a typed
+//! error; softmax sums to 1 within 1e-12 when finite. Inputs print as paste-able
+//! Rust (`{:?}`), and oversized inputs are rejected, never a panic.
+
+use arbitrary::Arbitrary;
+use gradient_oracle::{
+    Activation, ChainNetwork, CheckConfig, Dataset, Mlp, check_gradient, files, hinge_loss,
+    softmax, softmax_hinge_gradient, softmax_hinge_gradient_via_jacobian, softmax_hinge_loss,
+    softmax_jacobian, softmax_jvp,
+};
+
+/// Inputs larger than this are rejected (keeps runs fast and memory bounded).
+pub const MAX_LEN: usize = 64;
+
+/// Logits for softmax and its Jacobian.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct SoftmaxCase {
+    pub logits: Vec<f64>,
+    pub v: Vec<f64>,
+}
+
+pub fn softmax_case(c: &SoftmaxCase) {
+    if c.logits.len() > MAX_LEN {
+        return;
+    }
+    match softmax(&c.logits) {
+        Ok(p) => {
+            assert!(
+                p.iter().all(|v| v.is_finite() && *v >= 0.0 && *v <= 1.0),
+                "{c:?} -> {p:?}"
+            );
+            let sum: f64 = p.iter().sum();
+            assert!((sum - 1.0).abs() <= 1e-12, "{c:?}: sum {sum}");
+            let j = softmax_jacobian(&c.logits).expect("valid logits give a Jacobian");
+            assert!(j.iter().all(|v| v.is_finite()), "{c:?}");
+            for r in 0..j.nrows() {
+                assert!(
+                    j.row(r).sum().abs() <= 1e-12,
+                    "{c:?}: Jacobian row {r} sums to {}",
+                    j.row(r).sum()
+                );
+            }
+            if let Ok(jv) = softmax_jvp(&c.logits, &c.v) {
+                assert!(
+                    jv.iter().all(|v| v.is_finite()) || c.v.iter().any(|v| v.abs() > 1e300),
+                    "{c:?}"
+                );
+            }
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}
+
+/// Logits, a label and a margin for the hinge loss.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct HingeCase {
+    pub logits: Vec<f64>,
+    pub label: usize,
+    pub margin: f64,
+}
+
+pub fn hinge_case(c: &HingeCase) {
+    if c.logits.len() > MAX_LEN {
+        return;
+    }
+    match softmax_hinge_loss(&c.logits, c.label, c.margin) {
+        Ok(l) => {
+            assert!(l.is_finite() || c.margin.abs() > 1e300, "{c:?} -> {l}");
+            let g = softmax_hinge_gradient(&c.logits, c.label, c.margin).expect("same validation");
+            let gj = softmax_hinge_gradient_via_jacobian(&c.logits, c.label, c.margin)
+                .expect("same validation");
+            let sum: f64 = g.iter().sum();
+            assert!(
+                sum.abs() <= 1e-9 * (c.logits.len() as f64),
+                "{c:?}: gradient sums to {sum}"
+            );
+            for (a, b) in g.iter().zip(&gj) {
+                assert!(
+                    (a - b).abs() <= 1e-12 * (1.0 + c.logits.len() as f64),
+                    "{c:?}: {a} vs {b}"
+                );
+            }
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+    let _ = hinge_loss(&c.logits, c.label, c.margin);
+}
+
+/// A chain network: weights, activation indices, input and target.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct ChainCase {
+    pub weights: Vec<f64>,
+    pub activations: Vec<u8>,
+    pub x_in: f64,
+    pub y_gt: f64,
+}
+
+pub fn chain_case(c: &ChainCase) {
+    if c.weights.len() > MAX_LEN {
+        return;
+    }
+    let acts: Vec<Activation> = c
+        .activations
+        .iter()
+        .map(|a| Activation::ALL[*a as usize % 6])
+        .collect();
+    let Ok(net) = ChainNetwork::new(c.weights.clone(), acts) else {
+        return;
+    };
+    let Ok(fwd) = net.forward(c.x_in, c.y_gt) else {
+        return;
+    };
+    let back = net.backward(&fwd).expect("a record of this network");
+    let closed = net.closed_form(&fwd).expect("a record of this network");
+    for (a, b) in back.grad_weights.iter().zip(&closed) {
+        if a.is_finite() && b.is_finite() {
+            assert!(
+                (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-300),
+                "{c:?}: {a} vs {b}"
+            );
+        }
+    }
+}
+
+/// An mlp: weights, samples and labels (flattened, shaped by the dimensions).
+#[derive(Debug, Clone, Arbitrary)]
+pub struct MlpCase {
+    pub inputs: u8,
+    pub hidden: u8,
+    pub values: Vec<f64>,
+}
+
+pub fn mlp_case(c: &MlpCase) {
+    let (d, h) = (c.inputs as usize % 5 + 1, c.hidden as usize % 8 + 1);
+    let params = h * d + h;
+    if c.values.len() < params + d + 1 || c.values.len() > 1024 {
+        return;
+    }
+    let n = (c.values.len() - params) / (d + 1);
+    let (p, rest) = c.values.split_at(params);
+    let x: Vec<Vec<f64>> = (0..n).map(|i| rest[i * d..(i + 1) * d].to_vec()).collect();
+    let y = &rest[n * d..n * d + n];
+    let Ok(data) = Dataset::from_rows(&x, y) else {
+        return;
+    };
+    let rows: Vec<Vec<f64>> = (0..h).map(|i| p[i * d..(i + 1) * d].to_vec()).collect();
+    let Ok(model) = Mlp::from_rows(&rows, &p[h * d..]) else {
+        return;
+    };
+    let batch = model.forward_backward(&data).expect("shapes agree");
+    assert_eq!(batch.samples.len(), n);
+    if batch.loss.is_finite() {
+        let total: f64 = batch.samples.iter().map(|s| s.loss).sum();
+        assert!(
+            (total - batch.loss).abs() <= 1e-9 * batch.loss.max(1.0),
+            "{c:?}"
+        );
+    }
+}
+
+/// The checker itself on a small family of functions, points and tolerances.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct CheckerCase {
+    pub function: u8,
+    pub x: Vec<f64>,
+    pub scale: f64,
+    pub atol: Option<f64>,
+    pub rtol: Option<f64>,
+    pub directions: Option<u8>,
+}
+
+pub fn checker_case(c: &CheckerCase) {
+    if c.x.len() > 16 {
+        return;
+    }
+    let mut cfg = CheckConfig::default();
+    cfg.atol = c.atol;
+    cfg.rtol = c.rtol;
+    cfg.directions = c.directions.map(|d| d as usize % 5);
+    let k = c.function % 3;
+    let f = move |x: &[f64]| match k {
+        0 => x.iter().map(|v| v * v).sum::<f64>(),
+        1 => x.iter().map(|v| v.max(0.0)).sum::<f64>(),
+        _ => x.iter().map(|v| v.sin()).sum::<f64>(),
+    };
+    let scale = c.scale;
+    let g = move |x: &[f64]| -> Vec<f64> {
+        x.iter()
+            .map(|v| {
+                scale
+                    * match k {
+                        0 => 2.0 * v,
+                        1 => f64::from(u8::from(*v > 0.0)),
+                        _ => v.cos(),
+                    }
+            })
+            .collect()
+    };
+    match check_gradient(&f, &g, &c.x, &cfg) {
+        Ok(report) => {
+            let _ = report.to_string();
+            if scale == 1.0
+                && cfg.atol.is_none()
+                && cfg.rtol.is_none()
+                && c.x.iter().all(|v| v.abs() < 1e6)
+            {
+                assert!(report.verdict().is_ok(), "{c:?}\n{report}");
+            }
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}
+
+/// Text for the TOML loaders.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct TomlCase {
+    pub text: String,
+}
+
+pub fn toml_case(c: &TomlCase) {
+    if c.text.len() > 4096 {
+        return;
+    }
+    if let Err(e) = files::network_from_toml("fuzz.toml", &c.text) {
+        assert!(!e.to_string().is_empty());
+    }
+    if let Err(e) = files::dataset_from_toml("fuzz.toml", &c.text) {
+        assert!(!e.to_string().is_empty());
+    }
+}
