@@ -177,10 +177,12 @@ pub fn checker_case(c: &CheckerCase) {
     if c.x.len() > 16 {
         return;
     }
-    let mut cfg = CheckConfig::default();
-    cfg.atol = c.atol;
-    cfg.rtol = c.rtol;
-    cfg.directions = c.directions.map(|d| d as usize % 5);
+    let cfg = CheckConfig {
+        atol: c.atol,
+        rtol: c.rtol,
+        directions: c.directions.map(|d| d as usize % 5),
+        ..CheckConfig::default()
+    };
     let k = c.function % 3;
     let f = move |x: &[f64]| match k {
         0 => x.iter().map(|v| v * v).sum::<f64>(),
