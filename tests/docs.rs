@@ -41,3 +41,55 @@ fn exercise_2_prose_numbers_are_computed_ones() {
         );
     }
 }
+
+fn doc(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/docs/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn assert_quotes(text: &str, file: &str, label: &str, value: f64) {
+    let quoted = format!("{label} = {value:.6}");
+    assert!(
+        text.contains(&quoted),
+        "docs/{file} should quote `{quoted}` (recomputed)"
+    );
+}
+
+#[test]
+fn exercise_1_numbers_are_computed_ones() {
+    use gradient_oracle::{Activation, ChainNetwork};
+    let text = doc("exercise-1.md");
+    let net = ChainNetwork::sheet([Activation::Sigmoid, Activation::Tanh, Activation::Identity]);
+    let fwd = net.forward(1.0, 0.5).unwrap();
+    let d = net.sheet_derivatives(&fwd).unwrap();
+    assert_quotes(&text, "exercise-1.md", "dL/dW_out", d.d_w_out);
+    assert_quotes(&text, "exercise-1.md", "dL/dW2", d.d_w2);
+    assert_quotes(&text, "exercise-1.md", "dL/dW1", d.d_w1);
+    assert_quotes(&text, "exercise-1.md", "$y_{out}", fwd.y_out);
+}
+
+#[test]
+fn exercise_3_numbers_are_computed_ones() {
+    use gradient_oracle::{softmax, softmax_hinge_gradient, softmax_hinge_loss};
+    let text = doc("exercise-3.md");
+    let o = [2.0, 1.0, 0.1, -0.5];
+    let p = softmax(&o).unwrap();
+    assert_quotes(&text, "exercise-3.md", "$p_y", p[1]);
+    assert_quotes(
+        &text,
+        "exercise-3.md",
+        "L",
+        softmax_hinge_loss(&o, 1, 1.0).unwrap(),
+    );
+    let g = softmax_hinge_gradient(&o, 1, 1.0).unwrap();
+    let quoted = format!(
+        "dL/do = ({})",
+        g.iter()
+            .map(|v| format!("{v:.6}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    assert!(
+        text.contains(&quoted),
+        "docs/exercise-3.md should quote `{quoted}`"
+    );
+}

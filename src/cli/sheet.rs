@@ -45,7 +45,7 @@ pub fn run(
     let mut out = String::new();
     let mut checks = Vec::new();
     let heading = |t: &str| match format {
-        Format::Markdown => format!("## {t}\n\n"),
+        Format::Markdown => format!("\n## {t}\n\n"),
         Format::Latex => format!("% {t}\n"),
         _ => format!("\n=== {t} ===\n"),
     };
