@@ -28,6 +28,9 @@ pub use error::{OracleError, Result};
 pub use float::{Real, Scalar};
 pub use models::activation::{Activation, LEAKY_RELU_SLOPE};
 pub use models::chain::{ChainForward, ChainGradients, ChainNetwork, SheetDerivatives, chain_loss};
+pub use models::checkpoint::{
+    DeepChain, DenseStack, Layered, MemoryStats, Strategy, backprop, revolve_forward_evaluations,
+};
 pub use models::hinge::{
     DEFAULT_MARGIN, hinge_gradient_p, hinge_loss, hinge_loss_unchecked, hinge_margins,
     softmax_hinge_gradient, softmax_hinge_gradient_via_jacobian, softmax_hinge_loss,

@@ -228,3 +228,44 @@ fn help_works_on_each_command() {
         assert!(stdout(&o).contains("Usage"));
     }
 }
+
+#[test]
+fn memory_command_measures_every_strategy() {
+    let o = run(&[
+        "memory",
+        "--layers",
+        "100,1000",
+        "--dense-layers",
+        "20",
+        "--width",
+        "8",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 15, "5 strategies x 3 models");
+    for r in rows {
+        if let Some(formula) = r["formula_evaluations"].as_u64() {
+            assert_eq!(r["forward_evaluations"].as_u64().unwrap(), formula, "{r}");
+        }
+    }
+    let store_all = rows
+        .iter()
+        .find(|r| r["strategy"] == "store-all" && r["layers"] == 1000)
+        .unwrap();
+    assert_eq!(store_all["peak_states"], 1000);
+    let text = stdout(&run(&[
+        "memory",
+        "--layers",
+        "100",
+        "--dense-layers",
+        "10",
+        "--width",
+        "4",
+    ]));
+    assert!(text.contains("revolve-") && text.contains("time (ms)"));
+    assert_usage_error(&["memory", "--layers", "0"], "positive");
+    assert_usage_error(&["memory", "--width", "1000"], "width 256");
+}

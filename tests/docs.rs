@@ -93,3 +93,19 @@ fn exercise_3_numbers_are_computed_ones() {
         "docs/exercise-3.md should quote `{quoted}`"
     );
 }
+
+#[test]
+fn exercise_4_memory_table_matches_the_program() {
+    let text = doc("exercise-4.md");
+    let committed = between(&text, "<!-- BEGIN memory -->\n", "<!-- END memory -->");
+    let out = Command::new(env!("CARGO_BIN_EXE_gradient-oracle"))
+        .args(["memory", "--no-time", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        committed,
+        String::from_utf8(out.stdout).unwrap(),
+        "docs/exercise-4.md is stale: regenerate it with `cargo run --release -- memory --no-time --format markdown`"
+    );
+}

@@ -2,6 +2,7 @@
 //! The library never prints; only this module does.
 
 pub mod check;
+pub mod memory;
 pub mod sheet;
 pub mod table;
 pub mod trace;
@@ -36,6 +37,8 @@ enum Command {
     Trace(TraceArgs),
     /// The checker over the models at many random and kink-targeted points.
     Check(CheckArgs),
+    /// Exercise 4: backpropagation under a memory budget, each strategy measured.
+    Memory(MemoryArgs),
 }
 
 #[derive(Debug, Args, Default)]
@@ -104,6 +107,25 @@ struct CheckArgs {
     /// The chain's activations to draw from (comma-separated).
     #[arg(long, default_value = "identity,sigmoid,tanh,relu,leaky_relu,softplus")]
     activations: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct MemoryArgs {
+    /// Depths of the scalar chain (comma-separated).
+    #[arg(long, default_value = "100,1000,10000,100000", value_delimiter = ',')]
+    layers: Vec<usize>,
+    /// Width of the dense tanh stack.
+    #[arg(long, default_value_t = 64)]
+    width: usize,
+    /// Depths of the dense stack (comma-separated; empty for none).
+    #[arg(long, default_value = "100,1000", value_delimiter = ',')]
+    dense_layers: Vec<usize>,
+    /// Leave out the wall-time column (for reproducible tables).
+    #[arg(long)]
+    no_time: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -232,6 +254,63 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Memory(args) => {
+            if args
+                .layers
+                .iter()
+                .chain(&args.dense_layers)
+                .any(|l| *l == 0)
+                || args.width == 0
+            {
+                return Err("--layers, --dense-layers and --width must be positive".into());
+            }
+            if args.layers.iter().any(|l| *l > 1_000_000)
+                || args.dense_layers.iter().any(|l| *l > 10_000)
+                || args.width > 256
+            {
+                return Err("at most 10^6 chain layers, 10^4 dense layers, width 256".into());
+            }
+            let rows = memory::run(&args.layers, args.width, &args.dense_layers)?;
+            if args.format == Format::Json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut headers = vec![
+                "model",
+                "layers",
+                "strategy",
+                "peak states",
+                "peak bytes",
+                "forward evals",
+                "recompute factor",
+                "binomial formula",
+            ];
+            if !args.no_time {
+                headers.push("time (ms)");
+            }
+            let mut t = Table::new("backpropagation under a memory budget", &headers);
+            for r in &rows {
+                let mut row = vec![
+                    r.model.clone(),
+                    r.layers.to_string(),
+                    r.strategy.clone(),
+                    r.peak_states.to_string(),
+                    r.peak_bytes.to_string(),
+                    r.forward_evaluations.to_string(),
+                    format!("{:.3}", r.recompute_factor),
+                    r.formula_evaluations.map_or("-".into(), |v| v.to_string()),
+                ];
+                if !args.no_time {
+                    row.push(format!("{:.3}", r.millis));
+                }
+                t.row(row);
+            }
+            print!("{}", t.render(args.format));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Check(args) => {
             let acts = parse_activations(&args.activations)?;

@@ -236,6 +236,40 @@ impl Mlp {
         })
     }
 
+    /// Gradient accumulation over micro-batches: runs [`Mlp::forward_backward`] on
+    /// consecutive chunks of `micro_batch` samples (the last may be smaller) and
+    /// sums the losses and gradients, holding one chunk's activations at a time.
+    /// Equals the full-batch sum up to the order of floating-point additions.
+    ///
+    /// # Errors
+    /// `micro_batch == 0`; a shape mismatch between model and data.
+    pub fn accumulated(
+        &self,
+        data: &Dataset,
+        micro_batch: usize,
+    ) -> Result<(f64, DMatrix<f64>, DVector<f64>)> {
+        if micro_batch == 0 {
+            return Err(OracleError::InvalidParameter {
+                name: "micro_batch".into(),
+                reason: "a micro-batch holds at least one sample".into(),
+            });
+        }
+        self.check_data(data)?;
+        let mut loss = 0.0;
+        let mut grad_hidden = DMatrix::zeros(self.hidden(), self.inputs());
+        let mut grad_out = DVector::zeros(self.hidden());
+        let mut start = 0;
+        while start < data.len() {
+            let end = (start + micro_batch).min(data.len());
+            let part = self.forward_backward(&data.rows(start..end)?)?;
+            loss += part.loss;
+            grad_hidden += part.grad_hidden;
+            grad_out += part.grad_out;
+            start = end;
+        }
+        Ok((loss, grad_hidden, grad_out))
+    }
+
     /// The summed loss and its gradient as one flat vector (layout of [`Mlp::parameters`]).
     ///
     /// # Errors

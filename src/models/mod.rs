@@ -3,6 +3,7 @@
 
 pub mod activation;
 pub mod chain;
+pub mod checkpoint;
 pub mod hinge;
 pub mod mlp;
 pub mod softmax;

@@ -1,0 +1,1 @@
+//! Criterion benches of gradient-oracle live in `benches/`; this library is empty.
