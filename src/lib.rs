@@ -44,6 +44,7 @@ pub use models::softmax::{
 pub use models::training::{IterationRecord, Trace, TrainConfig, UpdateMode, train};
 pub mod check;
 pub mod files;
+pub mod grade;
 pub mod numeric;
 
 pub use check::{

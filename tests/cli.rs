@@ -269,3 +269,34 @@ fn memory_command_measures_every_strategy() {
     assert_usage_error(&["memory", "--layers", "0"], "positive");
     assert_usage_error(&["memory", "--width", "1000"], "width 256");
 }
+
+#[test]
+fn grade_command_scores_and_exits_by_result() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/answers/");
+    let o = run(&["grade", &format!("{dir}correct.toml")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("score: 40.00 / 40"));
+    let o = run(&[
+        "grade",
+        &format!("{dir}slip-missing-tanh-prime.toml"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["max_score"], 40.0);
+    assert_eq!(v["first_divergence"], "iteration 1, sample 1: delta_out");
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["status"] == "carried_forward")
+    );
+    let bad = temp_file(
+        "answers.toml",
+        "[exercise2]\n[[exercise2.iterations]]\nloss = [1,\n",
+    );
+    assert_usage_error(&["grade", bad.to_str().unwrap()], "answers.toml:");
+    assert_usage_error(&["grade", "/no/such/answers.toml"], "cannot read");
+}

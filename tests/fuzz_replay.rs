@@ -53,3 +53,8 @@ fn checker_seeds() {
 fn toml_seeds() {
     replay("toml_files", cases::toml_case);
 }
+
+#[test]
+fn answers_seeds() {
+    replay("answers", cases::answers_case);
+}

@@ -234,3 +234,23 @@ pub fn toml_case(c: &TomlCase) {
         assert!(!e.to_string().is_empty());
     }
 }
+
+/// Text for the answer-file parser and the grader.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct AnswersCase {
+    pub text: String,
+}
+
+pub fn answers_case(c: &AnswersCase) {
+    if c.text.len() > 4096 {
+        return;
+    }
+    match gradient_oracle::grade::parse_answers("fuzz.toml", &c.text) {
+        Ok(answers) => {
+            let report = gradient_oracle::grade::grade(&answers);
+            assert!(report.score <= report.max_score + 1e-9, "{c:?}");
+            let _ = report.to_string();
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}

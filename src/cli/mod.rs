@@ -39,6 +39,8 @@ enum Command {
     Check(CheckArgs),
     /// Exercise 4: backpropagation under a memory budget, each strategy measured.
     Memory(MemoryArgs),
+    /// Grade an answer file (numbers and/or formulas) with a per-item table and a score.
+    Grade(GradeArgs),
 }
 
 #[derive(Debug, Args, Default)]
@@ -108,6 +110,15 @@ struct CheckArgs {
     #[arg(long, default_value = "identity,sigmoid,tanh,relu,leaky_relu,softplus")]
     activations: String,
     /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct GradeArgs {
+    /// The TOML answer file (see `gradient_oracle::grade::answers` for the format).
+    file: PathBuf,
+    /// Output format (text, or json for autograders).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -250,6 +261,26 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
                 println!("{}", final_line(run.checks.len(), failed, kinks));
             }
             Ok(if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Grade(args) => {
+            let text = read(&args.file)?;
+            let answers =
+                gradient_oracle::grade::parse_answers(&args.file.display().to_string(), &text)
+                    .map_err(|e| e.to_string())?;
+            let report = gradient_oracle::grade::grade(&answers);
+            if args.format == Format::Json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+                );
+            } else {
+                println!("{report}");
+            }
+            Ok(if report.all_correct() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)

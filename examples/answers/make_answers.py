@@ -1,0 +1,105 @@
+"""Writes the example answer files of the grading oracle, computed by this
+independent plain-Python run of Exercise 2 (no code shared with the crate).
+
+    python3 examples/answers/make_answers.py
+
+Each slip file simulates a student who makes that one mistake throughout.
+"""
+import math
+import os
+
+W0 = [[0.60, 0.01], [0.70, 0.43], [0.00, 0.88]]
+w0 = [0.02, 0.03, 0.09]
+X = [(0.75, 0.80), (0.20, 0.05), (-0.75, 0.80), (0.20, -0.05)]
+Y = [1.0, 1.0, -1.0, -1.0]
+DEC = 4  # decimals the student writes
+
+
+def run(lr=0.1, mean=False, delta=None, relu_one=False):
+    W = [row[:] for row in W0]
+    w = w0[:]
+    its = []
+    for _ in range(3):
+        samples = []
+        gW = [[0.0, 0.0] for _ in range(3)]
+        gw = [0.0] * 3
+        total = 0.0
+        for x, y in zip(X, Y):
+            s = [W[i][0] * x[0] + W[i][1] * x[1] for i in range(3)]
+            z = [v if v > 0 else 0.0 for v in s]
+            so = sum(w[i] * z[i] for i in range(3))
+            yo = math.tanh(so)
+            loss = 0.5 * (yo - y) ** 2
+            do = delta(yo, y) if delta else (yo - y) * (1 - yo * yo)
+            dh = [do * w[i] * (1.0 if (s[i] > 0 or relu_one) else 0.0) for i in range(3)]
+            for i in range(3):
+                gw[i] += do * z[i]
+                for j in range(2):
+                    gW[i][j] += dh[i] * x[j]
+            total += loss
+            samples.append(dict(s=s, z=z, s_out=so, y_out=yo, loss=loss, delta_out=do, delta_hidden=dh))
+        if mean:
+            gW = [[v / 4 for v in row] for row in gW]
+            gw = [v / 4 for v in gw]
+            total /= 4
+        W = [[W[i][j] - lr * gW[i][j] for j in range(2)] for i in range(3)]
+        w = [w[i] - lr * gw[i] for i in range(3)]
+        its.append(dict(loss=total, grad_W=gW, grad_w=gw, W=[r[:] for r in W], w=w[:], samples=samples))
+    return its
+
+
+def fmt(v):
+    if isinstance(v, list):
+        return "[" + ", ".join(fmt(x) for x in v) + "]"
+    return f"{v:.{DEC}f}"
+
+
+CORRECT_FORMULAS = """[exercise1]
+dL_dW_out = "(y_out - y_gt) * df3(s_out) * z2"
+dL_dW2 = "(y_out - y_gt) * df3(s_out) * W_out * df2(s2) * z1"
+dL_dW1 = "(y_out - y_gt) * df3(s_out) * W_out * df2(s2) * W2 * df1(s1) * x_in"
+
+[exercise3]
+dL_do = "p_j * (active_j - a * is_y - S_A + a * p_y)"
+"""
+
+
+def write(name, its, header, formulas=CORRECT_FORMULAS, transpose=False, grad_as_weight=False):
+    out = [f"# {header}", "", formulas, "[exercise2]", 'mode = "sum"', "lr = 0.1", ""]
+    for it in its:
+        gW = it["grad_W"]
+        if transpose:
+            gW = [[gW[i][j] for i in range(3)] for j in range(2)]
+        W = it["grad_W"] if grad_as_weight else it["W"]
+        w = it["grad_w"] if grad_as_weight else it["w"]
+        out += ["[[exercise2.iterations]]", f"loss = {fmt(it['loss'])}", f"grad_W = {fmt(gW)}",
+                f"grad_w = {fmt(it['grad_w'])}", f"W = {fmt(W)}", f"w = {fmt(w)}", ""]
+        for s in it["samples"]:
+            out += ["[[exercise2.iterations.samples]]"]
+            out += [f"{k} = {fmt(v)}" for k, v in s.items()]
+            out += [""]
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+    with open(path, "w") as fh:
+        fh.write("\n".join(out))
+
+
+write("correct.toml", run(), "Every answer right (4 decimals).")
+write("slip-missing-tanh-prime.toml", run(delta=lambda yo, y: yo - y),
+      "delta_out without the factor tanh'(s_out) = 1 - y_out^2.")
+write("slip-residual-sign.toml", run(delta=lambda yo, y: (y - yo) * (1 - yo * yo)),
+      "delta_out with (y - y_out) instead of (y_out - y).")
+write("slip-mean-instead-of-sum.toml", run(mean=True), "Gradients and loss averaged, though the convention is sum.")
+write("slip-learning-rate.toml", run(lr=0.5), "Updates with learning rate 0.5, though 0.1 is declared.")
+write("slip-relu-derivative.toml", run(relu_one=True), "relu'(s) taken as 1 for s <= 0.")
+write("slip-transposed.toml", run(), "grad_W written D x H (transposed).", transpose=True)
+write("slip-gradient-as-weight.toml", run(), "The gradient written where the updated weight belongs.",
+      grad_as_weight=True)
+write("slip-formulas.toml", run(), "Exercise 1 forgets f3'(s_out); Exercise 3 flips the sign.",
+      formulas="""[exercise1]
+dL_dW_out = "(y_out - y_gt) * z2"
+dL_dW2 = "(y_out - y_gt) * df3(s_out) * W_out * df2(s2) * z1"
+dL_dW1 = "(y_out - y_gt) * df3(s_out) * W_out * df2(s2) * W2 * df1(s1) * x_in"
+
+[exercise3]
+dL_do = "-p_j * (active_j - a * is_y - S_A + a * p_y)"
+""")

@@ -1,0 +1,88 @@
+//! The grading oracle: grade a student's answers and give a score.
+//!
+//! - [`parse_answers`] reads a TOML answer file (numbers and/or formulas; the
+//!   format is in [`answers`]).
+//! - [`grade`] grades it: Exercise 1's three derivatives as formulas
+//!   (15 points), Exercise 2's hand-run trace with error carried forward
+//!   (15 points, see [`trace`]), Exercise 3's $\partial L/\partial o_j$ as a
+//!   formula (10 points, see [`formula`]).
+//!
+//! The command line: `gradient-oracle grade FILE [--format json]`.
+
+pub mod answers;
+pub mod formula;
+pub mod report;
+pub mod submission;
+pub mod trace;
+
+pub use answers::{AnswerFile, parse_answers};
+pub use report::{GradeItem, GradeReport, Status};
+
+use formula::{ChainDerivative, FormulaOutcome, check_chain_formula, check_hinge_formula};
+
+/// The seed of the random points formulas are checked at (fixed, so a grade is reproducible).
+pub const FORMULA_SEED: u64 = 2016;
+
+fn formula_item(
+    exercise: u8,
+    item: &str,
+    max: f64,
+    formula: Option<&String>,
+    check: impl Fn(&str) -> FormulaOutcome,
+) -> GradeItem {
+    let Some(text) = formula else {
+        return GradeItem {
+            exercise,
+            item: item.into(),
+            status: Status::Missing,
+            points: 0.0,
+            max_points: max,
+            message: String::new(),
+        };
+    };
+    let outcome = check(text);
+    let (status, points, message) = if outcome.correct {
+        (
+            Status::Correct,
+            max,
+            format!("right at all {} random points", outcome.points),
+        )
+    } else {
+        let mut m = outcome.counterexample.unwrap_or_default();
+        if let Some(d) = outcome.diagnosis {
+            m = format!("{d}; {m}");
+        }
+        (Status::Wrong, 0.0, m)
+    };
+    GradeItem {
+        exercise,
+        item: item.into(),
+        status,
+        points,
+        max_points: max,
+        message,
+    }
+}
+
+/// Grades every exercise of an answer file.
+pub fn grade(answers: &AnswerFile) -> GradeReport {
+    let mut items = Vec::new();
+    let e1 = answers.exercise1.clone().unwrap_or_default();
+    for (name, which, formula) in [
+        ("dL/dW_out", ChainDerivative::WOut, e1.d_w_out.as_ref()),
+        ("dL/dW2", ChainDerivative::W2, e1.d_w2.as_ref()),
+        ("dL/dW1", ChainDerivative::W1, e1.d_w1.as_ref()),
+    ] {
+        items.push(formula_item(1, name, 5.0, formula, |f| {
+            check_chain_formula(which, f, FORMULA_SEED)
+        }));
+    }
+    let e2 = answers.exercise2.clone().unwrap_or_default();
+    let (trace_items, how) = trace::grade_trace(&e2);
+    items.extend(trace_items);
+    let e3 = answers.exercise3.clone().unwrap_or_default();
+    items.push(formula_item(3, "dL/do_j", 10.0, e3.d_o.as_ref(), |f| {
+        check_hinge_formula(f, FORMULA_SEED)
+    }));
+    GradeReport::new(items, answers.exercise2.as_ref().map(|_| how))
+}

@@ -1,0 +1,332 @@
+//! Grading Rust code: a student implements a trait per exercise, and one macro
+//! turns the implementation into a test suite.
+//!
+//! Each check runs proptest over random points, every activation, and points
+//! aimed at kinks; it compares the student's values with the reference
+//! implementation and, independently, with finite differences
+//! ([`check_gradient`](crate::check_gradient)). On failure proptest shrinks
+//! the input, and the message names the wrong quantity and the smallest input.
+//!
+//! ```ignore
+//! // tests/my_submission.rs in the student's crate
+//! use gradient_oracle::grade::submission::*;
+//! struct Mine;
+//! impl ChainSubmission for Mine { /* ... */ }
+//! impl MlpSubmission for Mine { /* ... */ }
+//! impl HingeSubmission for Mine { /* ... */ }
+//! gradient_oracle::grade_submission!(Mine);
+//! ```
+//!
+//! See `examples/submission_template.rs`, `examples/submission_correct.rs`
+//! and `examples/submission_mistakes.rs`.
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+
+use crate::check::{CheckConfig, check_gradient};
+use crate::models::activation::Activation;
+use crate::models::chain::{ChainForward, ChainNetwork, chain_loss};
+use crate::models::hinge::{softmax_hinge_gradient, softmax_hinge_loss_unchecked};
+use crate::models::mlp::{Dataset, Mlp};
+
+/// Exercise 1: the three derivatives of the depth-3 chain.
+pub trait ChainSubmission {
+    /// $(\partial L/\partial W_1, \partial L/\partial W_2, \partial L/\partial W_{out})$
+    /// from the weights, the activations and the forward record
+    /// (`fwd.s[k]` is $s_{k+1}$, `fwd.z[k]` is $z_k$ with $z_0 = x_{in}$).
+    fn derivatives(
+        &self,
+        weights: [f64; 3],
+        activations: [Activation; 3],
+        fwd: &ChainForward,
+    ) -> [f64; 3];
+}
+
+/// Exercise 2: one sample's backward pass.
+pub trait MlpSubmission {
+    /// The deltas and gradients of one sample, from its forward record.
+    fn backward(&self, sample: &MlpSample<'_>) -> MlpBackward;
+}
+
+/// What Exercise 2's backward pass starts from, for one sample.
+#[derive(Debug, Clone, Copy)]
+pub struct MlpSample<'a> {
+    /// $W$, rows = hidden units.
+    pub w_hidden: &'a [Vec<f64>],
+    /// $w$.
+    pub w_out: &'a [f64],
+    /// The sample.
+    pub x: &'a [f64],
+    /// Its label.
+    pub y: f64,
+    /// Hidden pre-activations.
+    pub s: &'a [f64],
+    /// Hidden activations.
+    pub z: &'a [f64],
+    /// The output.
+    pub y_out: f64,
+}
+
+/// A student's Exercise 2 backward values.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MlpBackward {
+    /// $\delta_{out}$.
+    pub delta_out: f64,
+    /// $\delta_i$ of the hidden units.
+    pub delta_hidden: Vec<f64>,
+    /// $\partial L/\partial W$ (rows = hidden units).
+    pub grad_hidden: Vec<Vec<f64>>,
+    /// $\partial L/\partial w$.
+    pub grad_out: Vec<f64>,
+}
+
+/// Exercise 3: the hinge loss's gradient with respect to the logits.
+pub trait HingeSubmission {
+    /// $\partial L/\partial o$ for logits `o`, true class `label`, margin `margin`.
+    fn grad_logits(&self, o: &[f64], label: usize, margin: f64) -> Vec<f64>;
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn runner(cases: u32) -> TestRunner {
+    TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    })
+}
+
+fn report<T: std::fmt::Debug>(what: &str, result: Result<(), TestError<T>>) -> Result<(), String> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(TestError::Fail(reason, input)) => Err(format!(
+            "{what}: {reason}\n  smallest failing input: {input:?}"
+        )),
+        Err(TestError::Abort(reason)) => Err(format!("{what}: aborted: {reason}")),
+    }
+}
+
+fn activation() -> impl Strategy<Value = Activation> {
+    prop::sample::select(Activation::ALL.to_vec())
+}
+
+/// Checks an Exercise 1 submission on `cases` random chains (a quarter at a kink).
+///
+/// # Errors
+/// A message naming the wrong derivative, the values, and the smallest input found.
+pub fn check_chain<S: ChainSubmission>(submission: &S, cases: u32) -> Result<(), String> {
+    let strategy = (
+        [activation(), activation(), activation()],
+        [-2.0..2.0f64, -2.0..2.0f64, -2.0..2.0f64],
+        -2.0..2.0f64,
+        -1.0..1.0f64,
+        any::<bool>(),
+    );
+    let result = runner(cases).run(&strategy, |(acts, mut w, x_in, y_gt, at_kink)| {
+        if at_kink && let Some(k) = (0..3).rev().find(|k| !acts[*k].is_smooth()) {
+            w[k] = 0.0;
+        }
+        let net = ChainNetwork::new(w.to_vec(), acts.to_vec())
+            .map_err(|e| TestCaseError::reject(e.to_string()))?;
+        let fwd = net
+            .forward(x_in, y_gt)
+            .map_err(|e| TestCaseError::reject(e.to_string()))?;
+        let truth = net
+            .sheet_derivatives(&fwd)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let got = submission.derivatives(w, acts, &fwd);
+        for (name, g, t) in [
+            ("dL/dW1", got[0], truth.d_w1),
+            ("dL/dW2", got[1], truth.d_w2),
+            ("dL/dW_out", got[2], truth.d_w_out),
+        ] {
+            prop_assert!(
+                close(g, t),
+                "{name} is wrong: you return {g}, the reference is {t}"
+            );
+        }
+        // And independently of the reference: finite differences.
+        let f = |v: &[f64]| chain_loss(v, &acts, x_in, y_gt);
+        let g = |v: &[f64]| match ChainNetwork::new(v.to_vec(), acts.to_vec())
+            .and_then(|n| n.forward(x_in, y_gt))
+        {
+            Ok(fw) => submission
+                .derivatives([v[0], v[1], v[2]], acts, &fw)
+                .to_vec(),
+            Err(_) => vec![f64::NAN; 3],
+        };
+        let r = check_gradient(&f, &g, &w, &CheckConfig::default())
+            .map_err(|e| TestCaseError::reject(e.to_string()))?;
+        prop_assert!(r.verdict().is_ok(), "finite differences disagree:\n{r}");
+        Ok(())
+    });
+    report("Exercise 1", result)
+}
+
+/// Checks an Exercise 2 submission on `cases` random networks and samples
+/// (sometimes with a hidden unit exactly at its kink).
+///
+/// # Errors
+/// A message naming the wrong quantity and the smallest input found.
+pub fn check_mlp<S: MlpSubmission>(submission: &S, cases: u32) -> Result<(), String> {
+    let strategy = (1usize..5, 1usize..4).prop_flat_map(|(h, d)| {
+        (
+            prop::collection::vec(prop::collection::vec(-1.5..1.5f64, d), h),
+            prop::collection::vec(-1.5..1.5f64, h),
+            prop::collection::vec(-1.5..1.5f64, d),
+            -1.0..1.0f64,
+            any::<bool>(),
+        )
+    });
+    let result = runner(cases).run(&strategy, |(mut wh, wo, x, y, at_kink)| {
+        if at_kink {
+            wh[0] = vec![0.0; x.len()]; // s_0 = 0 exactly
+        }
+        let model = Mlp::from_rows(&wh, &wo).map_err(|e| TestCaseError::reject(e.to_string()))?;
+        let data = Dataset::from_rows(std::slice::from_ref(&x), &[y])
+            .map_err(|e| TestCaseError::reject(e.to_string()))?;
+        let r = model
+            .forward_backward(&data)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let rec = &r.samples[0];
+        let got = submission.backward(&MlpSample {
+            w_hidden: &wh,
+            w_out: &wo,
+            x: &x,
+            y,
+            s: &rec.s,
+            z: &rec.z,
+            y_out: rec.y_out,
+        });
+        prop_assert!(
+            close(got.delta_out, rec.delta_out),
+            "delta_out is wrong: you return {}, the reference is {}",
+            got.delta_out,
+            rec.delta_out
+        );
+        prop_assert!(
+            got.delta_hidden.len() == rec.delta_hidden.len(),
+            "delta_hidden has {} entries, expected {}",
+            got.delta_hidden.len(),
+            rec.delta_hidden.len()
+        );
+        for (i, (g, t)) in got.delta_hidden.iter().zip(&rec.delta_hidden).enumerate() {
+            prop_assert!(
+                close(*g, *t),
+                "delta_hidden[{i}] is wrong: you return {g}, the reference is {t} (s[{i}] = {})",
+                rec.s[i]
+            );
+        }
+        prop_assert!(
+            got.grad_out.len() == rec.grad_out.len(),
+            "grad_w has {} entries, expected {}",
+            got.grad_out.len(),
+            rec.grad_out.len()
+        );
+        for (i, (g, t)) in got.grad_out.iter().zip(&rec.grad_out).enumerate() {
+            prop_assert!(
+                close(*g, *t),
+                "grad_w[{i}] is wrong: you return {g}, the reference is {t}"
+            );
+        }
+        prop_assert!(
+            got.grad_hidden.len() == rec.grad_hidden.len()
+                && got.grad_hidden.iter().all(|row| row.len() == x.len()),
+            "grad_W must be H x D = {} x {} (row i = hidden unit i)",
+            rec.grad_hidden.len(),
+            x.len()
+        );
+        for (i, (gr, tr)) in got.grad_hidden.iter().zip(&rec.grad_hidden).enumerate() {
+            for (j, (g, t)) in gr.iter().zip(tr).enumerate() {
+                prop_assert!(
+                    close(*g, *t),
+                    "grad_W[{i}][{j}] is wrong: you return {g}, the reference is {t}"
+                );
+            }
+        }
+        Ok(())
+    });
+    report("Exercise 2", result)
+}
+
+/// Checks an Exercise 3 submission on `cases` random logits, labels and margins
+/// (sometimes with tied logits).
+///
+/// # Errors
+/// A message naming the wrong component and the smallest input found.
+pub fn check_hinge<S: HingeSubmission>(submission: &S, cases: u32) -> Result<(), String> {
+    let strategy = (
+        prop::collection::vec(-6.0..6.0f64, 2..9),
+        any::<prop::sample::Index>(),
+        0.0..2.0f64,
+        any::<bool>(),
+    );
+    let result = runner(cases).run(&strategy, |(mut o, label, margin, tie)| {
+        let label = label.index(o.len());
+        if tie {
+            o[0] = o[o.len() - 1];
+        }
+        let truth = softmax_hinge_gradient(&o, label, margin)
+            .map_err(|e| TestCaseError::reject(e.to_string()))?;
+        let got = submission.grad_logits(&o, label, margin);
+        prop_assert!(
+            got.len() == truth.len(),
+            "dL/do has {} entries, expected {}",
+            got.len(),
+            truth.len()
+        );
+        for (j, (g, t)) in got.iter().zip(&truth).enumerate() {
+            prop_assert!(
+                close(*g, *t),
+                "dL/do[{j}] is wrong: you return {g}, the reference is {t}"
+            );
+        }
+        let f = |v: &[f64]| softmax_hinge_loss_unchecked(v, label, margin);
+        let g = |v: &[f64]| submission.grad_logits(v, label, margin);
+        let r = check_gradient(&f, &g, &o, &CheckConfig::default())
+            .map_err(|e| TestCaseError::reject(e.to_string()))?;
+        prop_assert!(r.verdict().is_ok(), "finite differences disagree:\n{r}");
+        Ok(())
+    });
+    report("Exercise 3", result)
+}
+
+/// Turns a type implementing [`ChainSubmission`], [`MlpSubmission`] and
+/// [`HingeSubmission`] into three `#[test]`s (256 cases each, or `PROPTEST_CASES`).
+#[macro_export]
+macro_rules! grade_submission {
+    ($submission:expr) => {
+        fn __gradient_oracle_cases() -> u32 {
+            std::env::var("PROPTEST_CASES")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(256)
+        }
+        #[test]
+        fn exercise_1_chain_derivatives() {
+            if let Err(e) =
+                $crate::grade::submission::check_chain(&$submission, __gradient_oracle_cases())
+            {
+                panic!("{e}");
+            }
+        }
+        #[test]
+        fn exercise_2_deltas_and_gradients() {
+            if let Err(e) =
+                $crate::grade::submission::check_mlp(&$submission, __gradient_oracle_cases())
+            {
+                panic!("{e}");
+            }
+        }
+        #[test]
+        fn exercise_3_hinge_gradient() {
+            if let Err(e) =
+                $crate::grade::submission::check_hinge(&$submission, __gradient_oracle_cases())
+            {
+                panic!("{e}");
+            }
+        }
+    };
+}

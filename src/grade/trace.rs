@@ -1,0 +1,515 @@
+//! Grading a hand-run Exercise 2 trace, with error carried forward.
+//!
+//! Every quantity is compared first with the reference trace (the crate's own
+//! run under the student's convention), at the precision it is written with.
+//! If it differs, it is recomputed from the student's *own* earlier answers (their `s` for `z`, their `y_out` for
+//! `delta_out`, their gradients and previous weights for the update, ...): if
+//! it follows correctly from them (within three units of the last written
+//! decimal, since the student's rounding adds up), it gets full credit as
+//! *carried forward*.
+//! Otherwise it is wrong, and the common slips are recognised:
+//! a missing $\tanh'(s_{out})$ factor in $\delta_{out}$; $(y - y_{out})$ instead
+//! of $(y_{out} - y)$; mean instead of sum or the reverse; another learning
+//! rate (inferred from the answers); $\mathrm{relu}'(s) = 1$ at or below 0;
+//! $W$ transposed; the gradient written where the updated weight belongs.
+//!
+//! The convention: the declared `mode` and `lr`, or, where absent, the one
+//! (of sum, mean, online, and the learning rates 0.1, 0.5, 0.01, 1 and the one
+//! the answers imply) under which most answers agree with the reference.
+//!
+//! Points (15 in all, 5 per iteration): the forward quantities of the four
+//! samples share 1.5, the backward ones 1.5, the iteration's loss and
+//! gradients 1, the updated weights 1.
+
+use crate::grade::answers::{Exercise2Answers, Typed};
+use crate::grade::report::{GradeItem, Status};
+use crate::models::activation::Activation;
+use crate::models::mlp::{Dataset, Mlp};
+use crate::models::training::{Trace, TrainConfig, UpdateMode, train};
+
+const ITERATIONS: usize = 3;
+
+/// One answer against its reference, its carried-forward value, and known slips.
+struct Judged {
+    status: Status,
+    message: String,
+}
+
+fn flat(m: &[Vec<f64>]) -> Vec<f64> {
+    m.iter().flatten().copied().collect()
+}
+
+fn all_match(student: &[Typed], expected: &[f64]) -> bool {
+    student.len() == expected.len() && student.iter().zip(expected).all(|(s, e)| s.matches(*e))
+}
+
+/// Values carried forward come from the student's rounded answers, and their
+/// rounding adds up (a sum of three rounded products, say): three units in the
+/// last written decimal.
+fn all_match_carried(student: &[Typed], expected: &[f64]) -> bool {
+    student.len() == expected.len()
+        && student
+            .iter()
+            .zip(expected)
+            .all(|(s, e)| (s.value - e).abs() <= 3.0 * s.tolerance().max(1e-12 * e.abs()))
+}
+
+fn show(v: &[f64]) -> String {
+    if v.len() == 1 {
+        format!("{:.6}", v[0])
+    } else {
+        format!(
+            "[{}]",
+            v.iter()
+                .map(|x| format!("{x:.6}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+fn judge(
+    student: &[Typed],
+    reference: &[f64],
+    carried: Option<&[f64]>,
+    slips: &[(String, Vec<f64>)],
+) -> Judged {
+    if student.len() != reference.len() {
+        return Judged {
+            status: Status::Wrong,
+            message: format!(
+                "expected {} numbers, got {}",
+                reference.len(),
+                student.len()
+            ),
+        };
+    }
+    if all_match(student, reference) {
+        return Judged {
+            status: Status::Correct,
+            message: String::new(),
+        };
+    }
+    if let Some(c) = carried
+        && all_match_carried(student, c)
+    {
+        return Judged {
+            status: Status::CarriedForward,
+            message: format!(
+                "differs from {} but follows from your earlier answers",
+                show(reference)
+            ),
+        };
+    }
+    let values: Vec<f64> = student.iter().map(|t| t.value).collect();
+    let mut message = format!("you wrote {}, expected {}", show(&values), show(reference));
+    if let Some(c) = carried
+        && c.iter().zip(reference).any(|(a, b)| (a - b).abs() > 1e-12)
+    {
+        message += &format!(" (or {} from your earlier answers)", show(c));
+    }
+    if let Some((why, _)) = slips.iter().find(|(_, v)| all_match(student, v)) {
+        message += &format!(": {why}");
+    }
+    Judged {
+        status: Status::Wrong,
+        message,
+    }
+}
+
+/// The values an answer would have under one convention, used to pick it.
+fn agreement(answers: &Exercise2Answers, trace: &Trace) -> usize {
+    let mut n = 0;
+    let mut count = |s: &[Typed], e: &[f64]| n += usize::from(all_match(s, e));
+    for (t, it) in answers.iterations.iter().enumerate().take(ITERATIONS) {
+        let r = &trace.iterations[t];
+        if let Some(l) = &it.loss {
+            count(&[*l], &[r.loss]);
+        }
+        if let Some(g) = &it.grad_out {
+            count(g, &r.grad_out);
+        }
+        if let Some(g) = &it.grad_hidden {
+            count(&g.concat(), &flat(&r.grad_hidden));
+        }
+        if let Some(w) = &it.w_out {
+            count(w, &r.w_out);
+        }
+        if let Some(w) = &it.w_hidden {
+            count(&w.concat(), &flat(&r.w_hidden));
+        }
+        for (s, rs) in it.samples.iter().zip(&r.samples) {
+            if let Some(v) = &s.s {
+                count(v, &rs.s);
+            }
+            if let Some(v) = &s.delta_out {
+                count(&[*v], &[rs.delta_out]);
+            }
+        }
+    }
+    n
+}
+
+/// The learning rate the first iteration's weights imply, if they say.
+fn implied_lr(answers: &Exercise2Answers, start: &Mlp) -> Option<f64> {
+    let it = answers.iterations.first()?;
+    let (w, g) = (it.w_out.as_ref()?, it.grad_out.as_ref()?);
+    let mut rates: Vec<f64> = w
+        .iter()
+        .zip(g)
+        .zip(start.w_out().iter())
+        .filter(|((_, g), _)| g.value.abs() > 1e-3)
+        .map(|((w, g), w0)| (w0 - w.value) / g.value)
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .collect();
+    rates.sort_by(f64::total_cmp);
+    let mid = *rates.get(rates.len() / 2)?;
+    // Round to the precision people use for learning rates.
+    Some((mid * 1000.0).round() / 1000.0)
+}
+
+/// Chooses the convention and says how.
+fn convention(answers: &Exercise2Answers, model: &Mlp, data: &Dataset) -> (TrainConfig, String) {
+    let modes: Vec<UpdateMode> = answers.mode.map_or(UpdateMode::ALL.to_vec(), |m| vec![m]);
+    let mut rates: Vec<f64> = match answers.lr {
+        Some(lr) => vec![lr],
+        None => vec![0.1, 0.5, 0.01, 1.0],
+    };
+    if answers.lr.is_none()
+        && let Some(lr) = implied_lr(answers, model)
+    {
+        rates.push(lr);
+    }
+    let mut best: Option<(usize, TrainConfig)> = None;
+    for &mode in &modes {
+        for &learning_rate in &rates {
+            let config = TrainConfig {
+                mode,
+                learning_rate,
+                iterations: ITERATIONS,
+            };
+            let Ok((_, trace)) = train(model, data, &config) else {
+                continue;
+            };
+            let score = agreement(answers, &trace);
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, config));
+            }
+        }
+    }
+    let config = best.map_or_else(TrainConfig::default, |(_, c)| c);
+    let how = match (answers.mode, answers.lr) {
+        (Some(_), Some(_)) => "as declared",
+        (None, None) => "inferred from the answers (none declared)",
+        _ => "declared in part, the rest inferred from the answers",
+    };
+    (
+        config,
+        format!(
+            "mode {}, learning rate {} ({how})",
+            config.mode, config.learning_rate
+        ),
+    )
+}
+
+/// Grades Exercise 2's answers against the sheet's network and data.
+pub fn grade_trace(answers: &Exercise2Answers) -> (Vec<GradeItem>, String) {
+    let model = Mlp::sheet();
+    let data = Dataset::sheet();
+    let (config, how) = convention(answers, &model, &data);
+    let (_, trace) = train(&model, &data, &config).expect("the sheet's network trains");
+    let (h, d, n) = (model.hidden(), model.inputs(), data.len());
+    let lr = config.learning_rate;
+    let scale = if config.mode == UpdateMode::Mean {
+        1.0 / n as f64
+    } else {
+        1.0
+    };
+    let mut items = Vec::new();
+    let forward_points = 1.5 / (5 * n) as f64;
+    let backward_points = 1.5 / (2 * n) as f64;
+    let mut push = |item: String, judged: Option<Judged>, max: f64| {
+        let (status, message) =
+            judged.map_or((Status::Missing, String::new()), |j| (j.status, j.message));
+        let points = if matches!(status, Status::Correct | Status::CarriedForward) {
+            max
+        } else {
+            0.0
+        };
+        items.push(GradeItem {
+            exercise: 2,
+            item,
+            status,
+            points,
+            max_points: max,
+            message,
+        });
+    };
+    // The student's weights at the start of each iteration (theirs where given).
+    let mut w_hidden_s: Vec<Vec<f64>> = trace.initial_w_hidden.clone();
+    let mut w_out_s: Vec<f64> = trace.initial_w_out.clone();
+    let empty = crate::grade::answers::IterationAnswers::default();
+    for t in 0..ITERATIONS {
+        let r = &trace.iterations[t];
+        let a = answers.iterations.get(t).unwrap_or(&empty);
+        let (w_start_h, w_start_o) = if t == 0 {
+            (trace.initial_w_hidden.clone(), trace.initial_w_out.clone())
+        } else {
+            (
+                trace.iterations[t - 1].w_hidden.clone(),
+                trace.iterations[t - 1].w_out.clone(),
+            )
+        };
+        // Online updates move the reference weights sample by sample.
+        let (mut cur_h, mut cur_o) = (w_start_h.clone(), w_start_o.clone());
+        let (mut sum_loss, mut sum_go, mut sum_gh) = (0.0, vec![0.0; h], vec![vec![0.0; d]; h]);
+        let tag = |what: &str| format!("iteration {}: {what}", t + 1);
+        for s_idx in 0..n {
+            let rs = &r.samples[s_idx];
+            let sa = a.samples.get(s_idx).cloned().unwrap_or_default();
+            let x: Vec<f64> = data.x().row(s_idx).iter().copied().collect();
+            let y = data.y()[s_idx];
+            let stag = |what: &str| format!("iteration {}, sample {}: {what}", t + 1, s_idx + 1);
+            let online = config.mode == UpdateMode::Online;
+            // The weights this sample sees, the student's where they gave them.
+            let (wh, wo) = if online {
+                (cur_h.clone(), cur_o.clone())
+            } else {
+                (w_hidden_s.clone(), w_out_s.clone())
+            };
+            // The student's values where they gave the right number of them.
+            let vals = |v: &Option<Vec<Typed>>, fallback: &[f64]| -> Vec<f64> {
+                match v {
+                    Some(v) if v.len() == fallback.len() => v.iter().map(|t| t.value).collect(),
+                    _ => fallback.to_vec(),
+                }
+            };
+            let val = |v: &Option<Typed>, fallback: f64| v.map_or(fallback, |t| t.value);
+
+            let s_ecf: Vec<f64> = (0..h)
+                .map(|i| (0..d).map(|j| wh[i][j] * x[j]).sum())
+                .collect();
+            push(
+                stag("s"),
+                sa.s.as_ref().map(|v| judge(v, &rs.s, Some(&s_ecf), &[])),
+                forward_points,
+            );
+            let s_s = vals(&sa.s, &rs.s);
+            let z_ecf: Vec<f64> = s_s.iter().map(|v| Activation::Relu.value(*v)).collect();
+            push(
+                stag("z"),
+                sa.z.as_ref().map(|v| judge(v, &rs.z, Some(&z_ecf), &[])),
+                forward_points,
+            );
+            let z_s = vals(&sa.z, &rs.z);
+            let s_out_ecf: f64 = wo.iter().zip(&z_s).map(|(a, b)| a * b).sum();
+            push(
+                stag("s_out"),
+                sa.s_out
+                    .map(|v| judge(&[v], &[rs.s_out], Some(&[s_out_ecf]), &[])),
+                forward_points,
+            );
+            let s_out_s = val(&sa.s_out, rs.s_out);
+            push(
+                stag("y_out"),
+                sa.y_out
+                    .map(|v| judge(&[v], &[rs.y_out], Some(&[s_out_s.tanh()]), &[])),
+                forward_points,
+            );
+            let y_out_s = val(&sa.y_out, rs.y_out);
+            let loss_ecf = 0.5 * (y_out_s - y).powi(2);
+            push(
+                stag("loss"),
+                sa.loss
+                    .map(|v| judge(&[v], &[rs.loss], Some(&[loss_ecf]), &[])),
+                forward_points,
+            );
+
+            let d_ecf = (y_out_s - y) * (1.0 - y_out_s * y_out_s);
+            let slips = vec![
+                (
+                    "the factor tanh'(s_out) = 1 - y_out^2 is missing".to_string(),
+                    vec![y_out_s - y],
+                ),
+                (
+                    "the sign is flipped: (y - y_out) instead of (y_out - y)".to_string(),
+                    vec![-d_ecf],
+                ),
+            ];
+            push(
+                stag("delta_out"),
+                sa.delta_out
+                    .map(|v| judge(&[v], &[rs.delta_out], Some(&[d_ecf]), &slips)),
+                backward_points,
+            );
+            let d_s = val(&sa.delta_out, rs.delta_out);
+            let dh_ecf: Vec<f64> = (0..h)
+                .map(|i| d_s * wo[i] * Activation::Relu.derivative(s_s[i]))
+                .collect();
+            let relu_one: Vec<f64> = (0..h).map(|i| d_s * wo[i]).collect();
+            let slips = vec![(
+                "relu'(s) was taken as 1 where s <= 0 (it is 0 there)".to_string(),
+                relu_one,
+            )];
+            push(
+                stag("delta_hidden"),
+                sa.delta_hidden
+                    .as_ref()
+                    .map(|v| judge(v, &rs.delta_hidden, Some(&dh_ecf), &slips)),
+                backward_points,
+            );
+            let dh_s = vals(&sa.delta_hidden, &rs.delta_hidden);
+
+            sum_loss += val(&sa.loss, rs.loss);
+            for i in 0..h {
+                sum_go[i] += d_s * z_s[i];
+                for j in 0..d {
+                    sum_gh[i][j] += dh_s[i] * x[j];
+                }
+            }
+            if online {
+                for i in 0..h {
+                    cur_o[i] -= lr * rs.grad_out[i];
+                    for j in 0..d {
+                        cur_h[i][j] -= lr * rs.grad_hidden[i][j];
+                    }
+                }
+            }
+        }
+        // The iteration's totals.
+        let other = if config.mode == UpdateMode::Mean {
+            n as f64
+        } else {
+            1.0 / n as f64
+        };
+        let what_other = if config.mode == UpdateMode::Mean {
+            "summed instead of averaged"
+        } else {
+            "averaged instead of summed"
+        };
+        let loss_slip = vec![(format!("the loss is {what_other}"), vec![r.loss * other])];
+        push(
+            tag("loss"),
+            a.loss
+                .map(|v| judge(&[v], &[r.loss], Some(&[sum_loss * scale]), &loss_slip)),
+            1.0 / 3.0,
+        );
+        let go_ecf: Vec<f64> = sum_go.iter().map(|v| v * scale).collect();
+        let go_slip = vec![(
+            format!("the gradient is {what_other}"),
+            r.grad_out.iter().map(|v| v * other).collect(),
+        )];
+        push(
+            tag("grad_w"),
+            a.grad_out
+                .as_ref()
+                .map(|v| judge(v, &r.grad_out, Some(&go_ecf), &go_slip)),
+            1.0 / 3.0,
+        );
+        let gh_ecf: Vec<f64> = flat(&sum_gh).iter().map(|v| v * scale).collect();
+        let gh_ref = flat(&r.grad_hidden);
+        let transposed: Vec<f64> = (0..d)
+            .flat_map(|j| (0..h).map(move |i| (i, j)))
+            .map(|(i, j)| r.grad_hidden[i][j])
+            .collect();
+        let gh_slips = vec![
+            (
+                format!("the gradient is {what_other}"),
+                gh_ref.iter().map(|v| v * other).collect(),
+            ),
+            (
+                "grad_W is transposed (write it H x D: row i = hidden unit i)".to_string(),
+                transposed,
+            ),
+        ];
+        push(
+            tag("grad_W"),
+            a.grad_hidden
+                .as_ref()
+                .map(|v| judge(&v.concat(), &gh_ref, Some(&gh_ecf), &gh_slips)),
+            1.0 / 3.0,
+        );
+        let gh_s: Vec<f64> = match &a.grad_hidden {
+            Some(v) if v.concat().len() == gh_ref.len() => {
+                v.concat().iter().map(|t| t.value).collect()
+            }
+            _ => gh_ref.clone(),
+        };
+        let go_s: Vec<f64> = match &a.grad_out {
+            Some(v) if v.len() == h => v.iter().map(|t| t.value).collect(),
+            _ => r.grad_out.clone(),
+        };
+
+        // The update, from the student's previous weights and gradients.
+        let wh_prev = flat(&w_hidden_s);
+        let wh_ecf: Vec<f64> = wh_prev.iter().zip(&gh_s).map(|(w, g)| w - lr * g).collect();
+        let wo_ecf: Vec<f64> = w_out_s.iter().zip(&go_s).map(|(w, g)| w - lr * g).collect();
+        let update_slips =
+            |prev: &[f64], grad: &[f64], given: Option<&Vec<Typed>>| -> Vec<(String, Vec<f64>)> {
+                let mut v = vec![(
+                    "the gradient is written where the updated weight belongs".to_string(),
+                    grad.to_vec(),
+                )];
+                if let Some(given) = given {
+                    let rates: Vec<f64> = given
+                        .iter()
+                        .zip(prev)
+                        .zip(grad)
+                        .filter(|(_, g)| g.abs() > 1e-3)
+                        .map(|((w, p), g)| (p - w.value) / g)
+                        .collect();
+                    if let Some(&r0) = rates.first()
+                        && r0.is_finite()
+                        && (r0 - lr).abs() > 1e-6 * lr
+                    {
+                        let rounded = (r0 * 1000.0).round() / 1000.0;
+                        v.push((
+                            format!(
+                                "the update used a learning rate of about {rounded} instead of {lr}"
+                            ),
+                            prev.iter()
+                                .zip(grad)
+                                .map(|(p, g)| p - rounded * g)
+                                .collect(),
+                        ));
+                    }
+                }
+                v
+            };
+        let given_h = a.w_hidden.as_ref().map(|v| v.concat());
+        let slips_h = update_slips(&wh_prev, &gh_s, given_h.as_ref());
+        push(
+            tag("W"),
+            given_h
+                .as_ref()
+                .map(|v| judge(v, &flat(&r.w_hidden), Some(&wh_ecf), &slips_h)),
+            0.5,
+        );
+        let slips_o = update_slips(&w_out_s, &go_s, a.w_out.as_ref());
+        push(
+            tag("w"),
+            a.w_out
+                .as_ref()
+                .map(|v| judge(v, &r.w_out, Some(&wo_ecf), &slips_o)),
+            0.5,
+        );
+
+        // The next iteration starts from the student's weights where given.
+        if let Some(w) = &a.w_hidden
+            && w.len() == h
+            && w.iter().all(|row| row.len() == d)
+        {
+            w_hidden_s = w
+                .iter()
+                .map(|row| row.iter().map(|t| t.value).collect())
+                .collect();
+        } else {
+            w_hidden_s = r.w_hidden.clone();
+        }
+        match &a.w_out {
+            Some(w) if w.len() == h => w_out_s = w.iter().map(|t| t.value).collect(),
+            _ => w_out_s = r.w_out.clone(),
+        }
+    }
+    (items, how)
+}

@@ -1,0 +1,256 @@
+//! The grading oracle: answer files, error carried forward, diagnoses, formulas.
+//! The example answer files are written by an independent plain-Python run
+//! (`examples/answers/make_answers.py`).
+
+use gradient_oracle::OracleError;
+use gradient_oracle::grade::formula::{ChainDerivative, check_chain_formula, check_hinge_formula};
+use gradient_oracle::grade::{GradeReport, Status, grade, parse_answers};
+
+fn grade_file(name: &str) -> GradeReport {
+    let path = format!("{}/examples/answers/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    grade(&parse_answers(name, &text).unwrap())
+}
+
+fn message_of(report: &GradeReport, item: &str) -> String {
+    report
+        .items
+        .iter()
+        .find(|i| i.item == item)
+        .map(|i| i.message.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_correct_file_scores_full_marks() {
+    let r = grade_file("correct.toml");
+    assert!(r.all_correct(), "{r}");
+    assert_eq!((r.score, r.max_score), (40.0, 40.0));
+    assert_eq!(r.exercise_score(1), (15.0, 15.0));
+    assert_eq!(r.exercise_score(2), (15.0, 15.0));
+    assert_eq!(r.exercise_score(3), (10.0, 10.0));
+    assert!(r.items.iter().all(|i| i.status == Status::Correct));
+}
+
+#[test]
+fn missing_tanh_prime_is_named_and_later_errors_are_carried_forward() {
+    let r = grade_file("slip-missing-tanh-prime.toml");
+    assert!(!r.all_correct());
+    assert_eq!(
+        r.first_divergence.as_deref(),
+        Some("iteration 1, sample 1: delta_out")
+    );
+    assert!(
+        message_of(&r, "iteration 1, sample 1: delta_out").contains("tanh'(s_out)"),
+        "{r}"
+    );
+    // The hidden deltas and gradients that follow from the wrong delta_out get credit.
+    let item = r
+        .items
+        .iter()
+        .find(|i| i.item == "iteration 1, sample 1: delta_hidden")
+        .unwrap();
+    assert_eq!(item.status, Status::CarriedForward, "{r}");
+    let grad = r
+        .items
+        .iter()
+        .find(|i| i.item == "iteration 1: grad_W")
+        .unwrap();
+    assert_eq!(grad.status, Status::CarriedForward, "{r}");
+}
+
+#[test]
+fn each_slip_is_diagnosed() {
+    // (file, the first divergent quantity, an item whose message names the slip, the words)
+    for (file, first, item, needle) in [
+        (
+            "slip-residual-sign.toml",
+            "iteration 1, sample 1: delta_out",
+            "iteration 1, sample 1: delta_out",
+            "(y - y_out) instead of (y_out - y)",
+        ),
+        (
+            "slip-mean-instead-of-sum.toml",
+            "iteration 1: loss",
+            "iteration 1: grad_w",
+            "averaged instead of summed",
+        ),
+        (
+            "slip-learning-rate.toml",
+            "iteration 1: W",
+            "iteration 1: w",
+            "learning rate of about 0.5",
+        ),
+        (
+            "slip-relu-derivative.toml",
+            "iteration 1, sample 3: delta_hidden",
+            "iteration 1, sample 3: delta_hidden",
+            "relu'(s) was taken as 1",
+        ),
+        (
+            "slip-transposed.toml",
+            "iteration 1: grad_W",
+            "iteration 1: grad_W",
+            "transposed",
+        ),
+        (
+            "slip-gradient-as-weight.toml",
+            "iteration 1: W",
+            "iteration 1: W",
+            "gradient is written where the updated weight belongs",
+        ),
+    ] {
+        let r = grade_file(file);
+        assert!(!r.all_correct(), "{file}");
+        let m = message_of(&r, item);
+        assert!(m.contains(needle), "{file}: `{item}` says `{m}`\n{r}");
+        assert_eq!(r.first_divergence.as_deref(), Some(first), "{file}\n{r}");
+    }
+}
+
+#[test]
+fn wrong_formulas_get_a_counterexample_and_a_diagnosis() {
+    let r = grade_file("slip-formulas.toml");
+    let w_out = r.items.iter().find(|i| i.item == "dL/dW_out").unwrap();
+    assert_eq!(w_out.status, Status::Wrong);
+    assert!(
+        w_out.message.contains("a factor df3(s_out) is missing"),
+        "{}",
+        w_out.message
+    );
+    assert!(
+        w_out.message.contains("your formula gives"),
+        "{}",
+        w_out.message
+    );
+    let hinge = r.items.iter().find(|i| i.item == "dL/do_j").unwrap();
+    assert!(
+        hinge.message.contains("sign is flipped"),
+        "{}",
+        hinge.message
+    );
+    assert_eq!(r.exercise_score(1), (10.0, 15.0));
+    assert_eq!(r.exercise_score(3), (0.0, 10.0));
+}
+
+#[test]
+fn formulas_by_hand() {
+    // The right answers, written differently, pass.
+    assert!(
+        check_chain_formula(ChainDerivative::WOut, "df3(s_out) * z2 * (y_out - y_gt)", 1).correct
+    );
+    assert!(
+        check_chain_formula(
+            ChainDerivative::W1,
+            "(y_out-y_gt)*df3(s3)*W3*df2(s2)*W2*df1(s1)*x_in",
+            1
+        )
+        .correct
+    );
+    // `1/2 * 2 *` is 1 with real division.
+    assert!(
+        check_chain_formula(
+            ChainDerivative::WOut,
+            "1/2 * 2 * (y_out - y_gt) * df3(s_out) * z2",
+            1
+        )
+        .correct
+    );
+    let extra = check_chain_formula(
+        ChainDerivative::W2,
+        "(y_out - y_gt) * df3(s_out) * W_out * df2(s2) * z1 * W2",
+        1,
+    );
+    assert!(!extra.correct);
+    assert_eq!(
+        extra.diagnosis.as_deref(),
+        Some("there is an extra factor W2")
+    );
+    let bad = check_chain_formula(ChainDerivative::W2, "(y_out - ", 1);
+    assert!(!bad.correct && bad.counterexample.unwrap().contains("cannot parse"));
+    let unknown = check_chain_formula(ChainDerivative::W2, "q * z1", 1);
+    assert!(!unknown.correct && unknown.counterexample.unwrap().contains("cannot evaluate"));
+    // Exercise 3 with margin >= 1 only: the simplified form is wrong for smaller margins.
+    let simplified = check_hinge_formula("-k * p_y * (is_y - p_j)", 1);
+    assert!(!simplified.correct);
+    assert!(
+        check_hinge_formula("p_j * active_j - a * p_y * is_y - p_j * (S_A - a * p_y)", 1).correct
+    );
+}
+
+#[test]
+fn the_convention_is_inferred_when_not_declared() {
+    let path = format!(
+        "{}/examples/answers/slip-learning-rate.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("mode = \"sum\"\n", "")
+        .replace("lr = 0.1\n", "");
+    let r = grade(&parse_answers("undeclared.toml", &text).unwrap());
+    assert!(r.all_correct(), "{r}");
+    assert!(
+        r.convention
+            .as_deref()
+            .unwrap()
+            .contains("learning rate 0.5"),
+        "{:?}",
+        r.convention
+    );
+}
+
+#[test]
+fn a_partial_file_grades_what_it_has() {
+    let text = "[exercise2]\n[[exercise2.iterations]]\n[[exercise2.iterations.samples]]\ns = [0.458, 0.869, 0.704]\n";
+    let r = grade(&parse_answers("partial.toml", text).unwrap());
+    assert!(r.all_correct());
+    let s = r
+        .items
+        .iter()
+        .find(|i| i.item == "iteration 1, sample 1: s")
+        .unwrap();
+    assert_eq!(s.status, Status::Correct);
+    assert!(r.score > 0.0 && r.score < 1.0, "{}", r.score);
+    assert!(
+        r.items
+            .iter()
+            .filter(|i| i.status == Status::Missing)
+            .count()
+            > 90
+    );
+}
+
+#[test]
+fn precision_follows_the_written_decimals() {
+    // 0.46 (2 decimals) is right for 0.458; 0.4600 (4 decimals) is not.
+    let two = "[exercise2]\n[[exercise2.iterations]]\n[[exercise2.iterations.samples]]\ns = [0.46, 0.87, 0.70]\n";
+    assert!(grade(&parse_answers("a.toml", two).unwrap()).all_correct());
+    let four = "[exercise2]\n[[exercise2.iterations]]\n[[exercise2.iterations.samples]]\ns = [0.4600, 0.8690, 0.7040]\n";
+    assert!(!grade(&parse_answers("b.toml", four).unwrap()).all_correct());
+}
+
+#[test]
+fn unreadable_files_are_errors_with_positions() {
+    let cases = [
+        ("[exercise2\nmode = 1", 1),
+        ("[exercise2]\nmode = \"batch\"\n", 2),
+        ("[exercise2]\nlr = -0.1\n", 2),
+        ("[exercise2]\n[[exercise2.iterations]]\nloss = nan\n", 3),
+        ("[exercise4]\nx = 1\n", 1),
+        ("[exercise2]\n[[exercise2.iterations]]\nloss = \"big\"\n", 3),
+    ];
+    for (text, line) in cases {
+        match parse_answers("answers.toml", text) {
+            Err(OracleError::Parse {
+                line: l,
+                source_name,
+                ..
+            }) => {
+                assert_eq!(source_name, "answers.toml");
+                assert_eq!(l, line, "{text:?}");
+            }
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+}
