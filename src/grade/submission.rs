@@ -4,7 +4,7 @@
 //! Each check runs proptest over random points, every activation, and points
 //! aimed at kinks; it compares the student's values with the reference
 //! implementation and, independently, with finite differences
-//! ([`check_gradient`](crate::check_gradient)). On failure proptest shrinks
+//! ([`check_gradient`]). On failure proptest shrinks
 //! the input, and the message names the wrong quantity and the smallest input.
 //!
 //! ```ignore
