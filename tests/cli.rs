@@ -300,3 +300,50 @@ fn grade_command_scores_and_exits_by_result() {
     assert_usage_error(&["grade", bad.to_str().unwrap()], "answers.toml:");
     assert_usage_error(&["grade", "/no/such/answers.toml"], "cannot read");
 }
+
+#[test]
+fn bench_command_prints_both_tables_and_draws() {
+    let svg = std::env::temp_dir().join(format!("gradient-oracle-v-{}.svg", std::process::id()));
+    let o = run(&[
+        "bench",
+        "--quick",
+        "--points",
+        "5",
+        "--format",
+        "json",
+        "--plot",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let acc = v["accuracy"].as_array().unwrap();
+    assert_eq!(acc.len(), 5 * 4, "5 cases x 4 methods");
+    // Central differences at the optimal step beat forward differences everywhere.
+    for case in ["chain", "chain_tanh_sigmoid", "softmax_hinge_k10_m1"] {
+        let get = |m: &str| {
+            acc.iter()
+                .find(|r| r["case"] == case && r["method"].as_str().unwrap().starts_with(m))
+                .unwrap()["max"]
+                .as_f64()
+                .unwrap()
+        };
+        assert!(get("central (") < get("forward"), "{case}");
+    }
+    let speed = v["speed"].as_array().unwrap();
+    assert!(
+        speed.iter().all(|r| r["verdict"] == "PASS"),
+        "correct gradients pass: {speed:?}"
+    );
+    let picture = std::fs::read_to_string(&svg).unwrap();
+    assert!(picture.starts_with("<svg") && picture.contains("central"));
+    let loss_svg =
+        std::env::temp_dir().join(format!("gradient-oracle-loss-{}.svg", std::process::id()));
+    let o = run(&["trace", "--plot", loss_svg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        std::fs::read_to_string(&loss_svg)
+            .unwrap()
+            .contains("online")
+    );
+    assert_usage_error(&["bench", "--points", "0"], "--points");
+}

@@ -1,8 +1,10 @@
 //! The command line: clap commands, output formats, exit codes.
 //! The library never prints; only this module does.
 
+pub mod bench;
 pub mod check;
 pub mod memory;
+pub mod plot;
 pub mod sheet;
 pub mod table;
 pub mod trace;
@@ -41,6 +43,8 @@ enum Command {
     Memory(MemoryArgs),
     /// Grade an answer file (numbers and/or formulas) with a per-item table and a score.
     Grade(GradeArgs),
+    /// Accuracy and speed on the benchmark protocol's functions and sizes.
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args, Default)]
@@ -81,6 +85,9 @@ struct ReportArgs {
 struct TraceArgs {
     #[command(flatten)]
     train: TrainArgs,
+    /// Also draw the loss per iteration under each update convention to this SVG file.
+    #[arg(long)]
+    plot: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -109,6 +116,25 @@ struct CheckArgs {
     /// The chain's activations to draw from (comma-separated).
     #[arg(long, default_value = "identity,sigmoid,tanh,relu,leaky_relu,softplus")]
     activations: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct BenchArgs {
+    /// A smaller run: 20 points per function, no 3000-parameter check.
+    #[arg(long)]
+    quick: bool,
+    /// Points per function for the accuracy table.
+    #[arg(long)]
+    points: Option<usize>,
+    /// Seed of the random points.
+    #[arg(long, default_value_t = 12345)]
+    seed: u64,
+    /// Also draw the error-against-step V curve to this SVG file.
+    #[arg(long)]
+    plot: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -206,6 +232,25 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Trace(args) => {
             let (model, data, config) = load(&args.train)?;
             let (_, trace) = train(&model, &data, &config).map_err(|e| e.to_string())?;
+            if let Some(path) = &args.plot {
+                let mut curves = Vec::new();
+                for mode in UpdateMode::ALL {
+                    let (_, t) = train(&model, &data, &TrainConfig { mode, ..config })
+                        .map_err(|e| e.to_string())?;
+                    // Summed over the samples for every mode, so the curves compare.
+                    let scale = if mode == UpdateMode::Mean {
+                        data.len() as f64
+                    } else {
+                        1.0
+                    };
+                    curves.push((
+                        format!("{mode} (lr {})", config.learning_rate),
+                        t.iterations.iter().map(|i| i.loss * scale).collect(),
+                    ));
+                }
+                plot::loss_curves(path, &curves)?;
+                eprintln!("wrote {}", path.display());
+            }
             match args.format {
                 Format::Json => println!(
                     "{}",
@@ -265,6 +310,64 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Bench(args) => {
+            let points = args.points.unwrap_or(if args.quick { 20 } else { 200 });
+            if points == 0 {
+                return Err("--points must be positive".into());
+            }
+            let accuracy = bench::accuracy(points, args.seed);
+            let speed = bench::speed(args.quick, args.seed);
+            if let Some(path) = &args.plot {
+                plot::v_curve(path, &bench::step_sweep())?;
+                eprintln!("wrote {}", path.display());
+            }
+            if args.format == Format::Json {
+                let v = serde_json::json!({ "points": points, "seed": args.seed, "accuracy": accuracy, "speed": speed });
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+                );
+            } else {
+                let mut a = Table::new(
+                    format!(
+                        "(a) numeric-gradient accuracy, {points} points per function: max_i |num - exact| / max(1, |exact|), max and median over points"
+                    ),
+                    &[
+                        "case",
+                        "method",
+                        "max",
+                        "median",
+                        "evaluations per coordinate",
+                    ],
+                );
+                for r in &accuracy {
+                    a.row(vec![
+                        r.case.clone(),
+                        r.method.clone(),
+                        format!("{:.1e}", r.max),
+                        format!("{:.1e}", r.median),
+                        format!("{:.0}", r.evaluations_per_coordinate),
+                    ]);
+                }
+                print!("{}", a.render(args.format));
+                println!();
+                let mut b = Table::new(
+                    "(b) one complete check (median of 5 after a warm-up, one thread)",
+                    &["case (P)", "mode", "time (ms)", "evaluations", "verdict"],
+                );
+                for r in &speed {
+                    b.row(vec![
+                        format!("{} ({})", r.case, r.parameters),
+                        r.mode.clone(),
+                        format!("{:.3}", r.median_ms),
+                        r.evaluations.to_string(),
+                        r.verdict.clone(),
+                    ]);
+                }
+                print!("{}", b.render(args.format));
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Grade(args) => {
             let text = read(&args.file)?;
