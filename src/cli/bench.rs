@@ -15,11 +15,18 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
+/// A scalar function of the parameters.
+type ScalarFn = Box<dyn Fn(&[f64]) -> f64>;
+/// A gradient of the parameters.
+type GradFn = Box<dyn Fn(&[f64]) -> Vec<f64>>;
+/// Makes a protocol case from the random generator.
+type CaseMaker = Box<dyn Fn(&mut StdRng) -> Case>;
+
 /// A protocol function at one point: value and exact gradient available.
 pub struct Case {
-    pub f: Box<dyn Fn(&[f64]) -> f64>,
-    pub exact: Box<dyn Fn(&[f64]) -> Vec<f64>>,
-    pub grad: Box<dyn Fn(&[f64]) -> Vec<f64>>,
+    pub f: ScalarFn,
+    pub exact: GradFn,
+    pub grad: GradFn,
     pub x: Vec<f64>,
 }
 
@@ -173,7 +180,7 @@ fn summary(mut v: Vec<f64>) -> (f64, f64) {
 /// Table (a): numeric-gradient accuracy against the exact (dual-number) gradient.
 pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
     let mut rows = Vec::new();
-    let cases: Vec<(&str, Box<dyn Fn(&mut StdRng) -> Case>)> = vec![
+    let cases: Vec<(&str, CaseMaker)> = vec![
         ("chain", Box::new(|r| chain_case(r, &PROTOCOL_ACTS))),
         (
             "chain_tanh_sigmoid",
