@@ -130,3 +130,51 @@ fn mode_names_parse() {
     }
     assert!("batch".parse::<UpdateMode>().is_err());
 }
+
+#[rstest]
+fn every_iteration_applies_its_recorded_gradient(
+    #[values(UpdateMode::Sum, UpdateMode::Mean, UpdateMode::Online)] mode: UpdateMode,
+    #[values(1, 3)] iterations: usize,
+    #[values(0.05, 0.5)] learning_rate: f64,
+) {
+    // W_t = W_{t-1} - lr * grad_t, and in full-batch modes the totals are the
+    // (scaled) sums of the per-sample records.
+    let cfg = TrainConfig {
+        mode,
+        learning_rate,
+        iterations,
+    };
+    let (_, trace) = train(&Mlp::sheet(), &Dataset::sheet(), &cfg).unwrap();
+    let mut prev_w = trace.initial_w_out.clone();
+    let mut prev_wh = trace.initial_w_hidden.clone();
+    for it in &trace.iterations {
+        for i in 0..3 {
+            assert_relative_eq!(
+                it.w_out[i],
+                prev_w[i] - learning_rate * it.grad_out[i],
+                max_relative = 1e-13,
+                epsilon = 1e-15
+            );
+            for j in 0..2 {
+                assert_relative_eq!(
+                    it.w_hidden[i][j],
+                    prev_wh[i][j] - learning_rate * it.grad_hidden[i][j],
+                    max_relative = 1e-13,
+                    epsilon = 1e-15
+                );
+            }
+        }
+        let scale = if mode == UpdateMode::Mean { 0.25 } else { 1.0 };
+        let summed: f64 = it.samples.iter().map(|s| s.grad_out[0]).sum::<f64>() * scale;
+        assert_relative_eq!(
+            summed,
+            it.grad_out[0],
+            max_relative = 1e-13,
+            epsilon = 1e-15
+        );
+        let loss: f64 = it.samples.iter().map(|s| s.loss).sum::<f64>() * scale;
+        assert_relative_eq!(loss, it.loss, max_relative = 1e-14);
+        prev_w = it.w_out.clone();
+        prev_wh = it.w_hidden.clone();
+    }
+}
