@@ -14,10 +14,11 @@ use nalgebra::DMatrix;
 use rand::Rng;
 
 type Grad = Box<dyn Fn(&[f64]) -> Vec<f64>>;
+type Loss = Box<dyn Fn(&[f64]) -> f64>;
 
 /// One point of a scalar model: f, the correct gradient, a mutant gradient, x.
 struct Point {
-    f: Box<dyn Fn(&[f64]) -> f64>,
+    f: Loss,
     correct: Grad,
     mutant: Grad,
     x: Vec<f64>,
