@@ -11,6 +11,9 @@
 //! 1. **Central difference** $c = (f_+ - f_-)/2h$ (2 evaluations). Pass if
 //!    $|a - c| \le 2\varepsilon\nu/h + 64\varepsilon\max(|a|,|c|)$ — a strict bar on
 //!    purpose: nothing but a pass is decided here, an unsure estimate escalates.
+//!    Then, for the unsure only, the central difference at $2h$ (2 more
+//!    evaluations) and one Richardson step $c_4 = (4c(h) - c(2h))/3$ (fourth
+//!    order): pass if $|a - c_4| \le 6\varepsilon\nu/h + |c - c_4|/16 + 64\varepsilon\max(|a|,|c_4|)$.
 //! 2. **Ridders' extrapolation** (8 evaluations) gives $r$ and an error
 //!    estimate $e$. Pass if $e \le \sqrt\varepsilon \max(1,|r|)$ (the estimate
 //!    is trustworthy) and $|a - r| \le 4e + \rho(h_{min}) + 64\varepsilon\max(|a|,|r|)$.
@@ -24,17 +27,20 @@
 //!    level's noise ($G_j > 2\rho(h_j)$, $j < k$), only when $G_k + \rho(h_k) \le 0.3\,G_{k-1}$:
 //!    a visible kink is never explained away by the larger noise of a smaller step
 //!    (when $\rho(h_k) \ge 0.3\,G_{k-1}$ the level cannot tell and changes nothing).
-//!    Every level is run; the coordinate is smooth from level $k$ when $k$ and
-//!    every level after it are resolved.
-//!    - Smooth from $k$: the central difference $c_k$ at $h_k$ is free of kinks; its
+//!    Every level is run. The coordinate counts as smooth when no level saw a
+//!    standing gap, or when, after the last one that did, the gap shrank at
+//!    two more levels; the decision then uses the last level where it shrank.
+//!    - Smooth, deciding at level $k$: the central difference $c_k$ at $h_k$ is free of kinks; its
 //!      tolerance is $\rho(h_k) + |c_k - c_{k-1}|/10$ (truncation, ten times
 //!      over) $+ 64\varepsilon\max(|a|,|c_k|)$. If a trustworthy Ridders
 //!      estimate agrees with $c_k$, Ridders' sharper verdict stands: **Fail** —
 //!      unless the one-sided slopes, Richardson-extrapolated from Ridders' own
 //!      evaluations, differ beyond their error estimates and bracket $a$, or the
 //!      plain slopes' gap keeps its size at every level while $a$ sits on one
-//!      side and Ridders on the midpoint: a kink smaller than the noise
-//!      estimate of the plain slopes, **Kink**.
+//!      side and Ridders on the midpoint, or the one-sided slopes of the first
+//!      two steps, freed of their curvature term by one Richardson step
+//!      ($(10 L_1 - L_0)/9$), have different limits that bracket $a$: a kink
+//!      smaller than the noise or the curvature of the plain slopes, **Kink**.
 //!      Otherwise **Pass** or **Fail** by $c_k$.
 //!    - Not resolved at the last level: the function is not differentiable at $x$ (or a kink is
 //!      closer than the smallest step). **Kink** if $a$ lies in
@@ -57,7 +63,8 @@
 //! `atol`/`rtol` on [`CheckConfig`] replace the derived tolerances in every step.
 //!
 //! Cost on a smooth function with a correct gradient: $2n + 1$ evaluations,
-//! plus 8 (and 8) for each coordinate whose central difference is unsure.
+//! plus 2 for each coordinate whose central difference is unsure, and 8 (and 8)
+//! more for each one still unsure after that.
 //!
 //! # The fast mode
 //! [`CheckConfig::directional`] checks $d$ random directions first
@@ -376,6 +383,52 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     if !any_pending {
         return;
     }
+    // Step 1b: the central difference at 2h (2 evaluations) and one Richardson
+    // step, c4 = (4 c(h) - c(2h)) / 3, fourth order. Most coordinates whose plain
+    // central difference was unsure (truncation, not a mistake) pass here.
+    if config.method == Method::Auto {
+        let (mut plus2, mut minus2) = (vec![F::zero(); m], vec![F::zero(); m]);
+        let two: F = cst(2.0);
+        ev.at(i, two * h, &mut plus2);
+        ev.at(i, -(two * h), &mut minus2);
+        any_pending = false;
+        for o in 0..m {
+            if !s.pending[o] {
+                continue;
+            }
+            let a = analytic[o][i];
+            let c1 = (s.plus[o] - s.minus[o]) / (h + h);
+            let c2 = (plus2[o] - minus2[o]) / (cst::<F>(4.0) * h);
+            let c4 = (cst::<F>(4.0) * c1 - c2) / cst::<F>(3.0);
+            let scale =
+                magnitude(&[f0[o], s.plus[o], s.minus[o], plus2[o], minus2[o]]) + input_noise[o];
+            // Rounding of c4 (4/3 of c(h)'s plus a sixth of c(2h)'s, doubled) and its
+            // truncation, bounded by a sixteenth of the correction it made.
+            let noise =
+                cst::<F>(3.0) * t.strict * t.eps * scale / h + (c1 - c4).abs() / cst::<F>(16.0);
+            let tol = tolerance(config, &t, a, c4, noise);
+            if (a - c4).abs() <= tol {
+                s.pending[o] = false;
+                let e = &mut entries[first + o];
+                let (left, right) = (e.left, e.right);
+                *e = entry(
+                    o,
+                    i,
+                    a,
+                    c4,
+                    cst(left),
+                    cst(right),
+                    tol,
+                    Verdict::Pass,
+                    Evidence::Central,
+                );
+            }
+            any_pending |= s.pending[o];
+        }
+        if !any_pending {
+            return;
+        }
+    }
     let rho_at = |_o: usize, scale: F, step: F| t.rounding(scale, step);
     // Step 2: Ridders' extrapolation on all outputs of this coordinate.
     let h0 = scaled_step(cst::<F>(config.ridders.initial_step), x[i]);
@@ -567,7 +620,18 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                             .all(|g| (*g - g1).abs() <= cst::<F>(0.3) * g1.abs())
                         && ((a - l1).abs() <= band || (a - r1).abs() <= band)
                         && (r.value - (l1 + r1) / cst::<F>(2.0)).abs() <= band;
-                    if extrapolated_kink || steady_kink {
+                    // The one-sided slopes with their curvature term removed by one
+                    // Richardson step between the first two steps (L(h) = f'- - f'' h / 2 + ..):
+                    // a kink hidden under curvature shows as two different limits.
+                    let (l0, r0) = level_slopes[0][o];
+                    let ten_ninths = |fine: F, coarse: F| (ten * fine - coarse) / cst::<F>(9.0);
+                    let (lc, rc) = (ten_ninths(l1, l0), ten_ninths(r1, r0));
+                    let bare = cst::<F>(2.0) * quantum / level_steps[1] + cst::<F>(e.tolerance);
+                    let (loc, hic) = if lc <= rc { (lc, rc) } else { (rc, lc) };
+                    let corrected_kink = (rc - lc).abs() > cst::<F>(4.0) * bare
+                        && a >= loc - bare
+                        && a <= hic + bare;
+                    if extrapolated_kink || steady_kink || corrected_kink {
                         let mut k = entry(
                             o,
                             i,
@@ -669,25 +733,31 @@ struct LevelData<F> {
     tolerance: F,
 }
 
-/// The level from which a coordinate counts as smooth, with that level's data,
-/// or `None` for a kink. Without any sign of a kink (no level where the gap
-/// stood), the first level where the gap shrank, or else level 1. After a
-/// sign of a kink, a later shrink counts only when a still later level
-/// confirms it: one lucky ratio does not explain a kink away.
+/// The level whose data decide a coordinate that counts as smooth, or `None`
+/// for a kink. A resolved level only says the gap shrank since the level
+/// before (a kink, or the curvature, left it); the *last* resolved level of the
+/// final run is the one least likely to still straddle a kink. Without any sign
+/// of a kink (no level where the gap stood), that level, or else level 1.
+/// After a sign of a kink, the shrink must show at two levels: one lucky ratio
+/// does not explain a kink away.
 fn smooth_level<F: Copy>(history: &[(Option<bool>, LevelData<F>)]) -> Option<LevelData<F>> {
-    match history.iter().rposition(|(r, _)| *r == Some(false)) {
-        None => history
+    let last_resolved = |levels: &[(Option<bool>, LevelData<F>)]| {
+        levels
             .iter()
+            .rev()
             .find(|(r, _)| *r == Some(true))
-            .or(history.first())
-            .map(|(_, d)| *d),
+            .map(|(_, d)| *d)
+    };
+    match history.iter().rposition(|(r, _)| *r == Some(false)) {
+        None => last_resolved(history).or(history.first().map(|(_, d)| *d)),
         Some(last_kink) => {
             let after = &history[last_kink + 1..];
-            let k = after.iter().position(|(r, _)| *r == Some(true))?;
-            after[k + 1..]
-                .iter()
-                .any(|(r, _)| *r == Some(true))
-                .then_some(after[k].1)
+            let resolved = after.iter().filter(|(r, _)| *r == Some(true)).count();
+            if resolved >= 2 {
+                last_resolved(after)
+            } else {
+                None
+            }
         }
     }
 }
