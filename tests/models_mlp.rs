@@ -153,3 +153,14 @@ fn shape_and_value_errors_name_the_input() {
     ));
     assert!(Dataset::sheet().rows(3..9).is_err());
 }
+
+#[test]
+fn totals_equal_the_batch_record() {
+    let mlp = Mlp::sheet();
+    let data = Dataset::sheet();
+    let batch = mlp.forward_backward(&data).unwrap();
+    let (loss, gh, go) = mlp.totals(&data).unwrap();
+    assert_eq!(loss, batch.loss);
+    assert_eq!(gh, batch.grad_hidden);
+    assert_eq!(go, batch.grad_out);
+}

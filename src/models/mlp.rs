@@ -275,13 +275,36 @@ impl Mlp {
     /// # Errors
     /// As [`Mlp::forward_backward`].
     pub fn loss_and_gradient(&self, data: &Dataset) -> Result<(f64, Vec<f64>)> {
-        let batch = self.forward_backward(data)?;
+        let (loss, grad_hidden, grad_out) = self.totals(data)?;
         let mut g = Vec::with_capacity(self.parameter_count());
         for i in 0..self.hidden() {
-            g.extend(batch.grad_hidden.row(i).iter());
+            g.extend(grad_hidden.row(i).iter());
         }
-        g.extend(batch.grad_out.iter());
-        Ok((batch.loss, g))
+        g.extend(grad_out.iter());
+        Ok((loss, g))
+    }
+
+    /// The summed loss and gradients only: the batch products of
+    /// [`Mlp::forward_backward`] without its per-sample records (which cost
+    /// an allocation per sample and unit).
+    ///
+    /// # Errors
+    /// As [`Mlp::forward_backward`].
+    pub fn totals(&self, data: &Dataset) -> Result<(f64, DMatrix<f64>, DVector<f64>)> {
+        self.check_data(data)?;
+        let s = &data.x * self.w_hidden.transpose();
+        let z = s.map(|v| Activation::Relu.value(v));
+        let y_out = (&z * &self.w_out).map(f64::tanh);
+        let residual = &y_out - &data.y;
+        let delta_out = residual.zip_map(&y_out, |r, y| r * (1.0 - y * y));
+        let relu_prime = s.map(|v| Activation::Relu.derivative(v));
+        let delta_hidden = (&delta_out * self.w_out.transpose()).component_mul(&relu_prime);
+        let loss = residual.iter().map(|r| 0.5 * r * r).sum();
+        Ok((
+            loss,
+            delta_hidden.transpose() * &data.x,
+            z.transpose() * &delta_out,
+        ))
     }
 }
 
