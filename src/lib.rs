@@ -49,7 +49,7 @@ pub mod numeric;
 
 pub use check::{
     CheckConfig, CheckReport, DirectionalSummary, EntryCheck, Evidence, Method, Verdict,
-    check_gradient, check_jacobian,
+    check_gradient, check_gradient_parallel, check_jacobian,
 };
 
 #[cfg(doctest)]

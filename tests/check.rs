@@ -570,3 +570,28 @@ fn invalid_input_is_an_error_not_a_verdict() {
         Verdict::Fail
     );
 }
+
+#[test]
+fn the_parallel_check_gives_the_same_report_for_any_thread_count() {
+    use gradient_oracle::check_gradient_parallel;
+    let mut r = rng(9);
+    let (case, p) = random_mlp(&mut r, 16, 2, 40);
+    let g = case.grad();
+    let bad = |q: &[f64]| {
+        let mut v = g(q);
+        v[7] *= 1.01;
+        v
+    };
+    let sequential = check_gradient(&case.f(), &bad, &p, &CheckConfig::default()).unwrap();
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let parallel = pool.install(|| {
+            check_gradient_parallel(&case.f(), &bad, &p, &CheckConfig::default()).unwrap()
+        });
+        assert_eq!(parallel, sequential, "{threads} threads");
+    }
+    assert_eq!(sequential.failures()[0].input, 7);
+}

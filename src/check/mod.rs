@@ -129,7 +129,39 @@ where
         });
     }
     let mut eval = |p: &[F], out: &mut [F]| out[0] = f(p);
-    run(&mut eval, 1, x, &[g], config, false)
+    run(&mut eval, 1, x, &[g], config, false, None)
+}
+
+/// [`check_gradient`] with the coordinates spread over rayon's threads (for
+/// large checks; `RAYON_NUM_THREADS` sets the count). The report, the
+/// evaluation count included, is identical for any number of threads.
+///
+/// # Errors
+/// As [`check_gradient`].
+pub fn check_gradient_parallel<F, Func, Grad>(
+    f: &Func,
+    grad: &Grad,
+    x: &[F],
+    config: &CheckConfig,
+) -> Result<CheckReport>
+where
+    F: Real + Send + Sync,
+    Func: Fn(&[F]) -> F + Sync + ?Sized,
+    Grad: Fn(&[F]) -> Vec<F> + ?Sized,
+{
+    config.validate()?;
+    validate_point(x)?;
+    let g = grad(x);
+    if g.len() != x.len() {
+        return Err(OracleError::ShapeMismatch {
+            name: "gradient".into(),
+            expected: format!("{} entries (one per coordinate of x)", x.len()),
+            found: format!("{} entries", g.len()),
+        });
+    }
+    let shared = |p: &[F], out: &mut [F]| out[0] = f(p);
+    let mut eval = shared;
+    run(&mut eval, 1, x, &[g], config, false, Some(&shared))
 }
 
 /// Checks a claimed Jacobian `jac` (rows = outputs) of the vector function `f` at `x`.
@@ -172,7 +204,7 @@ where
             *slot = v.get(o).copied().unwrap_or_else(F::nan);
         }
     };
-    run(&mut eval, m, x, &rows, config, true)
+    run(&mut eval, m, x, &rows, config, true, None)
 }
 
 fn validate_point<F: Real>(x: &[F]) -> Result<()> {
@@ -240,13 +272,17 @@ fn magnitude<F: Real>(values: &[F]) -> F {
     values.iter().fold(F::zero(), |acc, v| acc.max(v.abs()))
 }
 
-fn run<F: Real, E: FnMut(&[F], &mut [F])>(
+/// A thread-safe evaluation, for checks spread over threads.
+type SharedEval<'a, F> = &'a (dyn Fn(&[F], &mut [F]) + Sync);
+
+fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     eval: &mut E,
     m: usize,
     x: &[F],
     analytic: &[Vec<F>],
     config: &CheckConfig,
     jacobian: bool,
+    parallel: Option<SharedEval<'_, F>>,
 ) -> Result<CheckReport> {
     let n = x.len();
     let mut ev = Evaluator {
@@ -286,18 +322,60 @@ fn run<F: Real, E: FnMut(&[F], &mut [F])>(
         None => None,
     };
     let mut entries = Vec::with_capacity(n * m);
-    let mut scratch = Scratch::new(m);
-    for i in 0..n {
-        check_coordinate(
-            &mut ev,
-            &f0,
-            x,
-            i,
-            analytic,
-            config,
-            &mut scratch,
-            &mut entries,
-        );
+    match parallel {
+        Some(shared) => {
+            // Coordinates are independent: each chunk runs on its own copy of x,
+            // and the chunks are joined in order, so the report is the same for
+            // any number of threads.
+            use rayon::prelude::*;
+            let indices: Vec<usize> = (0..n).collect();
+            let chunk = (n / (4 * rayon::current_num_threads())).max(8);
+            let parts: Vec<(Vec<EntryCheck>, usize)> = indices
+                .par_chunks(chunk)
+                .map(|part| {
+                    let mut local = |p: &[F], out: &mut [F]| shared(p, out);
+                    let mut local_ev = Evaluator {
+                        eval: &mut local,
+                        work: x.to_vec(),
+                        count: 0,
+                    };
+                    let mut scratch = Scratch::new(m);
+                    let mut out = Vec::with_capacity(part.len() * m);
+                    for &i in part {
+                        check_coordinate(
+                            &mut local_ev,
+                            &f0,
+                            x,
+                            i,
+                            analytic,
+                            config,
+                            &mut scratch,
+                            &mut out,
+                        );
+                    }
+                    (out, local_ev.count)
+                })
+                .collect();
+            for (part, count) in parts {
+                entries.extend(part);
+                ev.count += count;
+            }
+        }
+        None => {
+            let mut scratch = Scratch::new(m);
+            for i in 0..n {
+                check_coordinate(
+                    &mut ev,
+                    &f0,
+                    x,
+                    i,
+                    analytic,
+                    config,
+                    &mut scratch,
+                    &mut entries,
+                );
+            }
+        }
     }
     let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
     Ok(CheckReport {

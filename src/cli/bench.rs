@@ -7,8 +7,8 @@ use gradient_oracle::numeric::differences::{DifferenceScheme, gradient};
 use gradient_oracle::numeric::dual::dual_gradient;
 use gradient_oracle::numeric::extrapolation::{RiddersConfig, ridders_gradient};
 use gradient_oracle::{
-    Activation, CheckConfig, Dataset, Mlp, chain_loss, check_gradient, mlp_loss, softmax,
-    softmax_hinge_gradient, softmax_hinge_loss_unchecked,
+    Activation, CheckConfig, Dataset, Mlp, chain_loss, check_gradient, check_gradient_parallel,
+    mlp_loss, softmax, softmax_hinge_gradient, softmax_hinge_loss_unchecked,
 };
 use num_dual::Dual64;
 use rand::rngs::StdRng;
@@ -16,9 +16,9 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 /// A scalar function of the parameters.
-type ScalarFn = Box<dyn Fn(&[f64]) -> f64>;
+type ScalarFn = Box<dyn Fn(&[f64]) -> f64 + Send + Sync>;
 /// A gradient of the parameters.
-type GradFn = Box<dyn Fn(&[f64]) -> Vec<f64>>;
+type GradFn = Box<dyn Fn(&[f64]) -> Vec<f64> + Send + Sync>;
 /// Makes a protocol case from the random generator.
 type CaseMaker = Box<dyn Fn(&mut StdRng) -> Case>;
 
@@ -193,7 +193,9 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
             Box::new(|r| hinge_case(r, 10, 0.5)),
         ),
     ];
+    let mut progress = super::progress::Progress::new(cases.len() as u64, "accuracy");
     for (name, make) in cases {
+        progress.tick();
         let mut rng = StdRng::seed_from_u64(seed);
         let pts: Vec<Case> = (0..points).map(|_| make(&mut rng)).collect();
         let mut per_method: Vec<(String, Vec<f64>, f64)> = Vec::new();
@@ -261,7 +263,8 @@ pub struct SpeedRow {
     pub verdict: String,
 }
 
-/// Table (b): the time of one complete check, median of 5 after a warm-up.
+/// Table (b): the time of one complete check, median of 5 after a warm-up;
+/// for 300 parameters and more, also spread over rayon's threads.
 pub fn speed(quick: bool, seed: u64) -> Vec<SpeedRow> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut cases: Vec<(String, Case)> = vec![
@@ -275,12 +278,28 @@ pub fn speed(quick: bool, seed: u64) -> Vec<SpeedRow> {
         cases.push((format!("softmax_hinge_k{k}"), hinge_case(&mut rng, k, 1.0)));
     }
     let mut rows = Vec::new();
+    let mut progress = super::progress::Progress::new(cases.len() as u64, "timing");
     for (name, c) in &cases {
+        progress.tick();
+        let threads = rayon::current_num_threads();
+        let parallel = format!("full, {threads} threads");
         for (mode, cfg) in [
             ("full", CheckConfig::default()),
+            (parallel.as_str(), CheckConfig::default()),
             ("directional (2)", CheckConfig::default().directional(2)),
         ] {
-            let run = || check_gradient(&c.f, &c.grad, &c.x, &cfg).expect("valid protocol point");
+            let spread = mode.starts_with("full,");
+            if spread && c.x.len() < 300 {
+                continue;
+            }
+            let run = || {
+                if spread {
+                    check_gradient_parallel(&c.f, &c.grad, &c.x, &cfg)
+                        .expect("valid protocol point")
+                } else {
+                    check_gradient(&c.f, &c.grad, &c.x, &cfg).expect("valid protocol point")
+                }
+            };
             let report = run();
             let mut times: Vec<f64> = (0..5)
                 .map(|_| {

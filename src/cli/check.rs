@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 /// The tally for one model.
-#[derive(Debug, Default, Serialize)]
+#[derive(Serialize)]
 pub struct Tally {
     pub model: String,
     pub points: usize,
@@ -22,10 +22,30 @@ pub struct Tally {
     pub evaluations: usize,
     #[serde(skip)]
     pub first_failure: Option<String>,
+    #[serde(skip)]
+    progress: super::progress::Progress,
+}
+
+impl Tally {
+    fn new(model: &str, points: usize) -> Self {
+        Self {
+            model: model.into(),
+            points: 0,
+            kink_targeted: 0,
+            pass: 0,
+            kink: 0,
+            fail: 0,
+            worst_scaled_error: 0.0,
+            evaluations: 0,
+            first_failure: None,
+            progress: super::progress::Progress::new(points as u64, &format!("checking {model}")),
+        }
+    }
 }
 
 impl Tally {
     fn add(&mut self, report: &CheckReport, targeted: bool) {
+        self.progress.tick();
         self.points += 1;
         self.kink_targeted += usize::from(targeted);
         match report.verdict() {
@@ -58,10 +78,7 @@ fn targeted(p: usize) -> bool {
 
 pub fn chain(points: usize, seed: u64, acts: &[Activation]) -> R<Tally> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut t = Tally {
-        model: "chain".into(),
-        ..Tally::default()
-    };
+    let mut t = Tally::new("chain", points);
     let cfg = CheckConfig::default();
     for p in 0..points {
         let a: Vec<Activation> = (0..3)
@@ -90,10 +107,7 @@ pub fn chain(points: usize, seed: u64, acts: &[Activation]) -> R<Tally> {
 
 pub fn mlp(points: usize, seed: u64) -> R<Tally> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut t = Tally {
-        model: "mlp".into(),
-        ..Tally::default()
-    };
+    let mut t = Tally::new("mlp", points);
     let cfg = CheckConfig::default();
     for p in 0..points {
         let (n, d, h) = (
@@ -137,10 +151,7 @@ pub fn mlp(points: usize, seed: u64) -> R<Tally> {
 
 pub fn softmax_model(points: usize, seed: u64) -> R<Tally> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut t = Tally {
-        model: "softmax".into(),
-        ..Tally::default()
-    };
+    let mut t = Tally::new("softmax", points);
     let cfg = CheckConfig::default();
     for p in 0..points {
         let k = rng.random_range(2..12);
@@ -165,10 +176,7 @@ pub fn softmax_model(points: usize, seed: u64) -> R<Tally> {
 
 pub fn hinge(points: usize, seed: u64) -> R<Tally> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut t = Tally {
-        model: "hinge".into(),
-        ..Tally::default()
-    };
+    let mut t = Tally::new("hinge", points);
     let cfg = CheckConfig::default();
     for p in 0..points {
         let k = rng.random_range(2..12);

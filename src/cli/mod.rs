@@ -5,6 +5,7 @@ pub mod bench;
 pub mod check;
 pub mod memory;
 pub mod plot;
+pub mod progress;
 pub mod sheet;
 pub mod table;
 pub mod trace;
@@ -353,7 +354,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
                 print!("{}", a.render(args.format));
                 println!();
                 let mut b = Table::new(
-                    "(b) one complete check (median of 5 after a warm-up, one thread)",
+                    "(b) one complete check (median of 5 after a warm-up; one thread unless the mode says)",
                     &["case (P)", "mode", "time (ms)", "evaluations", "verdict"],
                 );
                 for r in &speed {
