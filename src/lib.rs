@@ -2,19 +2,64 @@
 //!
 //! Tells you whether your gradients are right.
 //!
-//! - **Analytic models** of a classic backprop exercise sheet: the scalar
-//!   chain network and its delta recursion ([`ChainNetwork`]), the 2-3-1
-//!   ReLU/tanh network and its training trace ([`Mlp`], [`train`]), softmax
-//!   with its Jacobian and a multiclass hinge loss ([`softmax`],
-//!   [`softmax_hinge_gradient`]).
+//! ## Check a gradient
+//!
+//! ```
+//! use gradient_oracle::{check_gradient, CheckConfig, Verdict};
+//!
+//! let f = |x: &[f64]| x[0].powi(2) * x[1];
+//! let right = |x: &[f64]| vec![2.0 * x[0] * x[1], x[0].powi(2)];
+//! let report = check_gradient(&f, &right, &[1.5, -0.5], &CheckConfig::default())?;
+//! assert_eq!(report.verdict(), Verdict::Pass);
+//!
+//! // A ReLU at exactly 0 is a kink, not a false failure, for any valid subgradient.
+//! let relu = |x: &[f64]| x[0].max(0.0);
+//! let convention = |_: &[f64]| vec![0.0]; // relu'(0) = 0, the exercise sheet's choice
+//! assert_eq!(check_gradient(&relu, &convention, &[0.0], &CheckConfig::default())?.verdict(), Verdict::Kink);
+//!
+//! // A wrong gradient is a report with the evidence, not an error.
+//! let wrong = |x: &[f64]| vec![x[0] * x[1], x[0].powi(2)];
+//! let report = check_gradient(&f, &wrong, &[1.5, -0.5], &CheckConfig::default())?;
+//! assert_eq!(report.verdict(), Verdict::Fail);
+//! assert_eq!(report.failures()[0].input, 0);
+//! # Ok::<(), gradient_oracle::OracleError>(())
+//! ```
+//!
+//! [`check_gradient`], [`check_jacobian`] and [`check_gradient_parallel`]
+//! decide per coordinate with central differences, escalating only unsure
+//! coordinates to Ridders' extrapolation and a kink analysis ([`check`] has
+//! the rule); [`numeric`] has the estimators (finite differences, Ridders,
+//! directions, dual numbers).
+//!
+//! ## The exercise sheet's models
+//!
+//! - Exercise 1: the scalar chain network and its delta recursion ([`ChainNetwork`]).
+//! - Exercise 2: the 2-3-1 ReLU/tanh network ([`Mlp`]) and its training trace
+//!   under three conventions ([`train`]).
+//! - Exercise 3: softmax with its Jacobian ([`softmax`], [`softmax_jacobian`])
+//!   and the multiclass hinge loss ([`softmax_hinge_gradient`]).
+//! - Exercise 4: backpropagation under a memory budget ([`backprop`] with
+//!   [`Strategy`]: store-all, every-k, optimal binomial checkpointing).
 //!
 //! ```
 //! use gradient_oracle::{Activation, ChainNetwork};
-//! let net = ChainNetwork::new(vec![2.0, 3.0], vec![Activation::Identity; 2]).unwrap();
-//! let fwd = net.forward(1.0, 0.0).unwrap();      // y_out = 6
-//! let grads = net.backward(&fwd).unwrap();
+//! let net = ChainNetwork::new(vec![2.0, 3.0], vec![Activation::Identity; 2])?;
+//! let fwd = net.forward(1.0, 0.0)?;               // y_out = 6
+//! let grads = net.backward(&fwd)?;
 //! assert_eq!(grads.grad_weights, vec![18.0, 12.0]); // (6-0)*3*1, (6-0)*2
+//! # Ok::<(), gradient_oracle::OracleError>(())
 //! ```
+//!
+//! ## Grade a student
+//!
+//! [`grade`] grades answer files (typed formulas and the numbers of a
+//! hand-run trace, with error carried forward) and Rust code (the
+//! `grade_submission!` macro). The `gradient-oracle` command runs all of it
+//! from the shell; `docs/` in the repository has the worked solutions, the
+//! user's guide and the instructor's guide.
+//!
+//! Every public function that takes user input returns [`Result`] with a typed
+//! [`OracleError`] naming the input; none panics on bad input.
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 #![deny(clippy::float_cmp)]

@@ -7,7 +7,7 @@
 //! ([`check_gradient`]). On failure proptest shrinks
 //! the input, and the message names the wrong quantity and the smallest input.
 //!
-//! ```ignore
+//! ```text
 //! // tests/my_submission.rs in the student's crate
 //! use gradient_oracle::grade::submission::*;
 //! struct Mine;
