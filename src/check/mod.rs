@@ -118,16 +118,7 @@ where
     Func: Fn(&[F]) -> F + ?Sized,
     Grad: Fn(&[F]) -> Vec<F> + ?Sized,
 {
-    config.validate()?;
-    validate_point(x)?;
-    let g = grad(x);
-    if g.len() != x.len() {
-        return Err(OracleError::ShapeMismatch {
-            name: "gradient".into(),
-            expected: format!("{} entries (one per coordinate of x)", x.len()),
-            found: format!("{} entries", g.len()),
-        });
-    }
+    let g = validated_gradient(grad, x, config)?;
     let mut eval = |p: &[F], out: &mut [F]| out[0] = f(p);
     run(&mut eval, 1, x, &[g], config, false, None)
 }
@@ -149,16 +140,7 @@ where
     Func: Fn(&[F]) -> F + Sync + ?Sized,
     Grad: Fn(&[F]) -> Vec<F> + ?Sized,
 {
-    config.validate()?;
-    validate_point(x)?;
-    let g = grad(x);
-    if g.len() != x.len() {
-        return Err(OracleError::ShapeMismatch {
-            name: "gradient".into(),
-            expected: format!("{} entries (one per coordinate of x)", x.len()),
-            found: format!("{} entries", g.len()),
-        });
-    }
+    let g = validated_gradient(grad, x, config)?;
     let shared = |p: &[F], out: &mut [F]| out[0] = f(p);
     let mut eval = shared;
     run(&mut eval, 1, x, &[g], config, false, Some(&shared))
@@ -205,6 +187,25 @@ where
         }
     };
     run(&mut eval, m, x, &rows, config, true, None)
+}
+
+/// Validates the configuration and the point, and computes the claimed gradient.
+fn validated_gradient<F: Real, Grad: Fn(&[F]) -> Vec<F> + ?Sized>(
+    grad: &Grad,
+    x: &[F],
+    config: &CheckConfig,
+) -> Result<Vec<F>> {
+    config.validate()?;
+    validate_point(x)?;
+    let g = grad(x);
+    if g.len() != x.len() {
+        return Err(OracleError::ShapeMismatch {
+            name: "gradient".into(),
+            expected: format!("{} entries (one per coordinate of x)", x.len()),
+            found: format!("{} entries", g.len()),
+        });
+    }
+    Ok(g)
 }
 
 fn validate_point<F: Real>(x: &[F]) -> Result<()> {
