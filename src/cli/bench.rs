@@ -238,6 +238,25 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
             errs,
             evals as f64 / coords.max(1) as f64,
         ));
+        // The checker's own numeric values (with the correct gradient): central
+        // differences where they agree, refined where they were unsure.
+        let (mut evals, mut coords) = (0usize, 0usize);
+        let errs = pts
+            .iter()
+            .map(|c| {
+                let report = check_gradient(&c.f, &c.grad, &c.x, &CheckConfig::default())
+                    .expect("valid protocol point");
+                evals += report.evaluations();
+                coords += c.x.len();
+                let num: Vec<f64> = report.entries().iter().map(|e| e.numeric).collect();
+                scaled_error(&num, &(c.exact)(&c.x))
+            })
+            .collect();
+        per_method.push((
+            "check (the checker's own)".into(),
+            errs,
+            evals as f64 / coords.max(1) as f64,
+        ));
         for (method, errs, e) in per_method {
             let (max, median) = summary(errs);
             rows.push(AccuracyRow {
