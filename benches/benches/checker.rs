@@ -3,7 +3,7 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use gradient_oracle::{
-    CheckConfig, Dataset, Mlp, check_gradient, mlp_loss, softmax_hinge_gradient,
+    CheckConfig, Dataset, Mlp, check_gradient, mlp_loss_f64, softmax_hinge_gradient,
     softmax_hinge_loss_unchecked,
 };
 
@@ -41,7 +41,7 @@ fn bench_checks(c: &mut Criterion) {
     for (n, h) in [(4usize, 3usize), (64, 100), (64, 1000)] {
         let (model, data) = mlp_case(n, h);
         let p = model.parameters();
-        let f = |q: &[f64]| mlp_loss(q, h, &data);
+        let f = |q: &[f64]| mlp_loss_f64(q, h, &data);
         let g = |q: &[f64]| {
             model
                 .with_parameters(q)

@@ -8,7 +8,7 @@ use gradient_oracle::numeric::dual::dual_gradient;
 use gradient_oracle::numeric::extrapolation::{RiddersConfig, ridders_gradient};
 use gradient_oracle::{
     Activation, CheckConfig, Dataset, Mlp, chain_loss, check_gradient, check_gradient_parallel,
-    mlp_loss, softmax, softmax_hinge_gradient, softmax_hinge_loss_unchecked,
+    mlp_loss, mlp_loss_f64, softmax, softmax_hinge_gradient, softmax_hinge_loss_unchecked,
 };
 use num_dual::Dual64;
 use rand::rngs::StdRng;
@@ -106,7 +106,7 @@ pub fn mlp_case(rng: &mut StdRng, n: usize, h: usize) -> Case {
     let p = model.parameters();
     let (d1, d2, d3) = (data.clone(), data.clone(), data);
     Case {
-        f: Box::new(move |t| mlp_loss(t, h, &d1)),
+        f: Box::new(move |t| mlp_loss_f64(t, h, &d1)),
         exact: Box::new(move |t| {
             dual_gradient(|q: &[Dual64]| mlp_loss(q, h, &d2), t)
                 .map(|r| r.1)
