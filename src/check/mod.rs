@@ -9,11 +9,11 @@
 //! rounding scale $\rho(h) = 16\,\varepsilon\nu / h$:
 //!
 //! 1. **Central difference** $c = (f_+ - f_-)/2h$ (2 evaluations). Pass if
-//!    $|a - c| \le 2\varepsilon\nu/h + 64\varepsilon\max(|a|,|c|)$ — a strict bar on
+//!    $|a - c| \le 4\varepsilon\nu/h + 64\varepsilon\max(|a|,|c|)$ — a strict bar on
 //!    purpose: nothing but a pass is decided here, an unsure estimate escalates.
 //!    Then, for the unsure only, the central difference at $2h$ (2 more
 //!    evaluations) and one Richardson step $c_4 = (4c(h) - c(2h))/3$ (fourth
-//!    order): pass if $|a - c_4| \le 6\varepsilon\nu/h + |c - c_4|/16 + 64\varepsilon\max(|a|,|c_4|)$.
+//!    order): pass if $|a - c_4| \le 12\varepsilon\nu/h + |c - c_4|/16 + 64\varepsilon\max(|a|,|c_4|)$.
 //! 2. **Ridders' extrapolation** (8 evaluations) gives $r$ and an error
 //!    estimate $e$. Pass if $e \le \sqrt\varepsilon \max(1,|r|)$ (the estimate
 //!    is trustworthy) and $|a - r| \le 4e + \rho(h_{min}) + 64\varepsilon\max(|a|,|r|)$.
@@ -259,7 +259,7 @@ impl<F: Real> Tolerances<F> {
             noise: cst(16.0),
             floor: cst::<F>(64.0) * eps,
             trust: eps.sqrt(),
-            strict: cst(2.0),
+            strict: cst(4.0),
         }
     }
 
