@@ -394,6 +394,8 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
 struct Scratch<F> {
     plus: Vec<F>,
     minus: Vec<F>,
+    plus2: Vec<F>,
+    minus2: Vec<F>,
 
     pending: Vec<bool>,
 }
@@ -403,6 +405,8 @@ impl<F: Real> Scratch<F> {
         Self {
             plus: vec![F::zero(); m],
             minus: vec![F::zero(); m],
+            plus2: vec![F::zero(); m],
+            minus2: vec![F::zero(); m],
 
             pending: vec![false; m],
         }
@@ -466,10 +470,9 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     // step, c4 = (4 c(h) - c(2h)) / 3, fourth order. Most coordinates whose plain
     // central difference was unsure (truncation, not a mistake) pass here.
     if config.method == Method::Auto {
-        let (mut plus2, mut minus2) = (vec![F::zero(); m], vec![F::zero(); m]);
         let two: F = cst(2.0);
-        ev.at(i, two * h, &mut plus2);
-        ev.at(i, -(two * h), &mut minus2);
+        ev.at(i, two * h, &mut s.plus2);
+        ev.at(i, -(two * h), &mut s.minus2);
         any_pending = false;
         for o in 0..m {
             if !s.pending[o] {
@@ -477,10 +480,10 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             }
             let a = analytic[o][i];
             let c1 = (s.plus[o] - s.minus[o]) / (h + h);
-            let c2 = (plus2[o] - minus2[o]) / (cst::<F>(4.0) * h);
+            let c2 = (s.plus2[o] - s.minus2[o]) / (cst::<F>(4.0) * h);
             let c4 = (cst::<F>(4.0) * c1 - c2) / cst::<F>(3.0);
-            let scale =
-                magnitude(&[f0[o], s.plus[o], s.minus[o], plus2[o], minus2[o]]) + input_noise[o];
+            let scale = magnitude(&[f0[o], s.plus[o], s.minus[o], s.plus2[o], s.minus2[o]])
+                + input_noise[o];
             // Rounding of c4 (4/3 of c(h)'s plus a sixth of c(2h)'s, doubled) and its
             // truncation, bounded by a sixteenth of the correction it made.
             let noise =
@@ -508,7 +511,6 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             return;
         }
     }
-    let rho_at = |_o: usize, scale: F, step: F| t.rounding(scale, step);
     // Step 2: Ridders' extrapolation on all outputs of this coordinate.
     let h0 = scaled_step(cst::<F>(config.ridders.initial_step), x[i]);
     let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
@@ -541,7 +543,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             Some(u) => cst(u),
             None => {
                 cst::<F>(4.0) * r.error
-                    + rho_at(o, scale, h_min)
+                    + t.rounding(scale, h_min)
                     + t.floor * a.abs().max(r.value.abs())
             }
         };
@@ -571,8 +573,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     let mut prev_central: Vec<F> = (0..m).map(|o| (s.plus[o] - s.minus[o]) / (h + h)).collect();
     let mut prev_rho: Vec<F> = (0..m)
         .map(|o| {
-            rho_at(
-                o,
+            t.rounding(
                 magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o],
                 h,
             )
@@ -604,7 +605,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             let left = (f0[o] - minus[o]) / hk;
             let right = (plus[o] - f0[o]) / hk;
             let scale = magnitude(&[f0[o], plus[o], minus[o]]) + input_noise[o];
-            let rho = rho_at(o, scale, hk);
+            let rho = t.rounding(scale, hk);
             let old_gap = (prev_right[o] - prev_left[o]).abs();
             let gap = (right - left).abs();
             let shrink: F = cst(0.3);

@@ -15,6 +15,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
+use super::check::normal;
+
 /// A scalar function of the parameters.
 type ScalarFn = Box<dyn Fn(&[f64]) -> f64 + Send + Sync>;
 /// A gradient of the parameters.
@@ -28,12 +30,6 @@ pub struct Case {
     pub exact: GradFn,
     pub grad: GradFn,
     pub x: Vec<f64>,
-}
-
-fn normal(rng: &mut StdRng) -> f64 {
-    let u: f64 = rng.random_range(1e-12..1.0);
-    let v: f64 = rng.random_range(0.0..1.0);
-    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
 }
 
 const PROTOCOL_ACTS: [Activation; 5] = [

@@ -41,9 +41,7 @@ impl Tally {
             progress: super::progress::Progress::new(points as u64, &format!("checking {model}")),
         }
     }
-}
 
-impl Tally {
     fn add(&mut self, report: &CheckReport, targeted: bool) {
         self.progress.tick();
         self.points += 1;
@@ -63,7 +61,8 @@ impl Tally {
     }
 }
 
-fn normal(rng: &mut StdRng) -> f64 {
+/// A standard normal draw (Box-Muller), shared by the random points of `check` and `bench`.
+pub fn normal(rng: &mut StdRng) -> f64 {
     let u: f64 = rng.random_range(1e-12..1.0);
     let v: f64 = rng.random_range(0.0..1.0);
     (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()

@@ -205,12 +205,7 @@ fn load(args: &TrainArgs) -> Result<(Mlp, Dataset, TrainConfig), String> {
         learning_rate: args.lr,
         iterations: args.iters,
     };
-    if !(args.lr.is_finite() && args.lr > 0.0) {
-        return Err(format!(
-            "--lr: the learning rate must be a positive finite number, got {}",
-            args.lr
-        ));
-    }
+    // The learning rate is validated by `train`, whose error names it.
     Ok((model, data, config))
 }
 

@@ -8,7 +8,6 @@ use super::table::{Format, Table, num};
 pub fn render(trace: &Trace, format: Format) -> String {
     let mut out = String::new();
     let h = trace.initial_w_out.len();
-    let d = trace.initial_w_hidden.first().map_or(0, Vec::len);
     let heading = |text: String| match format {
         Format::Markdown => format!("### {text}\n\n"),
         Format::Latex => format!("% {text}\n"),
@@ -20,7 +19,7 @@ pub fn render(trace: &Trace, format: Format) -> String {
         trace.mode,
         trace.lr
     ));
-    out += &sep(format);
+    out.push('\n');
     out += &weights_table(
         "initial weights",
         &trace.initial_w_hidden,
@@ -30,7 +29,7 @@ pub fn render(trace: &Trace, format: Format) -> String {
     )
     .render(format);
     for (t, it) in trace.iterations.iter().enumerate() {
-        out += &sep(format);
+        out.push('\n');
         out += &heading(format!("iteration {} (loss {})", t + 1, num(it.loss)));
         let mut headers: Vec<String> = vec!["sample".into()];
         headers.extend((1..=h).map(|i| format!("s{i}")));
@@ -51,7 +50,7 @@ pub fn render(trace: &Trace, format: Format) -> String {
             samples.row(row);
         }
         out += &samples.render(format);
-        out += &sep(format);
+        out.push('\n');
         let what = match trace.mode {
             UpdateMode::Sum => "summed gradients",
             UpdateMode::Mean => "averaged gradients",
@@ -65,16 +64,8 @@ pub fn render(trace: &Trace, format: Format) -> String {
             Some(&it.grad_out),
         )
         .render(format);
-        let _ = d;
     }
     out
-}
-
-fn sep(format: Format) -> String {
-    match format {
-        Format::Latex => "\n".into(),
-        _ => "\n".into(),
-    }
 }
 
 fn weights_table(

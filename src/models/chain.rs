@@ -23,7 +23,7 @@
 use num_dual::DualNumFloat;
 
 use crate::error::{OracleError, Result, require_finite, require_finite_scalar};
-use crate::float::{Real, Scalar};
+use crate::float::{Real, Scalar, cst};
 use crate::models::activation::Activation;
 
 /// A chain of scalar layers: one weight and one activation per layer.
@@ -145,7 +145,7 @@ impl<F: Real> ChainNetwork<F> {
             z,
             y_out,
             y_gt,
-            loss: F::from_f64(0.5).unwrap_or_else(F::nan) * r * r,
+            loss: cst::<F>(0.5) * r * r,
         })
     }
 
@@ -264,5 +264,5 @@ pub fn chain_loss<T: Scalar<F>, F: DualNumFloat>(
         z = f.value(*w * z);
     }
     let r = z - T::from(y_gt);
-    r * r * F::from_f64(0.5).unwrap_or_else(F::nan)
+    r * r * cst::<F>(0.5)
 }

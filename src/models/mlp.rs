@@ -24,7 +24,7 @@ use num_dual::DualNumFloat;
 use serde::Serialize;
 
 use crate::error::{OracleError, Result, require_finite};
-use crate::float::Scalar;
+use crate::float::{Scalar, cst};
 use crate::models::activation::Activation;
 
 /// The network's weights.
@@ -322,12 +322,12 @@ pub fn mlp_loss<T: Scalar<F>, F: DualNumFloat>(params: &[T], hidden: usize, data
         for (i, wi) in w_out.iter().enumerate().take(hidden) {
             let mut s = T::zero();
             for j in 0..d {
-                s += w_hidden[i * d + j] * F::from_f64(data.x[(n, j)]).unwrap_or_else(F::nan);
+                s += w_hidden[i * d + j] * cst::<F>(data.x[(n, j)]);
             }
             s_out += *wi * Activation::Relu.value(s);
         }
-        let r = s_out.tanh() - F::from_f64(data.y[n]).unwrap_or_else(F::nan);
-        total += r * r * F::from_f64(0.5).unwrap_or_else(F::nan);
+        let r = s_out.tanh() - cst::<F>(data.y[n]);
+        total += r * r * cst::<F>(0.5);
     }
     total
 }
