@@ -81,7 +81,9 @@ pub use models::hinge::{
     softmax_hinge_gradient, softmax_hinge_gradient_via_jacobian, softmax_hinge_loss,
     softmax_hinge_loss_unchecked,
 };
-pub use models::mlp::{BatchResult, Dataset, Mlp, SampleRecord, mlp_loss, mlp_loss_f64};
+pub use models::mlp::{
+    BatchResult, Dataset, Mlp, SampleRecord, mlp_loss, mlp_loss_and_gradient_f64, mlp_loss_f64,
+};
 pub use models::softmax::{
     jacobian_from_probabilities, jvp_from_probabilities, softmax, softmax_jacobian, softmax_jvp,
     softmax_unchecked, softmax_vjp,

@@ -154,20 +154,3 @@ fn totals_equal_the_batch_record() {
     assert_eq!(gh, batch.grad_hidden);
     assert_eq!(go, batch.grad_out);
 }
-
-#[test]
-fn the_fast_loss_equals_the_generic_one() {
-    let mut rng = 0.3f64;
-    let mut next = || {
-        rng = (rng * 9301.0 + 0.49297).fract();
-        2.0 * rng - 1.0
-    };
-    let x: Vec<Vec<f64>> = (0..7).map(|_| (0..3).map(|_| next()).collect()).collect();
-    let y: Vec<f64> = (0..7).map(|_| next()).collect();
-    let data = Dataset::from_rows(&x, &y).unwrap();
-    let p: Vec<f64> = (0..5 * 3 + 5).map(|_| next()).collect();
-    let slow = mlp_loss(&p, 5, &data);
-    let fast = gradient_oracle::mlp_loss_f64(&p, 5, &data);
-    assert_relative_eq!(slow, fast, max_relative = 1e-14);
-    assert!(gradient_oracle::mlp_loss_f64(&p[1..], 5, &data).is_nan());
-}

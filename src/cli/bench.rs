@@ -8,7 +8,8 @@ use gradient_oracle::numeric::dual::dual_gradient;
 use gradient_oracle::numeric::extrapolation::{RiddersConfig, ridders_gradient};
 use gradient_oracle::{
     Activation, CheckConfig, Dataset, Mlp, chain_loss, check_gradient, check_gradient_parallel,
-    mlp_loss, mlp_loss_f64, softmax, softmax_hinge_gradient, softmax_hinge_loss_unchecked,
+    mlp_loss, mlp_loss_and_gradient_f64, mlp_loss_f64, softmax, softmax_hinge_gradient,
+    softmax_hinge_loss_unchecked,
 };
 use num_dual::Dual64;
 use rand::rngs::StdRng;
@@ -109,9 +110,7 @@ pub fn mlp_case(rng: &mut StdRng, n: usize, h: usize) -> Case {
                 .unwrap_or_default()
         }),
         grad: Box::new(move |t| {
-            model
-                .with_parameters(t)
-                .and_then(|m| m.loss_and_gradient(&d3))
+            mlp_loss_and_gradient_f64(t, h, &d3)
                 .map(|r| r.1)
                 .unwrap_or_default()
         }),

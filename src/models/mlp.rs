@@ -26,6 +26,7 @@ use serde::Serialize;
 use crate::error::{OracleError, Result, require_finite};
 use crate::float::{Scalar, cst};
 use crate::models::activation::Activation;
+pub use crate::models::mlp_fast::{mlp_loss_and_gradient_f64, mlp_loss_f64};
 
 /// The network's weights.
 #[derive(Debug, Clone, PartialEq)]
@@ -330,33 +331,6 @@ pub fn mlp_loss<T: Scalar<F>, F: DualNumFloat>(params: &[T], hidden: usize, data
         total += r * r * cst::<F>(0.5);
     }
     total
-}
-
-/// [`mlp_loss`] in `f64` with nalgebra's matrix products: $S = X W^\top$ on a
-/// view of the parameters (no copy of them), then one matrix-vector product.
-/// The fast path for finite-difference checks; the same value as [`mlp_loss`]
-/// up to the order of additions.
-///
-/// `params.len()` must be `hidden * D + hidden`; otherwise the result is NaN.
-pub fn mlp_loss_f64(params: &[f64], hidden: usize, data: &Dataset) -> f64 {
-    let d = data.x.ncols();
-    if params.len() != hidden * d + hidden {
-        return f64::NAN;
-    }
-    // W is stored row by row (H x D), which is W^T column by column (D x H).
-    let w_t = nalgebra::DMatrixView::from_slice(&params[..hidden * d], d, hidden);
-    let w_out = nalgebra::DVectorView::from_slice(&params[hidden * d..], hidden);
-    let mut z = &data.x * w_t;
-    z.apply(|v| *v = v.max(0.0));
-    let s_out = z * w_out;
-    s_out
-        .iter()
-        .zip(data.y.iter())
-        .map(|(s, y)| {
-            let r = s.tanh() - y;
-            0.5 * r * r
-        })
-        .sum()
 }
 
 fn rows_width(name: &str, rows: &[Vec<f64>]) -> Result<usize> {

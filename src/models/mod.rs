@@ -6,5 +6,6 @@ pub mod chain;
 pub mod checkpoint;
 pub mod hinge;
 pub mod mlp;
+pub mod mlp_fast;
 pub mod softmax;
 pub mod training;
