@@ -317,8 +317,9 @@ fn bench_command_prints_both_tables_and_draws() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let acc = v["accuracy"].as_array().unwrap();
-    assert_eq!(acc.len(), 5 * 5, "5 cases x 5 methods");
-    // Central differences at the optimal step beat forward differences everywhere.
+    assert_eq!(acc.len(), 5 * 6, "5 cases x 6 methods");
+    // Central differences at the optimal step beat forward differences, and the
+    // third-order stencil beats central differences.
     for case in ["chain", "chain_tanh_sigmoid", "softmax_hinge_k10_m1"] {
         let get = |m: &str| {
             acc.iter()
@@ -328,6 +329,7 @@ fn bench_command_prints_both_tables_and_draws() {
                 .unwrap()
         };
         assert!(get("central (") < get("forward"), "{case}");
+        assert!(get("third-order") < get("central ("), "{case}");
     }
     let speed = v["speed"].as_array().unwrap();
     assert!(

@@ -85,7 +85,7 @@ use nalgebra::DMatrix;
 
 use crate::error::{OracleError, Result, require_finite};
 use crate::float::{Real, cst};
-use crate::numeric::differences::{DifferenceScheme, scaled_step};
+use crate::numeric::differences::{DifferenceScheme, scaled_step, third_order};
 use crate::numeric::directional::random_directions;
 use crate::numeric::extrapolation::{Extrapolated, richardson, ridders_vec};
 
@@ -426,11 +426,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
 ) {
     let t = Tolerances::<F>::new();
     let m = f0.len();
-    let h = scaled_step(DifferenceScheme::Central.optimal_step::<F>(), x[i]);
-    ev.at(i, h, &mut s.plus);
-    ev.at(i, -h, &mut s.minus);
     let first = entries.len();
-    let mut any_pending = false;
     // Rounding of the inputs propagates as eps * sum_j |x_j a_j| into f: part of the noise scale.
     let input_noise: Vec<F> = (0..m)
         .map(|o| {
@@ -440,36 +436,114 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         })
         .map(|v| if v.is_finite() { v } else { F::zero() })
         .collect();
-    // Step 1: central differences (skipped by Method::Ridders, which escalates everything).
+    // Method::Ridders skips the first passes and escalates everything.
+    let auto = config.method == Method::Auto;
+    let mut any_pending = !auto;
+    if auto {
+        // Step 1: the third-order stencil on x - h3, x, x + h3, x + 2 h3 (3 evaluations).
+        let h3 = scaled_step(DifferenceScheme::ThirdOrder.optimal_step::<F>(), x[i]);
+        let two: F = cst(2.0);
+        ev.at(i, h3, &mut s.plus);
+        ev.at(i, -h3, &mut s.minus);
+        ev.at(i, two * h3, &mut s.plus2);
+        for o in 0..m {
+            let a = analytic[o][i];
+            let n3 = third_order(s.minus[o], f0[o], s.plus[o], s.plus2[o], h3);
+            let scale =
+                magnitude(&[f0[o], s.plus[o], s.minus[o], s.plus2[o]]) + input_noise[o];
+            // Its rounding is at most 2 eps nu / h3; the bar is that, times `strict`.
+            let tol = tolerance(config, &t, a, n3, t.strict * t.eps * scale / h3);
+            let pass = (a - n3).abs() <= tol;
+            s.pending[o] = !pass;
+            any_pending |= !pass;
+            entries.push(entry(
+                o,
+                i,
+                a,
+                n3,
+                (f0[o] - s.minus[o]) / h3,
+                (s.plus[o] - f0[o]) / h3,
+                tol,
+                Verdict::Pass,
+                Evidence::HigherOrder,
+            ));
+        }
+        if !any_pending {
+            return;
+        }
+        // Step 1b: f(x - 2 h3) completes the fourth-order central stencil (1 evaluation);
+        // its gap to the third-order value bounds the latter's truncation.
+        ev.at(i, -(two * h3), &mut s.minus2);
+        any_pending = false;
+        for o in 0..m {
+            if !s.pending[o] {
+                continue;
+            }
+            let a = analytic[o][i];
+            let n3 = third_order(s.minus[o], f0[o], s.plus[o], s.plus2[o], h3);
+            let n4 = (cst::<F>(8.0) * (s.plus[o] - s.minus[o]) - (s.plus2[o] - s.minus2[o]))
+                / (cst::<F>(12.0) * h3);
+            let scale = magnitude(&[f0[o], s.plus[o], s.minus[o], s.plus2[o], s.minus2[o]])
+                + input_noise[o];
+            // Rounding at most (8 + 8 + 1 + 1)/12 eps nu / h3, times `strict`; the
+            // truncation left, bounded by a sixteenth of the third-order value's.
+            let noise = cst::<F>(1.5) * t.strict * t.eps * scale / h3 + (n3 - n4).abs() / cst::<F>(16.0);
+            let tol = tolerance(config, &t, a, n4, noise);
+            if (a - n4).abs() <= tol {
+                s.pending[o] = false;
+                let e = &mut entries[first + o];
+                let (left, right) = (e.left, e.right);
+                *e = entry(
+                    o,
+                    i,
+                    a,
+                    n4,
+                    cst(left),
+                    cst(right),
+                    tol,
+                    Verdict::Pass,
+                    Evidence::HigherOrder,
+                );
+            }
+            any_pending |= s.pending[o];
+        }
+        if !any_pending {
+            return;
+        }
+    }
+    // Step 2: central differences at their own, smaller step (2 evaluations), for
+    // the coordinates the larger steps left unsure (a kink within 2 h3, or
+    // high derivatives).
+    let h = scaled_step(DifferenceScheme::Central.optimal_step::<F>(), x[i]);
+    ev.at(i, h, &mut s.plus);
+    ev.at(i, -h, &mut s.minus);
+    any_pending = false;
     for o in 0..m {
+        if auto && !s.pending[o] {
+            continue;
+        }
         let a = analytic[o][i];
         let c = (s.plus[o] - s.minus[o]) / (h + h);
         let left = (f0[o] - s.minus[o]) / h;
         let right = (s.plus[o] - f0[o]) / h;
         let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o];
         let tol = tolerance(config, &t, a, c, t.strict * t.eps * scale / h);
-        let pass = config.method == Method::Auto && (a - c).abs() <= tol;
+        let pass = auto && (a - c).abs() <= tol;
         s.pending[o] = !pass;
         any_pending |= !pass;
-        entries.push(entry(
-            o,
-            i,
-            a,
-            c,
-            left,
-            right,
-            tol,
-            Verdict::Pass,
-            Evidence::Central,
-        ));
+        let here = entry(o, i, a, c, left, right, tol, Verdict::Pass, Evidence::Central);
+        if auto {
+            entries[first + o] = here;
+        } else {
+            entries.push(here);
+        }
     }
     if !any_pending {
         return;
     }
-    // Step 1b: the central difference at 2h (2 evaluations) and one Richardson
-    // step, c4 = (4 c(h) - c(2h)) / 3, fourth order. Most coordinates whose plain
-    // central difference was unsure (truncation, not a mistake) pass here.
-    if config.method == Method::Auto {
+    // Step 2b: the central difference at 2h (2 evaluations) and one Richardson
+    // step, c4 = (4 c(h) - c(2h)) / 3, fourth order.
+    if auto {
         let two: F = cst(2.0);
         ev.at(i, two * h, &mut s.plus2);
         ev.at(i, -(two * h), &mut s.minus2);
@@ -511,7 +585,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             return;
         }
     }
-    // Step 2: Ridders' extrapolation on all outputs of this coordinate.
+    // Step 3: Ridders' extrapolation on all outputs of this coordinate.
     let h0 = scaled_step(cst::<F>(config.ridders.initial_step), x[i]);
     let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
     // Every f(x +- h) Ridders evaluates is kept: the one-sided slopes come free from them.
@@ -567,7 +641,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     if !s.pending.iter().any(|p| *p) {
         return;
     }
-    // Step 3: kink analysis, shrinking the step tenfold per level.
+    // Step 4: kink analysis, shrinking the step tenfold per level.
     let mut prev_left: Vec<F> = (0..m).map(|o| (f0[o] - s.minus[o]) / h).collect();
     let mut prev_right: Vec<F> = (0..m).map(|o| (s.plus[o] - f0[o]) / h).collect();
     let mut prev_central: Vec<F> = (0..m).map(|o| (s.plus[o] - s.minus[o]) / (h + h)).collect();

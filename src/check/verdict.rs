@@ -43,7 +43,10 @@ impl fmt::Display for Verdict {
 /// Which estimate decided an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Evidence {
-    /// Central differences at the optimal step.
+    /// The first pass: the third-order stencil at $\varepsilon^{1/4}$, or the
+    /// fourth-order one that one more evaluation makes of it.
+    HigherOrder,
+    /// Central differences at their optimal step, or one Richardson step on them.
     Central,
     /// Ridders' extrapolation.
     Ridders,
@@ -59,6 +62,7 @@ impl Evidence {
     /// A short name for tables.
     pub fn name(self) -> &'static str {
         match self {
+            Evidence::HigherOrder => "higher-order",
             Evidence::Central => "central",
             Evidence::Ridders => "ridders",
             Evidence::ShrunkStep => "shrunk-step",

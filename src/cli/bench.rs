@@ -197,12 +197,23 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
         for scheme in [
             DifferenceScheme::Forward,
             DifferenceScheme::Central,
+            DifferenceScheme::ThirdOrder,
             DifferenceScheme::Central4,
         ] {
-            let errs = pts
+            let errs: Vec<f64> = pts
                 .iter()
                 .map(|c| scaled_error(&gradient(scheme, &c.f, &c.x), &(c.exact)(&c.x)))
                 .collect();
+            if std::env::var("GO_DEBUG").is_ok() && name.starts_with("mlp") {
+                for (k, c) in pts.iter().enumerate() {
+                    let num = gradient(scheme, &c.f, &c.x);
+                    let ex = (c.exact)(&c.x);
+                    for i in 0..num.len() {
+                        let e = (num[i] - ex[i]).abs() / ex[i].abs().max(1.0);
+                        if e > 2e-10 { eprintln!("{} pt {k} i {i} x {:.3} f {:.3} exact {:.4} err {:.2e}", scheme.name(), c.x[i], (c.f)(&c.x), ex[i], e); }
+                    }
+                }
+            }
             per_method.push((
                 format!(
                     "{} (h = {:.1e})",
@@ -244,6 +255,14 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
                 evals += report.evaluations();
                 coords += c.x.len();
                 let num: Vec<f64> = report.entries().iter().map(|e| e.numeric).collect();
+                if std::env::var("GO_DEBUG").is_ok() {
+                    let ex = (c.exact)(&c.x);
+                    for (e, x) in report.entries().iter().zip(&ex) {
+                        if (e.numeric - x).abs() / x.abs().max(1.0) > 5e-11 || e.evidence != gradient_oracle::check::Evidence::HigherOrder {
+                            eprintln!("CHK {name} i {} ev {:?} err {:.2e} tol {:.2e} num {:.15e} exact {:.15e} f {:.3} x {:.3}", e.input, e.evidence, (e.numeric - x).abs() / x.abs().max(1.0), e.tolerance, e.numeric, x, (c.f)(&c.x), c.x[e.input]);
+                        }
+                    }
+                }
                 scaled_error(&num, &(c.exact)(&c.x))
             })
             .collect();

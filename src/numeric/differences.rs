@@ -5,6 +5,7 @@
 //! | forward | $\frac{f(x+h)-f(x)}{h}$ | $\frac h2 f''$ | 1 (+ $f(x)$, shared) | $\sqrt{\varepsilon}$ |
 //! | backward | $\frac{f(x)-f(x-h)}{h}$ | $\frac h2 f''$ | 1 (+ $f(x)$, shared) | $\sqrt{\varepsilon}$ |
 //! | central | $\frac{f(x+h)-f(x-h)}{2h}$ | $\frac{h^2}{6} f'''$ | 2 | $\varepsilon^{1/3}$ |
+//! | third order | $\frac{-2f(x-h)-3f(x)+6f(x+h)-f(x+2h)}{6h}$ | $\frac{h^3}{12} f^{(4)}$ | 3 (+ $f(x)$, shared) | $\varepsilon^{1/4}$ |
 //! | central, 4th order | $\frac{-f(x+2h)+8f(x+h)-8f(x-h)+f(x-2h)}{12h}$ | $\frac{h^4}{30} f^{(5)}$ | 4 | $\varepsilon^{1/5}$ |
 //!
 //! The optimal step balances truncation ($\propto h^p$) against rounding
@@ -30,16 +31,20 @@ pub enum DifferenceScheme {
     Backward,
     /// $(f(x+h) - f(x-h))/(2h)$, second order.
     Central,
+    /// The four-point stencil on $x-h, x, x+h, x+2h$, third order: the most
+    /// accurate estimate from 3 new evaluations (the checker's first pass).
+    ThirdOrder,
     /// The five-point stencil, fourth order.
     Central4,
 }
 
 impl DifferenceScheme {
     /// Every scheme.
-    pub const ALL: [DifferenceScheme; 4] = [
+    pub const ALL: [DifferenceScheme; 5] = [
         DifferenceScheme::Forward,
         DifferenceScheme::Backward,
         DifferenceScheme::Central,
+        DifferenceScheme::ThirdOrder,
         DifferenceScheme::Central4,
     ];
 
@@ -49,6 +54,7 @@ impl DifferenceScheme {
             DifferenceScheme::Forward => "forward",
             DifferenceScheme::Backward => "backward",
             DifferenceScheme::Central => "central",
+            DifferenceScheme::ThirdOrder => "third-order",
             DifferenceScheme::Central4 => "central4",
         }
     }
@@ -58,6 +64,7 @@ impl DifferenceScheme {
         match self {
             DifferenceScheme::Forward | DifferenceScheme::Backward => 1,
             DifferenceScheme::Central => 2,
+            DifferenceScheme::ThirdOrder => 3,
             DifferenceScheme::Central4 => 4,
         }
     }
@@ -67,6 +74,7 @@ impl DifferenceScheme {
         match self {
             DifferenceScheme::Forward | DifferenceScheme::Backward => 1,
             DifferenceScheme::Central => 2,
+            DifferenceScheme::ThirdOrder => 3,
             DifferenceScheme::Central4 => 4,
         }
     }
@@ -100,6 +108,7 @@ impl DifferenceScheme {
             DifferenceScheme::Forward => (at(h) - fx) / h,
             DifferenceScheme::Backward => (fx - at(-h)) / h,
             DifferenceScheme::Central => (at(h) - at(-h)) / (h + h),
+            DifferenceScheme::ThirdOrder => third_order(at(-h), fx, at(h), at(cst::<F>(2.0) * h), h),
             DifferenceScheme::Central4 => {
                 let two = cst::<F>(2.0);
                 let (p1, m1, p2, m2) = (at(h), at(-h), at(two * h), at(-two * h));
@@ -107,6 +116,15 @@ impl DifferenceScheme {
             }
         }
     }
+}
+
+/// The third-order stencil from $f(x-h), f(x), f(x+h), f(x+2h)$:
+/// $(-2f_{-1} - 3f_0 + 6f_1 - f_2)/(6h)$. Its coefficients sum to 0 and its
+/// moments $\sum_k c_k k^m$ are $6, 0, 0$ for $m = 1, 2, 3$ and $-12$ for
+/// $m = 4$, hence the error $-\frac{h^3}{12} f^{(4)}$; the rounding is at most
+/// $\frac{2+3+6+1}{6}\,\varepsilon|f|/h = 2\varepsilon|f|/h$.
+pub fn third_order<F: Real>(minus: F, at_x: F, plus: F, plus2: F, h: F) -> F {
+    (cst::<F>(6.0) * plus - cst::<F>(2.0) * minus - cst::<F>(3.0) * at_x - plus2) / (cst::<F>(6.0) * h)
 }
 
 /// The step for coordinate value `xi`: `base * max(1, |xi|)`, adjusted so that
