@@ -151,10 +151,14 @@ proptest! {
             // p_j p_(j'); with logits spread over tens it falls below the one-sided
             // slopes' rounding quantum (the checker's documented limit, see
             // `gradient_oracle::check`), so the kink-targeted cases use ±2.
-            // Distinct logits keep it one kink: tied terms would all sit at the
-            // margin at once (a compound kink, also a documented limit).
-            for (i, v) in o.iter_mut().enumerate() {
-                *v = *v / 25.0 + 0.01 * i as f64;
+            // Logits at least 0.01 apart keep it one kink: tied or nearly tied
+            // terms would sit at or within steps of the margin at once (a compound
+            // kink, also a documented limit). Sorted, spread, and put back in place.
+            let mut order: Vec<usize> = (0..o.len()).collect();
+            order.sort_by(|&a, &b| o[a].total_cmp(&o[b]));
+            let raw = o.clone();
+            for (rank, &i) in order.iter().enumerate() {
+                o[i] = raw[i] / 25.0 + 0.01 * rank as f64;
             }
         }
         if tie {

@@ -210,7 +210,16 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
                     let ex = (c.exact)(&c.x);
                     for i in 0..num.len() {
                         let e = (num[i] - ex[i]).abs() / ex[i].abs().max(1.0);
-                        if e > 2e-10 { eprintln!("{} pt {k} i {i} x {:.3} f {:.3} exact {:.4} err {:.2e}", scheme.name(), c.x[i], (c.f)(&c.x), ex[i], e); }
+                        if e > 2e-10 {
+                            eprintln!(
+                                "{} pt {k} i {i} x {:.3} f {:.3} exact {:.4} err {:.2e}",
+                                scheme.name(),
+                                c.x[i],
+                                (c.f)(&c.x),
+                                ex[i],
+                                e
+                            );
+                        }
                     }
                 }
             }

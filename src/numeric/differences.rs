@@ -108,7 +108,9 @@ impl DifferenceScheme {
             DifferenceScheme::Forward => (at(h) - fx) / h,
             DifferenceScheme::Backward => (fx - at(-h)) / h,
             DifferenceScheme::Central => (at(h) - at(-h)) / (h + h),
-            DifferenceScheme::ThirdOrder => third_order(at(-h), fx, at(h), at(cst::<F>(2.0) * h), h),
+            DifferenceScheme::ThirdOrder => {
+                third_order(at(-h), fx, at(h), at(cst::<F>(2.0) * h), h)
+            }
             DifferenceScheme::Central4 => {
                 let two = cst::<F>(2.0);
                 let (p1, m1, p2, m2) = (at(h), at(-h), at(two * h), at(-two * h));
@@ -124,7 +126,8 @@ impl DifferenceScheme {
 /// $m = 4$, hence the error $-\frac{h^3}{12} f^{(4)}$; the rounding is at most
 /// $\frac{2+3+6+1}{6}\,\varepsilon|f|/h = 2\varepsilon|f|/h$.
 pub fn third_order<F: Real>(minus: F, at_x: F, plus: F, plus2: F, h: F) -> F {
-    (cst::<F>(6.0) * plus - cst::<F>(2.0) * minus - cst::<F>(3.0) * at_x - plus2) / (cst::<F>(6.0) * h)
+    (cst::<F>(6.0) * plus - cst::<F>(2.0) * minus - cst::<F>(3.0) * at_x - plus2)
+        / (cst::<F>(6.0) * h)
 }
 
 /// The step for coordinate value `xi`: `base * max(1, |xi|)`, adjusted so that
