@@ -10,6 +10,7 @@ use gradient_oracle::{
 };
 use nalgebra::DMatrix;
 use rand::Rng;
+use rstest::rstest;
 
 fn verdict(f: &dyn Fn(&[f64]) -> f64, g: &dyn Fn(&[f64]) -> Vec<f64>, x: &[f64]) -> Verdict {
     let report = check_gradient(f, g, x, &CheckConfig::default()).unwrap();
@@ -559,4 +560,106 @@ fn the_parallel_check_gives_the_same_report_for_any_thread_count() {
         assert_eq!(parallel, sequential, "{threads} threads");
     }
     assert_eq!(sequential.failures()[0].input, 7);
+}
+
+/// A kink with a jump of 1e-9 on a curved function of size 1 (or 1e-8 on one
+/// of size 10): the plain one-sided slopes cannot show it at any step (their
+/// gap is the curvature at large steps and their rounding, $16\varepsilon|f|/h$,
+/// at small ones), and it once made a valid one-sided slope a false failure.
+/// The wide stencil's curvature-corrected second-order slopes see it: a
+/// one-sided slope is a kink, a value outside the slopes still fails.
+#[rstest]
+#[case(1.0, 1e-9, 1.0, Verdict::Kink)]
+#[case(1.0, 1e-9, -1.0, Verdict::Kink)]
+#[case(1.0, 1e-9, 3.0, Verdict::Fail)]
+#[case(1.0, 1e-9, -3.0, Verdict::Fail)]
+#[case(10.0, 1e-8, 1.0, Verdict::Kink)]
+#[case(10.0, 1e-8, -1.0, Verdict::Kink)]
+#[case(10.0, 1e-8, 3.0, Verdict::Fail)]
+fn a_kink_below_the_small_steps_noise_is_seen_by_the_wide_stencil(
+    #[case] size: f64,
+    #[case] jump: f64,
+    #[case] jumps_off_the_midpoint: f64,
+    #[case] expected: Verdict,
+) {
+    let f = |x: &[f64]| {
+        size + x[1] * x[1] + jump * x[0].abs() + 0.3 * x[0] + 0.5 * (3.0 * x[0]).sin() + x[0] * x[0]
+    };
+    // The smooth part's derivative at x_0 = 0 is 0.3 + 1.5; the one-sided slopes are that +- jump.
+    let g = |x: &[f64]| vec![1.8 + jumps_off_the_midpoint * jump, 2.0 * x[1]];
+    let report = check_gradient(&f, &g, &[0.0, 0.3], &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), expected, "{report}");
+}
+
+/// Found by `prop_chain_gradient_passes_the_checker`: the loss
+/// $\tfrac12 (y_{out} - y)^2$ with $y_{out} - y \approx 6\cdot10^{-3}$ carries the
+/// rounding of $y_{out}$, a relative $10^{-14}$ of $f$ rather than
+/// $\varepsilon$, and a correct gradient of size 1e-7 failed against the
+/// rounding model. The measured noise (ECnoise) accounts for it.
+#[test]
+fn a_loss_that_cancels_digits_inside_does_not_fail_a_correct_gradient() {
+    use Activation::*;
+    let layers = [
+        (-0.9054587578832298, Identity),
+        (0.3549210631560575, Identity),
+        (-1.6437692906034373, Sigmoid),
+        (-0.9804328290551441, LeakyRelu),
+        (1.7010692489028565, LeakyRelu),
+        (0.7155376254074028, Tanh),
+        (0.4613968344808988, Softplus),
+    ];
+    let case = ChainCase {
+        acts: layers.iter().map(|l| l.1).collect(),
+        x_in: 1.9235848823805777,
+        y_gt: 0.6871738832350571,
+    };
+    let w: Vec<f64> = layers.iter().map(|l| l.0).collect();
+    let report = check_gradient(&case.f(), &case.grad(), &w, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    // The same gradient 1e-4 off in one coordinate is still caught.
+    let g = case.grad();
+    let off = |p: &[f64]| {
+        let mut v = g(p);
+        v[1] *= 1.0 + 1e-4;
+        v
+    };
+    let report = check_gradient(&case.f(), &off, &w, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}
+
+/// Noise far above the rounding model (1e-11 on values of size 1): the
+/// correct gradient passes, one wrong by 1e-4 fails.
+#[test]
+fn a_noisy_function_is_judged_by_its_measured_noise() {
+    let noise = |t: f64| {
+        let z = (t.to_bits() ^ 0x5555_5555_5555_5555).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (z >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+    };
+    let f = |x: &[f64]| x[0].sin() + x[1] * x[0] + 1e-11 * noise(x[0] - 7.0 * x[1]);
+    let right = |x: &[f64]| vec![x[0].cos() + x[1], x[0]];
+    let wrong = |x: &[f64]| vec![(x[0].cos() + x[1]) * (1.0 + 1e-4), x[0]];
+    let x = [0.3, 1.1];
+    let report = check_gradient(&f, &right, &x, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    let report = check_gradient(&f, &wrong, &x, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}
+
+/// Found by `prop_mlp_gradient_passes_the_checker` (hidden unit 0 exactly at
+/// its kink on sample 0): a false failure before the measured noise and the
+/// wide stencil.
+#[test]
+fn an_mlp_point_once_misread_as_a_failure_is_not_one() {
+    let (d, h, n, seed) = (4, 10, 9, 15468256353986169624);
+    let mut r = rng(seed);
+    let (mut case, mut p) = random_mlp(&mut r, n, d, h);
+    let x0 = case.data.x().row(0).clone_owned();
+    p[0] = x0[1];
+    p[1] = -x0[0];
+    for v in &mut p[2..d] {
+        *v = 0.0;
+    }
+    case.shape = case.shape.with_parameters(&p).unwrap();
+    let report = check_gradient(&case.f(), &case.grad(), &p, &CheckConfig::default()).unwrap();
+    assert!(report.verdict().is_ok(), "{report}");
 }

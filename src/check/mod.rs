@@ -88,6 +88,7 @@ use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, scaled_step, third_order};
 use crate::numeric::directional::random_directions;
 use crate::numeric::extrapolation::{Extrapolated, richardson, ridders_vec};
+use crate::numeric::noise::estimate_noise;
 
 /// Checks a claimed gradient `grad` of the scalar function `f` at `x`.
 ///
@@ -263,9 +264,15 @@ impl<F: Real> Tolerances<F> {
         }
     }
 
-    /// $16 \rho(h)$ for function values of magnitude `scale`.
-    fn rounding(&self, scale: F, h: F) -> F {
-        self.noise * self.eps * scale / h
+    /// $16 \rho(h)$ for function values of magnitude `scale`, or 8 times the
+    /// measured noise `sigma` (a slope's noise is $\sqrt2\,\sigma/h$), whichever is larger.
+    fn rounding(&self, scale: F, sigma: F, h: F) -> F {
+        (self.noise * self.eps * scale).max(cst::<F>(8.0) * sigma) / h
+    }
+
+    /// A first-pass bar: `coefficient` eps `scale` or `k` times the measured noise.
+    fn bar(&self, coefficient: F, scale: F, k: F, sigma: F, h: F) -> F {
+        (coefficient * self.strict * self.eps * scale).max(k * sigma) / h
     }
 }
 
@@ -323,6 +330,7 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         None => None,
     };
     let mut entries = Vec::with_capacity(n * m);
+    let noise = MeasuredNoise::default();
     match parallel {
         Some(shared) => {
             // Coordinates are independent: each chunk runs on its own copy of x,
@@ -352,6 +360,7 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
                             config,
                             &mut scratch,
                             &mut out,
+                            &noise,
                         );
                     }
                     (out, local_ev.count)
@@ -374,6 +383,7 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
                     config,
                     &mut scratch,
                     &mut entries,
+                    &noise,
                 );
             }
         }
@@ -388,6 +398,38 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         directional,
         diagnosis,
     })
+}
+
+/// The measured noise of f at x, per output (0 where it could not be measured):
+/// [`numeric::noise`](crate::numeric::noise), run at most once per check, by
+/// whichever coordinate first needs it (the same values on any thread).
+struct MeasuredNoise<F> {
+    cell: std::sync::OnceLock<Vec<F>>,
+}
+
+impl<F> Default for MeasuredNoise<F> {
+    fn default() -> Self {
+        Self {
+            cell: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl<F: Real> MeasuredNoise<F> {
+    fn get<E: FnMut(&[F], &mut [F])>(
+        &self,
+        ev: &mut Evaluator<'_, F, E>,
+        x: &[F],
+        f0: &[F],
+    ) -> Vec<F> {
+        self.cell
+            .get_or_init(|| {
+                let (sigma, evaluations) = estimate_noise(&mut *ev.eval, x, f0);
+                ev.count += evaluations;
+                sigma.into_iter().map(|v| v.unwrap_or(F::zero())).collect()
+            })
+            .clone()
+    }
 }
 
 /// Buffers reused across coordinates (no allocation per coordinate on the pass path).
@@ -427,6 +469,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     config: &CheckConfig,
     s: &mut Scratch<F>,
     entries: &mut Vec<EntryCheck>,
+    noise: &MeasuredNoise<F>,
 ) {
     let t = Tolerances::<F>::new();
     let m = f0.len();
@@ -443,6 +486,12 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     // Method::Ridders skips the first passes and escalates everything.
     let auto = config.method == Method::Auto;
     let mut any_pending = !auto;
+    // The measured noise of each output, fetched when a first estimate is unsure.
+    let mut sigma: Vec<F> = if auto {
+        Vec::new()
+    } else {
+        noise.get(ev, x, f0)
+    };
     let h3 = scaled_step(DifferenceScheme::ThirdOrder.optimal_step::<F>(), x[i]);
     let two: F = cst(2.0);
     if auto {
@@ -475,6 +524,35 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         if !any_pending {
             return;
         }
+        // Unsure: measure f's noise (once per check) and look again with it, for a
+        // function that loses digits inside (cancellation, long sums).
+        sigma = noise.get(ev, x, f0);
+        any_pending = false;
+        for o in 0..m {
+            if !s.pending[o] || sigma[o] == F::zero() {
+                any_pending |= s.pending[o];
+                continue;
+            }
+            let a = analytic[o][i];
+            let n3 = third_order(minus[o], f0[o], plus[o], plus2[o], h3);
+            let scale = magnitude(&[f0[o], plus[o], minus[o], plus2[o]]) + input_noise[o];
+            // The stencil's noise is sqrt(4 + 9 + 36 + 1)/6 = 1.18 sigma / h3: 6 sigma is 5 of those.
+            let tol = tolerance(
+                config,
+                &t,
+                a,
+                n3,
+                t.bar(F::one(), scale, cst(6.0), sigma[o], h3),
+            );
+            if (a - n3).abs() <= tol {
+                s.pending[o] = false;
+                entries[first + o].tolerance = f64_of(tol);
+            }
+            any_pending |= s.pending[o];
+        }
+        if !any_pending {
+            return;
+        }
         // Step 1b: f(x - 2 h3) completes the fourth-order central stencil (1 evaluation);
         // its gap to the third-order value bounds the latter's truncation.
         ev.at(i, -(two * h3), minus2);
@@ -492,7 +570,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             // Rounding at most (8 + 8 + 1 + 1)/12 eps nu / h3, times `strict`; the
             // truncation left, bounded by a sixteenth of the third-order value's.
             let noise =
-                cst::<F>(1.5) * t.strict * t.eps * scale / h3 + (n3 - n4).abs() / cst::<F>(16.0);
+                t.bar(cst(1.5), scale, cst(5.0), sigma[o], h3) + (n3 - n4).abs() / cst::<F>(16.0);
             let tol = tolerance(config, &t, a, n4, noise);
             if (a - n4).abs() <= tol {
                 s.pending[o] = false;
@@ -532,7 +610,13 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         let left = (f0[o] - s.minus[o]) / h;
         let right = (s.plus[o] - f0[o]) / h;
         let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o];
-        let tol = tolerance(config, &t, a, c, t.strict * t.eps * scale / h);
+        let tol = tolerance(
+            config,
+            &t,
+            a,
+            c,
+            t.bar(F::one(), scale, cst(4.0), sigma[o], h),
+        );
         let pass = auto && (a - c).abs() <= tol;
         s.pending[o] = !pass;
         any_pending |= !pass;
@@ -576,7 +660,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             // Rounding of c4 (4/3 of c(h)'s plus a sixth of c(2h)'s, doubled) and its
             // truncation, bounded by a sixteenth of the correction it made.
             let noise =
-                cst::<F>(3.0) * t.strict * t.eps * scale / h + (c1 - c4).abs() / cst::<F>(16.0);
+                t.bar(cst(3.0), scale, cst(5.0), sigma[o], h) + (c1 - c4).abs() / cst::<F>(16.0);
             let tol = tolerance(config, &t, a, c4, noise);
             if (a - c4).abs() <= tol {
                 s.pending[o] = false;
@@ -632,7 +716,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             Some(u) => cst(u),
             None => {
                 cst::<F>(4.0) * r.error
-                    + t.rounding(scale, h_min)
+                    + t.rounding(scale, sigma[o], h_min)
                     + t.floor * a.abs().max(r.value.abs())
             }
         };
@@ -665,7 +749,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         ev.at(i, two * h3, plus2);
         ev.at(i, -(two * h3), minus2);
     }
-    let wide_kinks = wide_stencil_kinks(ev, i, f0, analytic, &input_noise, h3, s, config);
+    let wide_kinks = wide_stencil_kinks(ev, i, f0, analytic, &input_noise, &sigma, h3, s, config);
     let mut prev_left: Vec<F> = (0..m).map(|o| (f0[o] - s.minus[o]) / h).collect();
     let mut prev_right: Vec<F> = (0..m).map(|o| (s.plus[o] - f0[o]) / h).collect();
     let mut prev_central: Vec<F> = (0..m).map(|o| (s.plus[o] - s.minus[o]) / (h + h)).collect();
@@ -673,6 +757,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         .map(|o| {
             t.rounding(
                 magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o],
+                sigma[o],
                 h,
             )
         })
@@ -703,7 +788,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             let left = (f0[o] - minus[o]) / hk;
             let right = (plus[o] - f0[o]) / hk;
             let scale = magnitude(&[f0[o], plus[o], minus[o]]) + input_noise[o];
-            let rho = t.rounding(scale, hk);
+            let rho = t.rounding(scale, sigma[o], hk);
             let old_gap = (prev_right[o] - prev_left[o]).abs();
             let gap = (right - left).abs();
             let shrink: F = cst(0.3);
@@ -942,10 +1027,11 @@ struct WideKink<F> {
 /// $p_j p_y \approx 10^{-9}$) still shows. A kink is reported when the gap stands
 /// clear of its rounding and keeps its size from $h_3$ to $2h_3$ (a smooth gap
 /// grows eightfold), and the analytic value lies between $L_2(h_3)$ and
-/// $R_2(h_3)$, widened by their rounding and truncation
-/// ($\tfrac13 h^2 |f'''|$, bounded through the kink-blind
-/// $|c(h_3) - c_4(h_3)| \approx \tfrac16 h^2 |f'''|$: central stencils are odd
-/// and do not see the even part $\tfrac J2 |t|$ of a kink).
+/// $R_2(h_3)$, widened by their rounding. Both slopes carry the same
+/// truncation $-\tfrac13 h^2 f'''$, removed through the kink-blind
+/// $c(h_3) - c_4(h_3) = \tfrac16 h^2 f''' + O(h^4)$ (central stencils are odd
+/// and do not see the even part $\tfrac J2 |t|$ of a kink); what is left,
+/// $\pm\tfrac14 h^3 f^{(4)}$, is bounded by the gap's growth from $h_3$ to $2h_3$.
 #[allow(clippy::too_many_arguments)]
 fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
@@ -953,6 +1039,7 @@ fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
     f0: &[F],
     analytic: &[Vec<F>],
     input_noise: &[F],
+    sigma: &[F],
     h3: F,
     s: &Scratch<F>,
     config: &CheckConfig,
@@ -970,8 +1057,14 @@ fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
                 return None;
             }
             let a = analytic[o][i];
-            let left = (three * f0[o] - four * minus[o] + minus2[o]) / (two * h3);
-            let right = (-three * f0[o] + four * plus[o] - plus2[o]) / (two * h3);
+            // Both slopes carry -h^2 f'''/3; central stencils, odd and so blind to the
+            // kink's even part J|t|/2, measure it: c(h3) - c4(h3) = h^2 f'''/6 + O(h^4).
+            let central = (plus[o] - minus[o]) / (two * h3);
+            let c4 = (cst::<F>(8.0) * (plus[o] - minus[o]) - (plus2[o] - minus2[o]))
+                / (cst::<F>(12.0) * h3);
+            let curvature = two * (central - c4);
+            let left = (three * f0[o] - four * minus[o] + minus2[o]) / (two * h3) + curvature;
+            let right = (-three * f0[o] + four * plus[o] - plus2[o]) / (two * h3) + curvature;
             let gap = right - left;
             let gap_wide = (four * (plus2[o] + minus2[o]) - (plus4[o] + minus4[o]) - six * f0[o])
                 / (four * h3);
@@ -979,17 +1072,17 @@ fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
                 f0[o], plus[o], minus[o], plus2[o], minus2[o], plus4[o], minus4[o],
             ]) + input_noise[o];
             // Rounding of the gap at h3 (coefficients 16 / 2h3), times `strict`.
-            let noise = cst::<F>(8.0) * t.strict * t.eps * scale / h3;
+            // (Measured noise: the gap's is sqrt(16+16+1+1+36)/2 = 4.2 sigma / h3.)
+            let noise = t.bar(cst(8.0), scale, cst(20.0), sigma[o], h3);
             let visible = gap.abs() > four * noise;
             let steady = (gap_wide - gap).abs() <= cst::<F>(0.3) * gap.abs() + noise;
             if !(visible && steady) {
                 return None;
             }
-            let central = (plus[o] - minus[o]) / (two * h3);
-            let c4 = (cst::<F>(8.0) * (plus[o] - minus[o]) - (plus2[o] - minus2[o]))
-                / (cst::<F>(12.0) * h3);
-            // Rounding of one slope (coefficients 8 / 2h3) plus twice its truncation bound.
-            let slope_error = four * t.strict * t.eps * scale / h3 + four * (central - c4).abs();
+            // Left: rounding (slope 8 / 2h3, curvature 5 / h3 at most, times `strict`) and
+            // the slopes' h^3 f''''/4 each, a seventh of the gap's growth to 2 h3 (twice over).
+            let slope_error = t.bar(cst(9.0), scale, cst(20.0), sigma[o], h3)
+                + (gap_wide - gap).abs() / cst::<F>(7.0);
             let tolerance = tolerance(config, &t, a, left.abs().max(right.abs()), slope_error);
             let (lo, hi) = if left <= right {
                 (left, right)
@@ -1118,7 +1211,7 @@ fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         for o in 0..m {
             let d = (plus[o] - minus[o]) / (h + h);
             let scale = magnitude(&[f0[o], plus[o], minus[o]]);
-            let tol = tolerance(config, &t, gv_scale[o], d, t.rounding(scale, h));
+            let tol = tolerance(config, &t, gv_scale[o], d, t.rounding(scale, F::zero(), h));
             errs[o] = (gv[o] - d).abs();
             ok &= errs[o] <= tol;
         }

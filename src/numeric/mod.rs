@@ -5,3 +5,4 @@ pub mod differences;
 pub mod directional;
 pub mod dual;
 pub mod extrapolation;
+pub mod noise;

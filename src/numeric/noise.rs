@@ -1,0 +1,211 @@
+//! How noisy is $f$? Moré and Wild's ECnoise: the computational noise of a
+//! function, measured from a few of its values.
+//!
+//! The checker's tolerances model rounding as $\varepsilon$ times the size of
+//! the values involved. That fails when $f$ loses digits inside: $f = \tfrac12
+//! (y_{out} - y)^2$ with $y_{out} - y \approx 10^{-2}$ carries the rounding of
+//! $y_{out}$, a relative $10^{-14}$ of $f$, not $10^{-16}$; a sum of a thousand
+//! terms carries tens of $\varepsilon |f|$. A finite difference of such an $f$ is
+//! off by far more than the model allows, and a correct gradient would fail.
+//!
+//! **ECnoise** (J. J. Moré, S. M. Wild, *Estimating computational noise*,
+//! SIAM J. Sci. Comput. 33(3), 2011) takes $m + 1$ values $f(x + k\,\delta\, d)$,
+//! $k = 0, \dots, m$, along a direction $d$, and their difference
+//! table $\Delta^j$. For a smooth $f$ plus independent noise of standard
+//! deviation $\sigma$, $\Delta^j$ is the smooth part's $\delta^j f^{(j)}$ (tiny
+//! at a small $\delta$) plus noise with variance $\binom{2j}{j}\sigma^2$, so
+//! $$ \sigma_j = \Big(\gamma_j \frac{1}{m+1-j}\sum_i (\Delta^j_i)^2\Big)^{1/2},
+//!    \qquad \gamma_j = \frac{(j!)^2}{(2j)!}, $$
+//! estimates $\sigma$ once the noise dominates. The estimate is accepted at the
+//! first order $j$ where $\sigma_j, \sigma_{j+1}, \sigma_{j+2}$ agree within a
+//! factor 4 and $\Delta^j$ changes sign (noise, not a smooth trend). If half the
+//! first differences are exactly 0 the step is too small; if no order qualifies
+//! or the values spread by more than 10 % the step is too large.
+//!
+//! **Cost**: 7 evaluations per try ($m = 7$; $f(x)$ is shared), at most 3 tries
+//! (the step times 100 or divided by 100 after a failed one), on each side of
+//! $x$ (see [`estimate_noise`]).
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::float::{Real, cst};
+
+/// What ECnoise found in one table of values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NoiseLevel<F> {
+    /// The noise's standard deviation, and the difference order that showed it.
+    Estimated {
+        /// $\hat\sigma$.
+        sigma: F,
+        /// The order $j$ accepted.
+        order: usize,
+    },
+    /// Half the first differences are exactly 0: the step is below the noise's reach.
+    StepTooSmall,
+    /// The smooth part still dominates every order: the step is too large.
+    StepTooLarge,
+}
+
+/// ECnoise on values at equally spaced points (at least 4).
+///
+/// ```
+/// use gradient_oracle::numeric::noise::{ecnoise, NoiseLevel};
+/// // A straight line plus alternating noise of size 1e-10.
+/// let values: Vec<f64> = (0..8).map(|k| 2.0 + 1e-3 * k as f64 + if k % 2 == 0 { 1e-10 } else { -1e-10 }).collect();
+/// match ecnoise(&values) {
+///     NoiseLevel::Estimated { sigma, .. } => assert!(sigma > 3e-11 && sigma < 3e-10),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+pub fn ecnoise<F: Real>(values: &[F]) -> NoiseLevel<F> {
+    let nf = values.len();
+    if nf < 4 {
+        return NoiseLevel::StepTooLarge;
+    }
+    let (lo, hi) = values
+        .iter()
+        .fold((F::infinity(), F::neg_infinity()), |(lo, hi), v| {
+            (lo.min(*v), hi.max(*v))
+        });
+    if !(lo.is_finite() && hi.is_finite()) {
+        return NoiseLevel::StepTooLarge;
+    }
+    if hi - lo > cst::<F>(0.1) * hi.abs().max(lo.abs()) {
+        return NoiseLevel::StepTooLarge;
+    }
+    let mut table = values.to_vec();
+    let mut levels = vec![F::zero(); nf - 1];
+    let mut sign_change = vec![false; nf - 1];
+    let mut gamma = F::one();
+    for j in 1..nf {
+        for i in 0..nf - j {
+            table[i] = table[i + 1] - table[i];
+        }
+        let row = &table[..nf - j];
+        if j == 1 && 2 * row.iter().filter(|d| **d == F::zero()).count() >= nf {
+            return NoiseLevel::StepTooSmall;
+        }
+        let jf = cst::<F>(j as f64);
+        gamma = cst::<F>(0.5) * (jf / (cst::<F>(2.0) * jf - F::one())) * gamma;
+        let mean_square =
+            row.iter().fold(F::zero(), |acc, d| acc + *d * *d) / cst::<F>(row.len() as f64);
+        levels[j - 1] = (gamma * mean_square).sqrt();
+        let (dmin, dmax) = row
+            .iter()
+            .fold((F::infinity(), F::neg_infinity()), |(a, b), d| {
+                (a.min(*d), b.max(*d))
+            });
+        sign_change[j - 1] = dmin * dmax < F::zero();
+    }
+    for k in 0..nf.saturating_sub(3) {
+        let window = &levels[k..k + 3];
+        let (wmin, wmax) = window
+            .iter()
+            .fold((F::infinity(), F::neg_infinity()), |(a, b), v| {
+                (a.min(*v), b.max(*v))
+            });
+        if wmax <= cst::<F>(4.0) * wmin && sign_change[k] {
+            return NoiseLevel::Estimated {
+                sigma: levels[k],
+                order: k + 1,
+            };
+        }
+    }
+    NoiseLevel::StepTooLarge
+}
+
+/// The noise of each output of `eval` at `x` (`f0` = the values at `x`), by
+/// ECnoise along a fixed pseudo-random direction $d$ whose entry $j$ is
+/// $\pm\max(1, |x_j|)$, first step $\delta = \varepsilon^{3/8}$ ($10^{-6}$ in
+/// `f64`). `None` for an output whose noise could not be measured. Returns the
+/// estimates and the evaluations spent (14 to 42).
+///
+/// The checker runs this where a kink may sit exactly at $x$ (a ReLU input of
+/// 0), and a kink inside the sampled segment looks like noise to ECnoise. So
+/// each side is measured on its own, $f(x + k\delta d)$ and $f(x - k\delta d)$
+/// for $k = 0, \dots, 7$, and the smaller estimate is kept: a kink at $x$ is
+/// at the end of both segments, and one just beside $x$ spoils only one.
+pub fn estimate_noise<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+) -> (Vec<Option<F>>, usize) {
+    let mut rng = StdRng::seed_from_u64(0x00ec_401e);
+    let direction: Vec<F> = x
+        .iter()
+        .map(|xj| {
+            let s = if rng.random::<bool>() {
+                F::one()
+            } else {
+                -F::one()
+            };
+            s * F::one().max(xj.abs())
+        })
+        .collect();
+    let (ahead, n_ahead) = one_side(eval, x, f0, &direction, F::one());
+    let (behind, n_behind) = one_side(eval, x, f0, &direction, -F::one());
+    let sigma = ahead
+        .into_iter()
+        .zip(behind)
+        .map(|(a, b)| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+        .collect();
+    (sigma, n_ahead + n_behind)
+}
+
+/// ECnoise on $f(x + k\delta\,\mathrm{side}\,d)$, $k = 0..7$, retrying with the
+/// step times or divided by 100 (3 tries at most).
+fn one_side<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+    direction: &[F],
+    side: F,
+) -> (Vec<Option<F>>, usize) {
+    const SAMPLES: usize = 8;
+    let m = f0.len();
+    let mut result: Vec<Option<F>> = vec![None; m];
+    let mut step = F::epsilon().powf(cst(0.375));
+    let mut evaluations = 0;
+    let mut work = x.to_vec();
+    let mut out = vec![F::zero(); m];
+    let mut values = vec![vec![F::zero(); m]; SAMPLES];
+    values[0].copy_from_slice(f0);
+    let hundred: F = cst(100.0);
+    for _try in 0..3 {
+        for (k, row) in values.iter_mut().enumerate().skip(1) {
+            let t = side * cst::<F>(k as f64) * step;
+            for ((w, xj), dj) in work.iter_mut().zip(x).zip(direction) {
+                *w = *xj + t * *dj;
+            }
+            eval(&work, &mut out);
+            evaluations += 1;
+            row.copy_from_slice(&out);
+        }
+        let (mut too_small, mut too_large) = (false, false);
+        for (o, slot) in result.iter_mut().enumerate() {
+            if slot.is_some() {
+                continue;
+            }
+            let column: Vec<F> = values.iter().map(|row| row[o]).collect();
+            match ecnoise(&column) {
+                NoiseLevel::Estimated { sigma, .. } => *slot = Some(sigma),
+                NoiseLevel::StepTooSmall => too_small = true,
+                NoiseLevel::StepTooLarge => too_large = true,
+            }
+        }
+        if result.iter().all(Option::is_some) {
+            break;
+        }
+        // A step too small for one output and too large for another: keep what was found.
+        step = match (too_small, too_large) {
+            (true, false) => step * hundred,
+            (false, true) => step / hundred,
+            _ => break,
+        };
+    }
+    (result, evaluations)
+}
