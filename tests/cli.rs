@@ -332,10 +332,20 @@ fn bench_command_prints_both_tables_and_draws() {
         assert!(get("third-order") < get("central ("), "{case}");
     }
     let speed = v["speed"].as_array().unwrap();
+    let (plain, checks): (Vec<_>, Vec<_>) = speed
+        .iter()
+        .partition(|r| r["mode"] == "plain central differences");
     assert!(
-        speed.iter().all(|r| r["verdict"] == "PASS"),
+        checks.iter().all(|r| r["verdict"] == "PASS"),
         "correct gradients pass: {speed:?}"
     );
+    // The yardstick row of each case: 2P + 1 evaluations, no verdict.
+    assert_eq!(plain.len(), 5, "{speed:?}");
+    for r in plain {
+        let p = r["parameters"].as_u64().unwrap();
+        assert_eq!(r["evaluations"].as_u64().unwrap(), 2 * p + 1);
+        assert_eq!(r["verdict"], "-");
+    }
     let picture = std::fs::read_to_string(&svg).unwrap();
     assert!(picture.starts_with("<svg") && picture.contains("central"));
     let loss_svg =

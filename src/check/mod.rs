@@ -330,7 +330,7 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         None => None,
     };
     let mut entries = Vec::with_capacity(n * m);
-    let noise = MeasuredNoise::default();
+    let noise = NoiseModel::new(x, analytic);
     match parallel {
         Some(shared) => {
             // Coordinates are independent: each chunk runs on its own copy of x,
@@ -400,22 +400,34 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     })
 }
 
-/// The measured noise of f at x, per output (0 where it could not be measured):
-/// [`numeric::noise`](crate::numeric::noise), run at most once per check, by
-/// whichever coordinate first needs it (the same values on any thread).
-struct MeasuredNoise<F> {
+/// What the tolerances know of f's noise at x, per output: the rounding of
+/// the inputs carried through the claimed gradient, and the measured noise (0
+/// where it could not be measured): [`numeric::noise`](crate::numeric::noise),
+/// run at most once per check, by whichever coordinate first needs it (the same
+/// values on any thread).
+struct NoiseModel<F> {
+    /// $\sum_j |x_j a_j|$: the inputs' rounding, $\varepsilon$ times this, reaches f.
+    input: Vec<F>,
     cell: std::sync::OnceLock<Vec<F>>,
 }
 
-impl<F> Default for MeasuredNoise<F> {
-    fn default() -> Self {
+impl<F: Real> NoiseModel<F> {
+    fn new(x: &[F], analytic: &[Vec<F>]) -> Self {
+        let input = analytic
+            .iter()
+            .map(|row| {
+                x.iter()
+                    .zip(row)
+                    .fold(F::zero(), |acc, (xj, aj)| acc + (*xj * *aj).abs())
+            })
+            .map(|v| if v.is_finite() { v } else { F::zero() })
+            .collect();
         Self {
+            input,
             cell: std::sync::OnceLock::new(),
         }
     }
-}
 
-impl<F: Real> MeasuredNoise<F> {
     fn get<E: FnMut(&[F], &mut [F])>(
         &self,
         ev: &mut Evaluator<'_, F, E>,
@@ -469,20 +481,12 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     config: &CheckConfig,
     s: &mut Scratch<F>,
     entries: &mut Vec<EntryCheck>,
-    noise: &MeasuredNoise<F>,
+    noise: &NoiseModel<F>,
 ) {
     let t = Tolerances::<F>::new();
     let m = f0.len();
     let first = entries.len();
-    // Rounding of the inputs propagates as eps * sum_j |x_j a_j| into f: part of the noise scale.
-    let input_noise: Vec<F> = (0..m)
-        .map(|o| {
-            x.iter()
-                .zip(&analytic[o])
-                .fold(F::zero(), |acc, (xj, aj)| acc + (*xj * *aj).abs())
-        })
-        .map(|v| if v.is_finite() { v } else { F::zero() })
-        .collect();
+    let input_noise = &noise.input;
     // Method::Ridders skips the first passes and escalates everything.
     let auto = config.method == Method::Auto;
     let mut any_pending = !auto;
@@ -749,7 +753,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         ev.at(i, two * h3, plus2);
         ev.at(i, -(two * h3), minus2);
     }
-    let wide_kinks = wide_stencil_kinks(ev, i, f0, analytic, &input_noise, &sigma, h3, s, config);
+    let wide_kinks = wide_stencil_kinks(ev, i, f0, analytic, input_noise, &sigma, h3, s, config);
     let mut prev_left: Vec<F> = (0..m).map(|o| (f0[o] - s.minus[o]) / h).collect();
     let mut prev_right: Vec<F> = (0..m).map(|o| (s.plus[o] - f0[o]) / h).collect();
     let mut prev_central: Vec<F> = (0..m).map(|o| (s.plus[o] - s.minus[o]) / (h + h)).collect();

@@ -42,6 +42,7 @@ impl fmt::Display for Verdict {
 
 /// Which estimate decided an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Evidence {
     /// The first pass: the third-order stencil at $\varepsilon^{1/4}$, or the
     /// fourth-order one that one more evaluation makes of it.

@@ -200,29 +200,10 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
             DifferenceScheme::ThirdOrder,
             DifferenceScheme::Central4,
         ] {
-            let errs: Vec<f64> = pts
+            let errs = pts
                 .iter()
                 .map(|c| scaled_error(&gradient(scheme, &c.f, &c.x), &(c.exact)(&c.x)))
                 .collect();
-            if std::env::var("GO_DEBUG").is_ok() && name.starts_with("mlp") {
-                for (k, c) in pts.iter().enumerate() {
-                    let num = gradient(scheme, &c.f, &c.x);
-                    let ex = (c.exact)(&c.x);
-                    for i in 0..num.len() {
-                        let e = (num[i] - ex[i]).abs() / ex[i].abs().max(1.0);
-                        if e > 2e-10 {
-                            eprintln!(
-                                "{} pt {k} i {i} x {:.3} f {:.3} exact {:.4} err {:.2e}",
-                                scheme.name(),
-                                c.x[i],
-                                (c.f)(&c.x),
-                                ex[i],
-                                e
-                            );
-                        }
-                    }
-                }
-            }
             per_method.push((
                 format!(
                     "{} (h = {:.1e})",
@@ -253,8 +234,8 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
             errs,
             evals as f64 / coords.max(1) as f64,
         ));
-        // The checker's own numeric values (with the correct gradient): central
-        // differences where they agree, refined where they were unsure.
+        // The checker's own numeric values (with the correct gradient): the
+        // third-order stencil where it agrees, refined where it was unsure.
         let (mut evals, mut coords) = (0usize, 0usize);
         let errs = pts
             .iter()
@@ -264,14 +245,6 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
                 evals += report.evaluations();
                 coords += c.x.len();
                 let num: Vec<f64> = report.entries().iter().map(|e| e.numeric).collect();
-                if std::env::var("GO_DEBUG").is_ok() {
-                    let ex = (c.exact)(&c.x);
-                    for (e, x) in report.entries().iter().zip(&ex) {
-                        if (e.numeric - x).abs() / x.abs().max(1.0) > 5e-11 || e.evidence != gradient_oracle::check::Evidence::HigherOrder {
-                            eprintln!("CHK {name} i {} ev {:?} err {:.2e} tol {:.2e} num {:.15e} exact {:.15e} f {:.3} x {:.3}", e.input, e.evidence, (e.numeric - x).abs() / x.abs().max(1.0), e.tolerance, e.numeric, x, (c.f)(&c.x), c.x[e.input]);
-                        }
-                    }
-                }
                 scaled_error(&num, &(c.exact)(&c.x))
             })
             .collect();
@@ -360,6 +333,26 @@ pub fn speed(quick: bool, seed: u64) -> Vec<SpeedRow> {
                 verdict: report.verdict().label().into(),
             });
         }
+        // The yardstick of the escalation's cost: plain central differences
+        // (2n + 1 evaluations), no comparison, no verdict.
+        let plain = || gradient(DifferenceScheme::Central, &c.f, &c.x);
+        std::hint::black_box(plain());
+        let mut times: Vec<f64> = (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(plain());
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        rows.push(SpeedRow {
+            case: name.clone(),
+            parameters: c.x.len(),
+            mode: "plain central differences".into(),
+            median_ms: times[2],
+            evaluations: 2 * c.x.len() + 1,
+            verdict: "-".into(),
+        });
     }
     rows
 }
