@@ -26,10 +26,11 @@
 //! ```
 //!
 //! [`check_gradient`], [`check_jacobian`] and [`check_gradient_parallel`]
-//! decide per coordinate with central differences, escalating only unsure
-//! coordinates to Ridders' extrapolation and a kink analysis ([`check`] has
-//! the rule); [`numeric`] has the estimators (finite differences, Ridders,
-//! directions, dual numbers).
+//! decide per coordinate with the third-order stencil, escalating only unsure
+//! coordinates to higher-order and central differences, Ridders' extrapolation
+//! and a kink analysis, judged against the function's measured noise ([`check`]
+//! has the rule); [`numeric`] has the estimators (finite differences, Ridders,
+//! directions, dual numbers, the noise estimate).
 //!
 //! ## The exercise sheet's models
 //!

@@ -359,3 +359,41 @@ fn bench_command_prints_both_tables_and_draws() {
     );
     assert_usage_error(&["bench", "--points", "0"], "--points");
 }
+
+/// The accuracy targets on the benchmark protocol's smooth cases (200
+/// random points each, away from kinks; exact = forward-mode dual numbers):
+/// the checker's own values within 1e-10 of the exact gradient, scaled by
+/// max(1, |exact|), on every case; Ridders' method within 1e-12 with at most
+/// 8 evaluations on the chains (on the mlp and the hinge its first steps cross
+/// kinks or margins; see docs/benchmarks.md).
+#[test]
+fn bench_accuracy_meets_the_targets_on_the_protocols_smooth_cases() {
+    let o = run(&["bench", "--quick", "--points", "200", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let acc = v["accuracy"].as_array().unwrap();
+    let row = |case: &str, method: &str| {
+        acc.iter()
+            .find(|r| r["case"] == case && r["method"].as_str().unwrap().starts_with(method))
+            .unwrap_or_else(|| panic!("{case} {method}"))
+    };
+    let cases = [
+        "chain",
+        "chain_tanh_sigmoid",
+        "mlp_N16_H8",
+        "softmax_hinge_k10_m1",
+        "softmax_hinge_k10_m0.5",
+    ];
+    for case in cases {
+        let own = row(case, "check (");
+        assert!(own["max"].as_f64().unwrap() <= 1e-10, "{own}");
+    }
+    for case in ["chain", "chain_tanh_sigmoid"] {
+        let ridders = row(case, "ridders");
+        assert!(ridders["max"].as_f64().unwrap() <= 1e-12, "{ridders}");
+        assert!(
+            ridders["evaluations_per_coordinate"].as_f64().unwrap() <= 8.0,
+            "{ridders}"
+        );
+    }
+}
