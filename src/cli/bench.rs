@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use gradient_oracle::numeric::differences::{DifferenceScheme, gradient};
+use gradient_oracle::numeric::differences::{DifferenceScheme, gradient, third_order};
 use gradient_oracle::numeric::dual::dual_gradient;
 use gradient_oracle::numeric::extrapolation::{RiddersConfig, ridders_gradient};
 use gradient_oracle::{
@@ -357,9 +357,19 @@ pub fn speed(quick: bool, seed: u64) -> Vec<SpeedRow> {
     rows
 }
 
-/// The V curve: scaled error against step size for forward, central and
-/// Richardson (central extrapolated once) on the chain (tanh, sigmoid, tanh).
-pub fn step_sweep() -> Vec<(f64, f64, f64, f64)> {
+/// One step of the V curve: the step and each scheme's scaled error.
+pub struct SweepPoint {
+    pub step: f64,
+    pub forward: f64,
+    pub central: f64,
+    pub third_order: f64,
+    pub richardson: f64,
+}
+
+/// The V curve: scaled error against step size for forward, central,
+/// third-order (the checker's first pass) and Richardson (central
+/// extrapolated once) on the chain (tanh, sigmoid, tanh).
+pub fn step_sweep() -> Vec<SweepPoint> {
     let acts = [Activation::Tanh, Activation::Sigmoid, Activation::Tanh];
     let w = [0.7, -1.2, 0.9];
     let f = |t: &[f64]| chain_loss(t, &acts, 0.8, -0.3);
@@ -369,7 +379,7 @@ pub fn step_sweep() -> Vec<(f64, f64, f64, f64)> {
     (0..=64)
         .map(|i| {
             let h = 10f64.powf(-16.0 + 15.0 * i as f64 / 64.0);
-            let mut errs = [0.0f64; 3];
+            let mut errs = [0.0f64; 4];
             let mut x = w.to_vec();
             for k in 0..3 {
                 let at = |x: &mut Vec<f64>, off: f64| {
@@ -383,12 +393,19 @@ pub fn step_sweep() -> Vec<(f64, f64, f64, f64)> {
                 let fw = (at(&mut x, h) - f0) / h;
                 let c1 = (at(&mut x, h) - at(&mut x, -h)) / (2.0 * h);
                 let c2 = (at(&mut x, 2.0 * h) - at(&mut x, -2.0 * h)) / (4.0 * h);
+                let third = third_order(at(&mut x, -h), f0, at(&mut x, h), at(&mut x, 2.0 * h), h);
                 let rich = (4.0 * c1 - c2) / 3.0;
-                for (e, v) in errs.iter_mut().zip([fw, c1, rich]) {
+                for (e, v) in errs.iter_mut().zip([fw, c1, third, rich]) {
                     *e = e.max((v - exact[k]).abs() / exact[k].abs().max(1.0));
                 }
             }
-            (h, errs[0], errs[1], errs[2])
+            SweepPoint {
+                step: h,
+                forward: errs[0],
+                central: errs[1],
+                third_order: errs[2],
+                richardson: errs[3],
+            }
         })
         .collect()
 }

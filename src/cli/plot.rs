@@ -5,13 +5,18 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
+use super::bench::SweepPoint;
+
+/// A curve of the V plot: legend, the error it reads, colour.
+type Series = (&'static str, fn(&SweepPoint) -> f64, RGBColor);
+
 fn err<E: std::fmt::Display>(e: E) -> String {
     format!("cannot draw the plot: {e}")
 }
 
-/// Log-log error against step for forward, central and Richardson differences,
+/// Log-log error against step for forward, central, third-order and Richardson differences,
 /// with the classic optimal steps marked.
-pub fn v_curve(path: &Path, sweep: &[(f64, f64, f64, f64)]) -> Result<(), String> {
+pub fn v_curve(path: &Path, sweep: &[SweepPoint]) -> Result<(), String> {
     let root = SVGBackend::new(path, (900, 600)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let floor = 1e-17;
@@ -27,26 +32,28 @@ pub fn v_curve(path: &Path, sweep: &[(f64, f64, f64, f64)]) -> Result<(), String
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("step h (scaled by max(1, |x_i|)); vertical lines: the optimal steps eps^(1/2), eps^(1/3), eps^(1/5)")
+        .x_desc("step h (scaled by max(1, |x_i|)); vertical lines: the optimal steps eps^(1/2), eps^(1/3), eps^(1/4), eps^(1/5)")
         .y_desc("max |numeric - exact| / max(1, |exact|)")
         .x_label_formatter(&|v| format!("{v:.0e}"))
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .draw()
         .map_err(err)?;
-    let series = [
-        ("forward, error ~ h + eps/h", 1usize, RED),
-        ("central, error ~ h^2 + eps/h", 2, BLUE),
+    let series: [Series; 4] = [
+        ("forward, error ~ h + eps/h", |p| p.forward, RED),
+        ("central, error ~ h^2 + eps/h", |p| p.central, BLUE),
+        (
+            "third order (x-h, x, x+h, x+2h; the checker's first pass), error ~ h^3 + eps/h",
+            |p| p.third_order,
+            MAGENTA,
+        ),
         (
             "Richardson (central at h, 2h), error ~ h^4 + eps/h",
-            3,
+            |p| p.richardson,
             GREEN,
         ),
     ];
-    for (label, idx, colour) in series {
-        let pts: Vec<(f64, f64)> = sweep
-            .iter()
-            .map(|r| (r.0, [r.1, r.2, r.3][idx - 1].max(floor)))
-            .collect();
+    for (label, pick, colour) in series {
+        let pts: Vec<(f64, f64)> = sweep.iter().map(|p| (p.step, pick(p).max(floor))).collect();
         chart
             .draw_series(LineSeries::new(pts, colour.stroke_width(2)))
             .map_err(err)?
@@ -59,6 +66,7 @@ pub fn v_curve(path: &Path, sweep: &[(f64, f64, f64, f64)]) -> Result<(), String
     for (h, colour) in [
         (eps.sqrt(), RED),
         (eps.cbrt(), BLUE),
+        (eps.powf(0.25), MAGENTA),
         (eps.powf(0.2), GREEN),
     ] {
         chart
