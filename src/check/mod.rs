@@ -528,7 +528,8 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     // Method::Ridders skips the first passes and escalates everything.
     let auto = config.method == Method::Auto;
     let mut any_pending = !auto;
-    // The measured noise of each output, fetched when a first estimate is unsure.
+    // The measured noise of each output: up front for Method::Ridders and for 1000
+    // coordinates and more, else once the fourth-order look leaves one unsure; 0 until then.
     let mut measured = !auto || noise.eager;
     let mut sigma: Vec<F> = if measured {
         noise.get(ev, x, f0)
@@ -547,8 +548,8 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             let a = analytic[o][i];
             let n3 = third_order(minus[o], f0[o], plus[o], plus2[o], h3);
             let scale = magnitude(&[f0[o], plus[o], minus[o], plus2[o]]) + input_noise[o];
-            // Its rounding is at most 2 eps nu / h3 and the bar is twice the typical
-            // 1.18 eps nu / h3; with measured noise, its 1.18 sigma / h3 five times over.
+            // Its rounding is at most 2 eps nu / h3, typically 1.18; the bar is 4 eps nu / h3,
+            // or with measured noise its 1.18 sigma / h3 five times over.
             let tol = tolerance(
                 config,
                 &t,
@@ -591,9 +592,9 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                     magnitude(&[f0[o], plus[o], minus[o], plus2[o], minus2[o]]) + input_noise[o];
                 // Rounding at most (8 + 8 + 1 + 1)/12 eps nu / h3, times `strict`; the
                 // truncation left, bounded by a sixteenth of the third-order value's.
-                let noise = t.bar(cst(1.5), scale, cst(5.0), sigma[o], h3)
+                let allowance = t.bar(cst(1.5), scale, cst(5.0), sigma[o], h3)
                     + (n3 - n4).abs() / cst::<F>(16.0);
-                let tol = tolerance(config, &t, a, n4, noise);
+                let tol = tolerance(config, &t, a, n4, allowance);
                 if (a - n4).abs() <= tol {
                     s.pending[o] = false;
                     let e = &mut entries[first + o];
