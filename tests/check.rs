@@ -663,3 +663,34 @@ fn an_mlp_point_once_misread_as_a_failure_is_not_one() {
     let report = check_gradient(&case.f(), &case.grad(), &p, &CheckConfig::default()).unwrap();
     assert!(report.verdict().is_ok(), "{report}");
 }
+
+/// Found by `prop_f32_smooth_models_pass_the_checker`: an f32 softmax of
+/// logits 97 apart has Jacobian entries of 5e-43, subnormal, which its finite
+/// differences cannot resolve (they read 0). The absolute floor of the
+/// smallest normal number keeps that from being a failure; a wrong entry of
+/// normal size still fails.
+#[test]
+fn subnormal_jacobian_entries_in_f32_are_not_failures() {
+    let o = [-49.92053f32, 47.413723];
+    let report = check_jacobian(
+        &|o: &[f32]| softmax_unchecked(o),
+        &|o: &[f32]| softmax_jacobian(o).unwrap(),
+        &o,
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    let wrong = |o: &[f32]| {
+        let mut j = softmax_jacobian(o).unwrap();
+        j[(0, 0)] = 1e-30;
+        j
+    };
+    let report = check_jacobian(
+        &|o: &[f32]| softmax_unchecked(o),
+        &wrong,
+        &o,
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}

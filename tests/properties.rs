@@ -7,8 +7,8 @@ mod common;
 use common::{ChainCase, MlpCase};
 use gradient_oracle::{
     Activation, ChainNetwork, CheckConfig, Dataset, Mlp, TrainConfig, UpdateMode, Verdict,
-    check_gradient, softmax, softmax_hinge_gradient, softmax_hinge_loss,
-    softmax_hinge_loss_unchecked, softmax_jacobian, train,
+    chain_loss, check_gradient, check_jacobian, softmax, softmax_hinge_gradient,
+    softmax_hinge_loss, softmax_hinge_loss_unchecked, softmax_jacobian, softmax_unchecked, train,
 };
 use proptest::prelude::*;
 
@@ -176,6 +176,37 @@ proptest! {
         let g = |o: &[f64]| softmax_hinge_gradient(o, label, margin).unwrap();
         let report = check_gradient(&f, &g, &o, &CheckConfig::default()).unwrap();
         prop_assert!(report.verdict().is_ok(), "{report}");
+    }
+
+    #[test]
+    fn prop_f32_smooth_models_pass_the_checker(
+        layers in prop::collection::vec(
+            (-2.0..2.0f32, prop::sample::select(Activation::SMOOTH.to_vec())),
+            1..6,
+        ),
+        x_in in -2.0..2.0f32,
+        y_gt in -1.0..1.0f32,
+        o in prop::collection::vec(-50.0..50.0f32, 2..12),
+    ) {
+        let (w, acts): (Vec<f32>, Vec<Activation>) = layers.into_iter().unzip();
+        let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
+        let g = |w: &[f32]| {
+            ChainNetwork::new(w.to_vec(), acts.clone())
+                .unwrap()
+                .loss_and_gradient(x_in, y_gt)
+                .unwrap()
+                .1
+        };
+        let report = check_gradient(&f, &g, &w, &CheckConfig::default()).unwrap();
+        prop_assert!(report.verdict().is_ok(), "{acts:?} {w:?}\n{report}");
+        let report = check_jacobian(
+            &|o: &[f32]| softmax_unchecked(o),
+            &|o: &[f32]| softmax_jacobian(o).unwrap(),
+            &o,
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        prop_assert!(report.verdict().is_ok(), "{o:?}\n{report}");
     }
 
     #[test]

@@ -88,6 +88,12 @@
 //! coordinate's one-sided slopes; it is then reported as **Fail**, as the
 //! rule says.
 //!
+//! Every derived tolerance also carries an absolute floor, the smallest normal
+//! number of the float type ($1.2\cdot10^{-38}$ in `f32`, $2.2\cdot10^{-308}$ in
+//! `f64`): below it values underflow gradually and keep no relative precision
+//! (an `f32` softmax of logits 97 apart has a Jacobian entry of $5\cdot10^{-43}$,
+//! and its finite differences read 0).
+//!
 //! `atol`/`rtol` on [`CheckConfig`] replace the derived tolerances in every step.
 //!
 //! Cost on a smooth function with a correct gradient: $3n + 1$ evaluations
@@ -278,6 +284,9 @@ struct Tolerances<F> {
     eps: F,
     noise: F,
     floor: F,
+    /// The smallest normal number: below it values underflow gradually and keep
+    /// no relative precision, so derivatives that small cannot be told apart.
+    tiny: F,
     trust: F,
     strict: F,
 }
@@ -289,6 +298,7 @@ impl<F: Real> Tolerances<F> {
             eps,
             noise: cst(16.0),
             floor: cst::<F>(64.0) * eps,
+            tiny: F::min_positive_value(),
             trust: eps.sqrt(),
             strict: cst(4.0),
         }
@@ -749,6 +759,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 cst::<F>(4.0) * r.error
                     + t.rounding(scale, sigma[o], h_min)
                     + t.floor * a.abs().max(r.value.abs())
+                    + t.tiny
             }
         };
         let e = &mut entries[first + o];
@@ -986,7 +997,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 };
                 let tol = match config.user_tolerance(f64_of(a), f64_of(hi.abs().max(lo.abs()))) {
                     Some(u) => cst(u),
-                    None => rho + drift + t.floor * lo.abs().max(hi.abs()),
+                    None => rho + drift + t.floor * lo.abs().max(hi.abs()) + t.tiny,
                 };
                 let inside = a >= lo - tol && a <= hi + tol;
                 // The nearest slope is the numeric value reported.
@@ -1177,7 +1188,7 @@ fn smooth_level<F: Copy>(history: &[(Option<bool>, LevelData<F>)]) -> Option<Lev
 fn tolerance<F: Real>(config: &CheckConfig, t: &Tolerances<F>, a: F, n: F, rounding: F) -> F {
     match config.user_tolerance(f64_of(a), f64_of(n)) {
         Some(u) => cst(u),
-        None => rounding + t.floor * a.abs().max(n.abs()),
+        None => rounding + t.floor * a.abs().max(n.abs()) + t.tiny,
     }
 }
 
@@ -1266,7 +1277,9 @@ fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 let tol = match config.user_tolerance(f64_of(gv_scale[o]), f64_of(r[o].value)) {
                     Some(u) => cst(u),
                     None => {
-                        cst::<F>(4.0) * r[o].error + t.floor * gv_scale[o].max(r[o].value.abs())
+                        cst::<F>(4.0) * r[o].error
+                            + t.floor * gv_scale[o].max(r[o].value.abs())
+                            + t.tiny
                     }
                 };
                 errs[o] = (gv[o] - r[o].value).abs();
