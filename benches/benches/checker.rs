@@ -3,7 +3,7 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use gradient_oracle::{
-    CheckConfig, Dataset, Mlp, check_gradient, mlp_loss_and_gradient_f64, mlp_loss_f64,
+    CheckConfig, Dataset, Mlp, check_gradient, mlp_loss, mlp_loss_and_gradient_f64, mlp_loss_f64,
     softmax_hinge_gradient, softmax_hinge_loss_unchecked,
 };
 
@@ -68,9 +68,36 @@ fn bench_checks(c: &mut Criterion) {
     group.finish();
 }
 
+/// The model's own evaluation, which a full check repeats 2P + 1 to 3P + 1
+/// times: the fused f64 kernels against the generic loss and nalgebra's batch
+/// products.
+fn bench_evaluations(c: &mut Criterion) {
+    let mut group = c.benchmark_group("mlp_evaluation");
+    let (n, h) = (64usize, 1000usize);
+    let (model, data) = mlp_case(n, h);
+    let p = model.parameters();
+    group.bench_function("loss: fused (mlp_loss_f64)", |b| {
+        b.iter(|| mlp_loss_f64(std::hint::black_box(&p), h, &data))
+    });
+    group.bench_function("loss: generic (mlp_loss)", |b| {
+        b.iter(|| mlp_loss(std::hint::black_box(&p), h, &data))
+    });
+    group.bench_function("gradient: fused (mlp_loss_and_gradient_f64)", |b| {
+        b.iter(|| mlp_loss_and_gradient_f64(std::hint::black_box(&p), h, &data).unwrap())
+    });
+    group.bench_function("gradient: nalgebra (Mlp::loss_and_gradient)", |b| {
+        b.iter(|| {
+            model
+                .loss_and_gradient(std::hint::black_box(&data))
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = bench_checks
+    targets = bench_checks, bench_evaluations
 }
 criterion_main!(benches);
