@@ -627,15 +627,16 @@ fn a_loss_that_cancels_digits_inside_does_not_fail_a_correct_gradient() {
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
 
-/// Noise far above the rounding model (1e-11 on values of size 1): the
-/// correct gradient passes, one wrong by 1e-4 fails.
+/// Noise far above the rounding model (1e-13 on values of size 1, about 300
+/// times their rounding, within the measured noise's cap of $2^{10}\varepsilon\nu$):
+/// the correct gradient passes, one wrong by 1e-4 fails.
 #[test]
 fn a_noisy_function_is_judged_by_its_measured_noise() {
     let noise = |t: f64| {
         let z = (t.to_bits() ^ 0x5555_5555_5555_5555).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         (z >> 11) as f64 / (1u64 << 52) as f64 - 1.0
     };
-    let f = |x: &[f64]| x[0].sin() + x[1] * x[0] + 1e-11 * noise(x[0] - 7.0 * x[1]);
+    let f = |x: &[f64]| x[0].sin() + x[1] * x[0] + 1e-13 * noise(x[0] - 7.0 * x[1]);
     let right = |x: &[f64]| vec![x[0].cos() + x[1], x[0]];
     let wrong = |x: &[f64]| vec![(x[0].cos() + x[1]) * (1.0 + 1e-4), x[0]];
     let x = [0.3, 1.1];
@@ -693,4 +694,68 @@ fn subnormal_jacobian_entries_in_f32_are_not_failures() {
     )
     .unwrap();
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}
+
+/// Found by the at-margin hinge property with logits in ±10: three other terms
+/// sit within 4e-7 of their margins, and ECnoise, whose samples cross those
+/// kinks, read them as noise of 7.8e-11 (3.5e5 times the rounding), which hid
+/// a kink of jump 5.6e-4 and failed a correct gradient. The measured noise is
+/// capped at $2^{10}\varepsilon\nu$.
+#[test]
+fn a_noise_estimate_spoiled_by_nearby_kinks_does_not_hide_a_kink() {
+    let raw = [
+        -21.21004680192013,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        -22.66717287368935,
+        47.712233250993826,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        -44.063560172516866,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        -40.046524331311275,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        35.803601180628014,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        29.113257192388104,
+        -41.679774938818504,
+        47.21248590891796f64,
+    ];
+    // As the property builds them: sorted ranks, scaled, 0.01 apart.
+    let mut order: Vec<usize> = (0..raw.len()).collect();
+    order.sort_by(|&a, &b| raw[a].total_cmp(&raw[b]));
+    let mut o = raw.to_vec();
+    for (rank, &i) in order.iter().enumerate() {
+        o[i] = raw[i] / 5.0 + 0.01 * rank as f64;
+    }
+    let label = 36;
+    let p = softmax(&o).unwrap();
+    let margin = p[label] - p[label + 1];
+    let f = hinge_f(label, margin);
+    let g = hinge_grad(label, margin);
+    let report = check_gradient(&f, &g, &o, &CheckConfig::default()).unwrap();
+    assert!(report.verdict().is_ok(), "{report}");
 }

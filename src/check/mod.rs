@@ -6,8 +6,9 @@
 //! $a$, the noise scale $\nu$ = the largest $|f|$ among the values involved
 //! plus $\sum_j |x_j a_j|$ (the rounding of the inputs carried through $a$),
 //! $\hat\sigma$ the **measured noise** of $f$ at $x$
-//! ([`numeric::noise`](crate::numeric::noise): ECnoise on each side of $x$, 14
-//! evaluations, run once per check: up front for 1000 coordinates and more,
+//! ([`numeric::noise`](crate::numeric::noise): ECnoise on each side of $x$, 14 to 42
+//! evaluations, capped at $2^{10}\varepsilon\nu$ since kinks along the sampled
+//! segment read as noise too; run once per check: up front for 1000 coordinates and more,
 //! otherwise only when some coordinate is still unsure after step 1b; 0 until
 //! measured), and the rounding scale
 //! $\rho(h) = \max(16\,\varepsilon\nu,\ 8\hat\sigma) / h$:
@@ -98,7 +99,7 @@
 //!
 //! Cost on a smooth function with a correct gradient: $3n + 1$ evaluations
 //! (1.5 times plain central differences), plus 1 for each unsure coordinate,
-//! 14 once per check for the noise (up front from $n = 1000$, else when a
+//! 14 to 42 once per check for the noise (up front from $n = 1000$, else when a
 //! coordinate is still unsure), and 4, 8 (and 10) more for each one unsure
 //! after that.
 //!
@@ -486,7 +487,18 @@ impl<F: Real> NoiseModel<F> {
             .get_or_init(|| {
                 let (sigma, evaluations) = estimate_noise(&mut *ev.eval, x, f0);
                 ev.count += evaluations;
-                sigma.into_iter().map(|v| v.unwrap_or(F::zero())).collect()
+                // Kinks along the sampled segment read as noise too (a hinge with
+                // terms within 1e-9 of their margins measured 3.5e5 eps |f|). Rounding,
+                // even through cancellation or a sum of thousands of terms, stays within
+                // a few hundred eps nu (the cancelling chain loss: 230); noise beyond
+                // 2^10 eps nu is taken for kinks and capped there (set atol/rtol for a
+                // function noisier than that).
+                let cap = cst::<F>(1024.0) * F::epsilon();
+                sigma
+                    .into_iter()
+                    .zip(f0.iter().zip(&self.input))
+                    .map(|(v, (f, input))| v.unwrap_or(F::zero()).min(cap * (f.abs() + *input)))
+                    .collect()
             })
             .clone()
     }
