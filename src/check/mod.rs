@@ -619,19 +619,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 let tol = tolerance(config, &t, a, n4, allowance);
                 if (a - n4).abs() <= tol {
                     s.pending[o] = false;
-                    let e = &mut entries[first + o];
-                    let (left, right) = (e.left, e.right);
-                    *e = entry(
-                        o,
-                        i,
-                        a,
-                        n4,
-                        cst(left),
-                        cst(right),
-                        tol,
-                        Verdict::Pass,
-                        Evidence::HigherOrder,
-                    );
+                    pass_refined(&mut entries[first + o], a, n4, tol, Evidence::HigherOrder);
                 }
                 any_pending |= s.pending[o];
             }
@@ -717,19 +705,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             let tol = tolerance(config, &t, a, c4, noise);
             if (a - c4).abs() <= tol {
                 s.pending[o] = false;
-                let e = &mut entries[first + o];
-                let (left, right) = (e.left, e.right);
-                *e = entry(
-                    o,
-                    i,
-                    a,
-                    c4,
-                    cst(left),
-                    cst(right),
-                    tol,
-                    Verdict::Pass,
-                    Evidence::Central,
-                );
+                pass_refined(&mut entries[first + o], a, c4, tol, Evidence::Central);
             }
             any_pending |= s.pending[o];
         }
@@ -1195,6 +1171,22 @@ fn smooth_level<F: Copy>(history: &[(Option<bool>, LevelData<F>)]) -> Option<Lev
             }
         }
     }
+}
+
+/// A pass by a refined estimate `n`: the entry keeps its one-sided slopes.
+fn pass_refined<F: Real>(e: &mut EntryCheck, a: F, n: F, tol: F, evidence: Evidence) {
+    let (left, right) = (e.left, e.right);
+    *e = entry(
+        e.output,
+        e.input,
+        a,
+        n,
+        cst(left),
+        cst(right),
+        tol,
+        Verdict::Pass,
+        evidence,
+    );
 }
 
 fn tolerance<F: Real>(config: &CheckConfig, t: &Tolerances<F>, a: F, n: F, rounding: F) -> F {

@@ -316,19 +316,11 @@ pub fn speed(quick: bool, seed: u64) -> Vec<SpeedRow> {
                 }
             };
             let report = run();
-            let mut times: Vec<f64> = (0..5)
-                .map(|_| {
-                    let t = Instant::now();
-                    std::hint::black_box(run());
-                    t.elapsed().as_secs_f64() * 1e3
-                })
-                .collect();
-            times.sort_by(f64::total_cmp);
             rows.push(SpeedRow {
                 case: name.clone(),
                 parameters: c.x.len(),
                 mode: mode.into(),
-                median_ms: times[2],
+                median_ms: median_ms_of_5(run),
                 evaluations: report.evaluations(),
                 verdict: report.verdict().label().into(),
             });
@@ -337,24 +329,29 @@ pub fn speed(quick: bool, seed: u64) -> Vec<SpeedRow> {
         // (2n + 1 evaluations), no comparison, no verdict.
         let plain = || gradient(DifferenceScheme::Central, &c.f, &c.x);
         std::hint::black_box(plain());
-        let mut times: Vec<f64> = (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                std::hint::black_box(plain());
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
         rows.push(SpeedRow {
             case: name.clone(),
             parameters: c.x.len(),
             mode: "plain central differences".into(),
-            median_ms: times[2],
+            median_ms: median_ms_of_5(plain),
             evaluations: 2 * c.x.len() + 1,
             verdict: "-".into(),
         });
     }
     rows
+}
+
+/// The median of 5 timed runs of `run`, in ms (the caller has warmed it up).
+fn median_ms_of_5<T>(run: impl Fn() -> T) -> f64 {
+    let mut times: Vec<f64> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(run());
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[2]
 }
 
 /// One step of the V curve: the step and each scheme's scaled error.
