@@ -122,7 +122,7 @@ use nalgebra::DMatrix;
 
 use crate::error::{OracleError, Result, require_finite};
 use crate::float::{Real, cst};
-use crate::numeric::differences::{DifferenceScheme, scaled_step, third_order};
+use crate::numeric::differences::{DifferenceScheme, fourth_order, scaled_step, third_order};
 use crate::numeric::directional::random_directions;
 use crate::numeric::extrapolation::{Extrapolated, richardson, ridders_vec};
 use crate::numeric::noise::estimate_noise;
@@ -608,8 +608,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 }
                 let a = analytic[o][i];
                 let n3 = third_order(minus[o], f0[o], plus[o], plus2[o], h3);
-                let n4 = (cst::<F>(8.0) * (plus[o] - minus[o]) - (plus2[o] - minus2[o]))
-                    / (cst::<F>(12.0) * h3);
+                let n4 = fourth_order(minus2[o], minus[o], plus[o], plus2[o], h3);
                 let scale =
                     magnitude(&[f0[o], plus[o], minus[o], plus2[o], minus2[o]]) + input_noise[o];
                 // Rounding at most (8 + 8 + 1 + 1)/12 eps nu / h3, times `strict`; the
@@ -1090,8 +1089,7 @@ fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
             // Both slopes carry -h^2 f'''/3; central stencils, odd and so blind to the
             // kink's even part J|t|/2, measure it: c(h3) - c4(h3) = h^2 f'''/6 + O(h^4).
             let central = (plus[o] - minus[o]) / (two * h3);
-            let c4 = (cst::<F>(8.0) * (plus[o] - minus[o]) - (plus2[o] - minus2[o]))
-                / (cst::<F>(12.0) * h3);
+            let c4 = fourth_order(minus2[o], minus[o], plus[o], plus2[o], h3);
             let curvature = two * (central - c4);
             let left = (three * f0[o] - four * minus[o] + minus2[o]) / (two * h3) + curvature;
             let right = (-three * f0[o] + four * plus[o] - plus2[o]) / (two * h3) + curvature;

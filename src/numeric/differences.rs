@@ -117,7 +117,7 @@ impl DifferenceScheme {
             DifferenceScheme::Central4 => {
                 let two = cst::<F>(2.0);
                 let (p1, m1, p2, m2) = (at(h), at(-h), at(two * h), at(-two * h));
-                (cst::<F>(8.0) * (p1 - m1) - (p2 - m2)) / (cst::<F>(12.0) * h)
+                fourth_order(m2, m1, p1, p2, h)
             }
         }
     }
@@ -131,6 +131,12 @@ impl DifferenceScheme {
 pub fn third_order<F: Real>(minus: F, at_x: F, plus: F, plus2: F, h: F) -> F {
     (cst::<F>(6.0) * plus - cst::<F>(2.0) * minus - cst::<F>(3.0) * at_x - plus2)
         / (cst::<F>(6.0) * h)
+}
+
+/// The fourth-order central stencil from $f(x-2h), f(x-h), f(x+h), f(x+2h)$:
+/// $(8(f_1 - f_{-1}) - (f_2 - f_{-2}))/(12h)$, error $-\frac{h^4}{30} f^{(5)}$.
+pub fn fourth_order<F: Real>(minus2: F, minus: F, plus: F, plus2: F, h: F) -> F {
+    (cst::<F>(8.0) * (plus - minus) - (plus2 - minus2)) / (cst::<F>(12.0) * h)
 }
 
 /// The step for coordinate value `xi`: `base * max(1, |xi|)`, adjusted so that
