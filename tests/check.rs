@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use gradient_oracle::{
-    Activation, CheckConfig, Dataset, Method, Mlp, OracleError, Verdict, chain_loss,
+    Activation, CheckConfig, Dataset, Evidence, Method, Mlp, OracleError, Verdict, chain_loss,
     check_gradient, check_jacobian, softmax, softmax_jacobian, softmax_unchecked,
 };
 use nalgebra::DMatrix;
@@ -758,4 +758,133 @@ fn a_noise_estimate_spoiled_by_nearby_kinks_does_not_hide_a_kink() {
     let g = hinge_grad(label, margin);
     let report = check_gradient(&f, &g, &o, &CheckConfig::default()).unwrap();
     assert!(report.verdict().is_ok(), "{report}");
+}
+
+/// A hinge term 9e-13 short of its margin puts a kink 1.26e-6 from x along
+/// logit 4, just inside the kink analysis' level-1 step (1.5e-6). The slopes'
+/// gap shrank from 6.8e-7 to 1.2e-7 there (under the resolving ratio 0.3), so
+/// level 1 was taken for resolved while its central difference still straddled
+/// the kink (off by 5.9e-8, tolerance 3.2e-8): a false failure. A Fail by the
+/// shrunk step now needs the next level's central difference, free of the
+/// kink, to disagree too.
+#[test]
+fn a_kink_just_inside_a_shrunk_step_is_not_a_failure() {
+    let o = [
+        -1.6009197997150473,
+        4.771871540227476,
+        -1.5718939926832487,
+        -0.7636310593784721,
+        2.4734296476532727,
+        4.901453653085044,
+        5.649538323871969,
+        3.158040448511187,
+        -1.4578028765501259,
+        2.820329283128441,
+        8.222083861035351,
+        -9.07428582983223,
+        4.352155195708747,
+        -4.557258307852887,
+        -3.6288955768079045,
+        9.000298204042366,
+        4.786603617948479,
+        4.6718117740211085,
+        -4.730664084551277,
+        0.6737355957929747,
+        1.3527643642900458,
+        4.2540133095961075,
+        4.743748505334482,
+        -8.487138837506873,
+        -6.878378866127779,
+        -6.577796300247827,
+        8.573564310468488,
+        6.287495224914963,
+        0.5767443877572873,
+        -8.832129361269665,
+        2.0668408342001285,
+        9.664310412279509,
+        6.701459427731322,
+        -7.065249132503482,
+    ];
+    let (label, margin) = (12, 0.0021986781633068406);
+    // Term 13 sits 9.3e-13 short of its margin: a kink near x, not at it.
+    let p = softmax(&o).unwrap();
+    let gap = margin + p[13] - p[label];
+    assert!(gap < 0.0 && gap > -1e-12, "{gap}");
+    let report = check_gradient(
+        &hinge_f(label, margin),
+        &hinge_grad(label, margin),
+        &o,
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert!(report.verdict().is_ok(), "{report}");
+    // One percent low (1.9e-7 off, over the next level's tolerance 4.8e-8, and below
+    // both one-sided slopes) still fails.
+    let wrong = |o: &[f64]| {
+        let mut g = hinge_grad(label, margin)(o);
+        g[4] *= 0.99;
+        g
+    };
+    let report =
+        check_gradient(&hinge_f(label, margin), &wrong, &o, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}
+
+/// A confident classifier under a hinge of margin 1: the label's logit 28 above
+/// the rest makes p_y = 1 - 9e-13, and every term 1 + p_j - p_y is computed on
+/// the grid of 1 (2^-53) while the loss is 4.4e-12 (39829 grid steps). f moves
+/// in whole grid steps, several at once, and a true derivative of 1e-12 reads
+/// 0 at the kink analysis' steps: 4 of 5 coordinates failed a correct
+/// gradient. Judged at the grid's resolution, they pass (`Evidence::Quantized`).
+#[test]
+fn a_saturated_softmax_under_a_margin_one_hinge_is_judged_at_its_resolution() {
+    let o = [
+        -0.7529643608054282,
+        28.47957286228316,
+        -0.9985717281800084,
+        -0.27802192816565174,
+        -0.7565458664731106,
+    ];
+    let (label, margin) = (1, 1.0);
+    let f = hinge_f(label, margin);
+    let f0 = f(&o);
+    let grid = 2f64.powi(-53);
+    assert_eq!((f0 / grid).fract(), 0.0, "the loss lies on the grid of 1");
+    let report =
+        check_gradient(&f, &hinge_grad(label, margin), &o, &CheckConfig::default()).unwrap();
+    assert!(report.verdict().is_ok(), "{report}");
+    assert!(
+        report
+            .entries()
+            .iter()
+            .any(|e| e.evidence == Evidence::Quantized),
+        "{report}"
+    );
+    // Resolution is not blindness: the gradient doubled still fails.
+    let doubled = |o: &[f64]| {
+        hinge_grad(label, margin)(o)
+            .iter()
+            .map(|g| 2.0 * g)
+            .collect()
+    };
+    let report = check_gradient(&f, &doubled, &o, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}
+
+/// The grid test reads the low bits of f's differences. A linear function at a
+/// dyadic point with the dyadic step 2^-13 has differences with few bits too;
+/// the checker's other steps (eps^(1/3), not dyadic) give differences with all
+/// their bits, so no grid is seen, and a wrong slope still fails.
+#[test]
+fn a_linear_function_at_a_dyadic_point_is_not_taken_for_quantized() {
+    let f = |x: &[f64]| 3.0 * x[0] + x[1];
+    let wrong = |_: &[f64]| vec![2.999, 1.0];
+    let report = check_gradient(&f, &wrong, &[0.5, 0.25], &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    assert!(
+        report
+            .entries()
+            .iter()
+            .all(|e| e.evidence != Evidence::Quantized)
+    );
 }

@@ -67,12 +67,37 @@
 //!      two steps, freed of their curvature term by one Richardson step
 //!      ($(10 L_1 - L_0)/9$), have different limits that bracket $a$: a kink
 //!      smaller than the noise or the curvature of the plain slopes, **Kink**.
-//!      Otherwise **Pass** or **Fail** by $c_k$.
+//!      Otherwise **Pass** or **Fail** by $c_k$; a **Fail** needs the next
+//!      level's $c_{k+1}$ to disagree with $a$ beyond its own tolerance too (a
+//!      kink just inside $h_k$ shrinks the gap below $0.3\,G_{k-1}$ while $c_k$
+//!      still straddles it, off by $J(h_k - d)/2h_k$; $c_{k+1}$ is free of it).
 //!    - Not resolved at the last level: the function is not differentiable at $x$ (or a kink is
 //!      closer than the smallest step). **Kink** if $a$ lies in
 //!      $[\min(L,R), \max(L,R)]$ at the smallest step, widened by
 //!      $\rho + $ the slopes' drift since the previous level $+ 64\varepsilon\max(|L|,|R|)$;
 //!      **Fail** otherwise.
+//!
+//! 5. **Quantized f** (only for a would-be **Fail**, without `atol`/`rtol`).
+//!    Some functions lose their low digits inside: a saturated softmax under a
+//!    hinge of margin 1 computes $1 + p_j - p_y$ on the grid of 1 ($2^{-53}$)
+//!    while the loss is $10^{-12}$, so f moves in whole grid steps (and by
+//!    $k-1$ at once when $p_y$ crosses a rounding boundary), and a true
+//!    derivative of $10^{-13}$ reads 0 at every small step. When every
+//!    difference $f(x+t) - f_0$ seen along $e_i$ is a multiple of a power of
+//!    two $g \ge 2^{16}\varepsilon|f|$ (rounding leaves the low bits of a
+//!    difference random, so a grid that coarse means an intermediate far larger
+//!    than f absorbed them), f is probed at $4^k\max(1,|x_i|)/16$, $k = 0,1,2$
+//!    (2 evaluations each, while f stays on the grid), and the claim is judged at
+//!    the best-resolved step $t$: the central difference $c_t$ within
+//!    $2A/t + 2|c_t - c_{t'}|$, with $A$ the noise amplitude seen up to $t$ (the
+//!    pairs' asymmetry, and how far each pair's central difference strays from
+//!    the next wider one's, times its step; at least $8g$) and $t'$ the next
+//!    narrower step. A coordinate along which f stays exactly flat out to $H$
+//!    passes if $|a|H \le 16g$ where other coordinates showed the grid $g$.
+//!    **Pass** with [`Evidence::Quantized`]; a kink, or a genuinely flat f,
+//!    leaves differences without such a grid, and the **Fail** stands. The
+//!    resolution is that of f: a doubled gradient entry of $10^{-15}$ on a loss
+//!    whose grid is $10^{-16}$ cannot be caught.
 //!
 //! **Known limit.** A kink whose jump is below the rounding of the one-sided
 //! slopes cannot be told from a wrong value of the same size. For the plain
@@ -372,6 +397,7 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     };
     let mut entries = Vec::with_capacity(n * m);
     let noise = NoiseModel::new(x, analytic, config);
+    let mut quantization = Quantization::new(m);
     if noise.eager {
         noise.get(&mut ev, x, &f0);
     }
@@ -383,7 +409,7 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
             use rayon::prelude::*;
             let indices: Vec<usize> = (0..n).collect();
             let chunk = (n / (4 * rayon::current_num_threads())).max(8);
-            let parts: Vec<(Vec<EntryCheck>, usize)> = indices
+            let parts: Vec<(Vec<EntryCheck>, usize, Quantization)> = indices
                 .par_chunks(chunk)
                 .map(|part| {
                     let mut local = |p: &[F], out: &mut [F]| shared(p, out);
@@ -394,6 +420,7 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
                     };
                     let mut scratch = Scratch::new(m);
                     let mut out = Vec::with_capacity(part.len() * m);
+                    let mut local_quantization = Quantization::new(m);
                     for &i in part {
                         check_coordinate(
                             &mut local_ev,
@@ -405,12 +432,14 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
                             &mut scratch,
                             &mut out,
                             &noise,
+                            &mut local_quantization,
                         );
                     }
-                    (out, local_ev.count)
+                    (out, local_ev.count, local_quantization)
                 })
                 .collect();
-            for (part, count) in parts {
+            for (part, count, local_quantization) in parts {
+                quantization.merge(local_quantization, entries.len());
                 entries.extend(part);
                 ev.count += count;
             }
@@ -428,10 +457,12 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
                     &mut scratch,
                     &mut entries,
                     &noise,
+                    &mut quantization,
                 );
             }
         }
     }
+    quantization.settle(&mut entries);
     let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
     Ok(CheckReport {
         entries,
@@ -542,6 +573,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     s: &mut Scratch<F>,
     entries: &mut Vec<EntryCheck>,
     noise: &NoiseModel<F>,
+    quantization: &mut Quantization,
 ) {
     let t = Tolerances::<F>::new();
     let m = f0.len();
@@ -779,6 +811,23 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         ev.at(i, -(two * h3), minus2);
     }
     let wide_kinks = wide_stencil_kinks(ev, i, f0, analytic, input_noise, &sigma, h3, s, config);
+    // Every value of f along coordinate i, by offset: the evidence of a quantized f.
+    let mut samples: Vec<(F, Vec<F>)> = vec![
+        (-(two * h3), s.wide[0].clone()),
+        (-h3, s.wide[1].clone()),
+        (h3, s.wide[2].clone()),
+        (two * h3, s.wide[3].clone()),
+        (h, s.plus.clone()),
+        (-h, s.minus.clone()),
+    ];
+    if auto {
+        samples.push((two * h, s.plus2.clone()));
+        samples.push((-(two * h), s.minus2.clone()));
+    }
+    for (hh, p, q) in &sided {
+        samples.push((*hh, p.clone()));
+        samples.push((-*hh, q.clone()));
+    }
     let mut prev_left: Vec<F> = (0..m).map(|o| (f0[o] - s.minus[o]) / h).collect();
     let mut prev_right: Vec<F> = (0..m).map(|o| (s.plus[o] - f0[o]) / h).collect();
     let mut prev_central: Vec<F> = (0..m).map(|o| (s.plus[o] - s.minus[o]) / (h + h)).collect();
@@ -809,6 +858,8 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         level_steps[level] = hk;
         ev.at(i, hk, &mut plus);
         ev.at(i, -hk, &mut minus);
+        samples.push((hk, plus.clone()));
+        samples.push((-hk, minus.clone()));
         for o in 0..m {
             if !s.pending[o] {
                 continue;
@@ -859,14 +910,13 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 continue;
             }
             let e = &mut entries[first + o];
-            let smooth = smooth_level(&history[o]);
-            if let Some(LevelData {
-                central: c,
-                left,
-                right,
-                tolerance: noise,
-            }) = smooth
-            {
+            if let Some(k) = smooth_level(&history[o]) {
+                let LevelData {
+                    central: c,
+                    left,
+                    right,
+                    tolerance: noise,
+                } = history[o][k].1;
                 // No kink closer than the step where the gap started to shrink for good:
                 // the central difference there is free of it.
                 let tol = tolerance(config, &t, a, c, noise);
@@ -963,6 +1013,24 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                         Verdict::Pass,
                         Evidence::ShrunkStep,
                     )
+                } else if let Some(finer) = history[o].get(k + 1).map(|(_, d)| *d).filter(|d| {
+                    (a - d.central).abs() <= tolerance(config, &t, a, d.central, d.tolerance)
+                }) {
+                    // A kink just inside h_k shrinks the gap by more than the resolving
+                    // ratio while the central difference at h_k still straddles it; the
+                    // next level's, free of it, agrees with a. Fail needs both against a.
+                    let tol = tolerance(config, &t, a, finer.central, finer.tolerance);
+                    entry(
+                        o,
+                        i,
+                        a,
+                        finer.central,
+                        finer.left,
+                        finer.right,
+                        tol,
+                        Verdict::Pass,
+                        Evidence::ShrunkStep,
+                    )
                 } else {
                     entry(
                         o,
@@ -1008,6 +1076,19 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 if inside {
                     e.abs_error = 0.0;
                     e.rel_error = 0.0;
+                }
+            }
+            if e.outcome == Verdict::Fail && config.atol.is_none() && config.rtol.is_none() {
+                let mut along: Vec<(F, F)> = samples.iter().map(|(t, v)| (*t, v[o])).collect();
+                match quantized_pass(ev, (i, x[i]), f0, (o, a), &mut along, &t) {
+                    QuantizedLook::Pass(q, grid) => {
+                        *e = q;
+                        quantization.grid_seen(o, f64_of(grid));
+                    }
+                    QuantizedLook::Flat(widest) => {
+                        quantization.flat.push((first + o, o, f64_of(widest)));
+                    }
+                    QuantizedLook::Nothing => {}
                 }
             }
             if e.outcome == Verdict::Fail {
@@ -1132,6 +1213,243 @@ fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
         .collect()
 }
 
+/// What [`quantized_pass`] made of a would-be **Fail**.
+enum QuantizedLook<F> {
+    /// Passed at the grid's resolution; the grid.
+    Pass(EntryCheck, F),
+    /// f did not move at any step up to this one: judged once the whole check
+    /// knows whether f is quantized (see `Quantization::settle`).
+    Flat(F),
+    /// No grid: the **Fail** stands.
+    Nothing,
+}
+
+/// What the coordinates learned of f's quantization, per output: the finest
+/// grid any coordinate passed on, and the would-be failures where f stayed
+/// flat (entry index, output, widest flat step).
+struct Quantization {
+    grid: Vec<Option<f64>>,
+    flat: Vec<(usize, usize, f64)>,
+}
+
+impl Quantization {
+    fn new(m: usize) -> Self {
+        Self {
+            grid: vec![None; m],
+            flat: Vec::new(),
+        }
+    }
+
+    fn grid_seen(&mut self, o: usize, g: f64) {
+        self.grid[o] = Some(self.grid[o].map_or(g, |old| old.min(g)));
+    }
+
+    /// Joins a chunk's findings whose entries start at `offset`.
+    fn merge(&mut self, other: Quantization, offset: usize) {
+        for (o, g) in other.grid.into_iter().enumerate() {
+            if let Some(g) = g {
+                self.grid_seen(o, g);
+            }
+        }
+        self.flat
+            .extend(other.flat.into_iter().map(|(k, o, w)| (k + offset, o, w)));
+    }
+
+    /// A coordinate along which f stayed exactly flat out to $H$ has no grid of
+    /// its own to show; where other coordinates showed that f is quantized at
+    /// $g$, a claim with $|a|\,H \le 16g$ cannot be told from flat values (the
+    /// noise floor of 8 grid steps, twice, as in `judge_quantized`): **Pass**
+    /// at that resolution. Elsewhere the **Fail** stands.
+    fn settle(&self, entries: &mut [EntryCheck]) {
+        for &(k, o, widest) in &self.flat {
+            let Some(g) = self.grid[o] else { continue };
+            let e = &mut entries[k];
+            let tol = 16.0 * g / widest;
+            if e.outcome == Verdict::Fail && e.analytic.abs() <= tol {
+                *e = entry(
+                    o,
+                    e.input,
+                    e.analytic,
+                    0.0,
+                    0.0,
+                    0.0,
+                    tol,
+                    Verdict::Pass,
+                    Evidence::Quantized,
+                );
+            }
+        }
+    }
+}
+
+/// The grid $g$ of f's values: the coarsest power of two of which every
+/// nonzero difference $f(x + t) - f_0$ is a multiple, when it is at least
+/// $2^{16}$ times their own precision ($\varepsilon$ times the largest value).
+/// Rounding leaves the low bits of a difference random, so a grid that coarse
+/// means an intermediate far larger than f absorbed them. `None` without a
+/// nonzero difference or without such a grid.
+fn value_grid<F: Real>(f0: F, values: impl Iterator<Item = F>) -> Option<F> {
+    let mut exponent: Option<i32> = None;
+    let mut largest = f0.abs();
+    for v in values {
+        largest = largest.max(v.abs());
+        let d = v - f0;
+        if d == F::zero() || !d.is_finite() {
+            continue;
+        }
+        let (mantissa, exp, _) = d.integer_decode();
+        let e = i32::from(exp) + mantissa.trailing_zeros() as i32;
+        exponent = Some(exponent.map_or(e, |x| x.min(e)));
+    }
+    let g = cst::<F>(2.0).powi(exponent?);
+    (g >= cst::<F>(65536.0) * F::epsilon() * largest).then_some(g)
+}
+
+/// The last look at a would-be **Fail**: is f quantized along coordinate `i`?
+/// A saturated softmax under a hinge of margin 1 computes $1 + p_j - p_y$ on
+/// the grid of 1 ($2^{-53}$) while the loss is $10^{-12}$: its values move in
+/// steps of $2^{-53}$, and by $k - 1$ of them at once when $p_y$ crosses a
+/// rounding boundary, so a true derivative of $10^{-13}$ shows as 0 at small
+/// steps, and Ridders, fooled by its flat fine levels, extrapolates to 0. That
+/// is noise far above $\varepsilon|f|$, which the noise model (capped, and
+/// blind where f is flat) does not know.
+///
+/// When f's values along $e_i$ lie on a grid (see `value_grid`; f is first
+/// probed up to $\max(1,|x_i|)$ if every sample equals $f_0$), f is probed at
+/// $4^k\max(1,|x_i|)/16$, $k = 0, 1, 2$ beyond the widest step sampled (2
+/// evaluations each), for jumps of the staircase and a step where the slope
+/// spans many grid steps. The noise amplitude $A$ is the largest asymmetry
+/// $|f(x+t) + f(x-t) - 2f_0|/2$ of the sampled pairs (a jump on one side; the
+/// curvature part only adds to it), and at least the grid. The claim passes if
+/// the central difference $c_t$ of every pair, from the first step where f
+/// moved, agrees within $2A/t$ (its noise $A/t$, twice) plus its drift from
+/// the next smaller step's (the truncation at the wide steps): the claimed slope
+/// fits f at every scale within f's resolution. A kink or a genuinely flat f
+/// leaves differences without such a grid, a kink crossed by the wide steps
+/// breaks the fit, and the **Fail** stands.
+fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    (i, xi): (usize, F),
+    f0: &[F],
+    (o, a): (usize, F),
+    samples: &mut Vec<(F, F)>,
+    t: &Tolerances<F>,
+) -> QuantizedLook<F> {
+    let widest = samples.iter().fold(F::zero(), |w, (s, _)| w.max(s.abs()));
+    let (mut plus, mut minus) = (vec![F::zero(); f0.len()], vec![F::zero(); f0.len()]);
+    let mut probe = |samples: &mut Vec<(F, F)>, step: F| {
+        ev.at(i, step, &mut plus);
+        ev.at(i, -step, &mut minus);
+        samples.push((step, plus[o]));
+        samples.push((-step, minus[o]));
+    };
+    let steps: Vec<F> = (0..3)
+        .map(|k| scaled_step(cst::<F>(0.0625 * 4f64.powi(k)), xi))
+        .filter(|s| *s > widest)
+        .collect();
+    let mut probed = 0;
+    if samples.iter().all(|(_, v)| *v == f0[o]) {
+        for &step in &steps {
+            probe(samples, step);
+            probed += 1;
+            if samples.iter().any(|(_, v)| *v != f0[o]) {
+                break;
+            }
+        }
+        if samples.iter().all(|(_, v)| *v == f0[o]) {
+            let reach = samples.iter().fold(F::zero(), |w, (s, _)| w.max(s.abs()));
+            return QuantizedLook::Flat(reach);
+        }
+    }
+    let Some(g) = value_grid(f0[o], samples.iter().map(|(_, v)| *v)) else {
+        return QuantizedLook::Nothing;
+    };
+    // Wider steps while f stays on the grid: beyond, f is no longer quantized
+    // (or a kink broke the pattern) and tells nothing of the noise here.
+    for &step in &steps[probed..] {
+        let kept = samples.len();
+        probe(samples, step);
+        if value_grid(f0[o], samples.iter().map(|(_, v)| *v)) != Some(g) {
+            samples.truncate(kept);
+            break;
+        }
+    }
+    judge_quantized(f0[o], (o, i, a), samples, g, t)
+        .map_or(QuantizedLook::Nothing, |e| QuantizedLook::Pass(e, g))
+}
+
+/// The judgement of [`quantized_pass`] once the grid `g` is known.
+fn judge_quantized<F: Real>(
+    f0: F,
+    (o, i, a): (usize, usize, F),
+    samples: &[(F, F)],
+    g: F,
+    t: &Tolerances<F>,
+) -> Option<EntryCheck> {
+    let two: F = cst(2.0);
+    // Symmetric pairs (t, f(x + t), f(x - t)), by step.
+    let mut pairs: Vec<(F, F, F)> = samples
+        .iter()
+        .filter(|(s, _)| *s > F::zero())
+        .filter_map(|(s, v)| {
+            let w = samples.iter().find(|(u, _)| *u == -*s)?.1;
+            Some((*s, *v, w))
+        })
+        .collect();
+    pairs.sort_by(|p, q| p.0.partial_cmp(&q.0).unwrap_or(std::cmp::Ordering::Equal));
+    let first_move = pairs.iter().position(|(_, v, w)| *v != f0 || *w != f0)?;
+    // The noise amplitude seen up to each step: each pair's asymmetry (a jump
+    // on one side), and how far its central difference strays from the next
+    // wider pair's, times its step (both sides absorbed alike); at least 8 grid
+    // steps. The widest pair has no wider one to compare with and its
+    // asymmetry is mostly curvature: it decides only if no narrower pair moved.
+    let central = |&(s, v, w): &(F, F, F)| (v - w) / (two * s);
+    let only = first_move + 1 == pairs.len();
+    let mut amplitude = cst::<F>(8.0) * g;
+    // Per pair from the first that moved: its central difference, and its
+    // tolerance: the noise over the step, twice, plus twice the drift since the
+    // last pair (the truncation).
+    let mut judged: Vec<(F, F)> = Vec::new();
+    for (k, pair) in pairs.iter().enumerate() {
+        let (s, v, w) = *pair;
+        let c = central(pair);
+        let asymmetry = (v + w - two * f0).abs() / two;
+        match pairs.get(k + 1) {
+            Some(wider) => {
+                amplitude = amplitude.max(asymmetry).max((c - central(wider)).abs() * s);
+            }
+            None if only => amplitude = amplitude.max(asymmetry),
+            None => continue,
+        }
+        if k < first_move {
+            continue;
+        }
+        let drift = judged
+            .last()
+            .map_or(F::zero(), |(previous, _)| two * (c - *previous).abs());
+        let tol = two * amplitude / s + drift + t.floor * a.abs().max(c.abs()) + t.tiny;
+        judged.push((c, tol));
+    }
+    // The best-resolved step decides: small ones drown in the grid, wide ones in curvature.
+    let (c, tol) = judged
+        .into_iter()
+        .min_by(|p, q| p.1.partial_cmp(&q.1).unwrap_or(std::cmp::Ordering::Equal))?;
+    if (a - c).abs() > tol {
+        return None;
+    }
+    Some(entry(
+        o,
+        i,
+        a,
+        c,
+        c,
+        c,
+        tol,
+        Verdict::Pass,
+        Evidence::Quantized,
+    ))
+}
+
 /// What one kink-analysis level measured: the central difference, the
 /// one-sided slopes, and the central difference's tolerance.
 #[derive(Debug, Clone, Copy)]
@@ -1142,28 +1460,27 @@ struct LevelData<F> {
     tolerance: F,
 }
 
-/// The level whose data decide a coordinate that counts as smooth, or `None`
-/// for a kink. A resolved level only says the gap shrank since the level
-/// before (a kink, or the curvature, left it); the *last* resolved level of the
-/// final run is the one least likely to still straddle a kink. Without any sign
-/// of a kink (no level where the gap stood), that level, or else level 1.
-/// After a sign of a kink, the shrink must show at two levels: one lucky ratio
-/// does not explain a kink away.
-fn smooth_level<F: Copy>(history: &[(Option<bool>, LevelData<F>)]) -> Option<LevelData<F>> {
-    let last_resolved = |levels: &[(Option<bool>, LevelData<F>)]| {
-        levels
+/// The index of the level whose data decide a coordinate that counts as
+/// smooth, or `None` for a kink. A resolved level only says the gap shrank
+/// since the level before (a kink, or the curvature, left it); the *last*
+/// resolved level of the final run is the one least likely to still straddle a
+/// kink. Without any sign of a kink (no level where the gap stood), that level,
+/// or else level 1. After a sign of a kink, the shrink must show at two levels:
+/// one lucky ratio does not explain a kink away.
+fn smooth_level<F: Copy>(history: &[(Option<bool>, LevelData<F>)]) -> Option<usize> {
+    let last_resolved = |from: usize| {
+        history[from..]
             .iter()
-            .rev()
-            .find(|(r, _)| *r == Some(true))
-            .map(|(_, d)| *d)
+            .rposition(|(r, _)| *r == Some(true))
+            .map(|k| from + k)
     };
     match history.iter().rposition(|(r, _)| *r == Some(false)) {
-        None => last_resolved(history).or(history.first().map(|(_, d)| *d)),
+        None => last_resolved(0).or(if history.is_empty() { None } else { Some(0) }),
         Some(last_kink) => {
             let after = &history[last_kink + 1..];
             let resolved = after.iter().filter(|(r, _)| *r == Some(true)).count();
             if resolved >= 2 {
-                last_resolved(after)
+                last_resolved(last_kink + 1)
             } else {
                 None
             }

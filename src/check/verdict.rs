@@ -57,6 +57,10 @@ pub enum Evidence {
     OneSided,
     /// A random-direction derivative (fast mode).
     Directional,
+    /// f's values lie on a grid far coarser than their own precision (an
+    /// intermediate absorbed their low digits): the derivative is judged at the
+    /// resolution that grid allows.
+    Quantized,
 }
 
 impl Evidence {
@@ -69,6 +73,7 @@ impl Evidence {
             Evidence::ShrunkStep => "shrunk-step",
             Evidence::OneSided => "one-sided",
             Evidence::Directional => "directional",
+            Evidence::Quantized => "quantized",
         }
     }
 }
