@@ -930,3 +930,102 @@ fn a_linear_function_at_a_dyadic_point_is_not_taken_for_quantized() {
     let report = check_gradient(&g, &tiny, &[0.5, -0.25], &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
+
+/// Hinge terms within 1e-12 of their margins, logits spread over ±10 and ±20:
+/// the kink lies up to about 1e-6 from x along a logit, between the kink
+/// analysis' steps. Before the rule that a Fail by the shrunk step needs the
+/// next level to disagree too, 145 of 5000 such points at ±10 failed.
+#[rstest]
+#[case(10.0, 1)]
+#[case(20.0, 2)]
+fn hinge_terms_within_1e_12_of_their_margins_do_not_fail(#[case] spread: f64, #[case] seed: u64) {
+    let mut r = rng(seed);
+    let mut checked = 0;
+    while checked < 300 {
+        let k = r.random_range(2..40);
+        let o: Vec<f64> = (0..k).map(|_| r.random_range(-spread..spread)).collect();
+        let label = r.random_range(0..k);
+        let p = softmax(&o).unwrap();
+        let margin = p[label] - p[(label + 1) % k] + r.random_range(-1e-12..1e-12);
+        if margin < 0.0 {
+            continue;
+        }
+        checked += 1;
+        let report = check_gradient(
+            &hinge_f(label, margin),
+            &hinge_grad(label, margin),
+            &o,
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        assert!(report.verdict().is_ok(), "{o:?} {label} {margin}\n{report}");
+    }
+}
+
+/// Confident classifiers: logits spread over ±1 to ±300, half of them with one
+/// logit 20 to 60 above the rest (p of the others down to 1e-26), under hinges
+/// of margin 1, 0.5 and 0.1, and the softmax Jacobian at the same logits.
+#[test]
+fn saturated_softmax_and_hinge_do_not_fail() {
+    let mut r = rng(3);
+    for _ in 0..300 {
+        let k = r.random_range(2..12);
+        let spread = [1.0, 10.0, 50.0, 300.0][r.random_range(0..4)];
+        let mut o: Vec<f64> = (0..k).map(|_| r.random_range(-spread..spread)).collect();
+        if r.random::<bool>() {
+            let j = r.random_range(0..k);
+            o[j] += r.random_range(20.0..60.0);
+        }
+        let jacobian = check_jacobian(
+            &|o: &[f64]| softmax_unchecked(o),
+            &|o: &[f64]| softmax_jacobian(o).unwrap(),
+            &o,
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        assert!(jacobian.verdict().is_ok(), "{o:?}\n{jacobian}");
+        let label = r.random_range(0..k);
+        let margin = [1.0, 0.5, 0.1][r.random_range(0..3)];
+        let report = check_gradient(
+            &hinge_f(label, margin),
+            &hinge_grad(label, margin),
+            &o,
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        assert!(report.verdict().is_ok(), "{o:?} {label} {margin}\n{report}");
+    }
+}
+
+/// Found by a soak of `prop_chain_gradient_passes_the_checker`: a leaky ReLU
+/// exactly at its kink (W_3 = 0) under a loss whose residual is 3.75e-4 on an
+/// output of 0.5. Each flip of the output's last bit moves the loss by 2e-20,
+/// 1300 times its own rounding and twice what its measured noise allowed, so
+/// the left slope at the smallest step strayed by 3.8e-11 (tolerance 3.5e-11)
+/// and the value 0.01 times the right slope failed. The kink stands at every
+/// level; the best-resolved level's slopes decide too.
+#[test]
+fn a_kink_under_a_loss_that_loses_digits_is_judged_at_its_best_level() {
+    let case = ChainCase {
+        acts: vec![
+            Activation::Tanh,
+            Activation::Sigmoid,
+            Activation::LeakyRelu,
+            Activation::Tanh,
+            Activation::Sigmoid,
+        ],
+        x_in: 0.0,
+        y_gt: 0.5003753662504346,
+    };
+    let w = [0.0, 0.0, 0.0, -1.6858049396436943, 0.10409722018557044];
+    let report = check_gradient(&case.f(), &case.grad(), &w, &CheckConfig::default()).unwrap();
+    assert!(report.verdict().is_ok(), "{report}");
+    // A value 1 % below the leaky side (outside the one-sided slopes) still fails.
+    let wrong = |w: &[f64]| {
+        let mut g = case.grad()(w);
+        g[2] *= 0.99;
+        g
+    };
+    let report = check_gradient(&case.f(), &wrong, &w, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}
