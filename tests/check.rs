@@ -652,9 +652,15 @@ fn a_noisy_function_is_judged_by_its_measured_noise() {
 /// along which other samples' kinks lie near x: the kink analysis' level taken
 /// for resolved still straddled one; the next level's central difference,
 /// free of it, agrees (a Fail by the shrunk step needs both against the claim).
+/// The third (a 200 000-case soak) has a kink of jump 1.5e-7 under curvature
+/// 0.6 along coordinate 2, where f'' jumps too: the wide stencil saw the kink,
+/// but its curvature correction, shifted by the jump of f'' (an odd t|t| term
+/// central stencils do see), put the right slope 9e-10 past the claim; that
+/// shift is now in the tolerance.
 #[rstest]
 #[case(4, 10, 9, 15468256353986169624)]
 #[case(4, 4, 15, 2698936680078373716)]
+#[case(3, 13, 5, 17049465792292492485)]
 fn an_mlp_point_once_misread_as_a_failure_is_not_one(
     #[case] d: usize,
     #[case] h: usize,
