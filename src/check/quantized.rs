@@ -1,0 +1,352 @@
+//! The last look at a would-be **Fail**: is f quantized? (Step 5 of the
+//! decision in [`check`](super).) A loss can lose its low digits to a larger
+//! intermediate (a saturated softmax under a hinge of margin 1 computes
+//! $1 + p_j - p_y$ on the grid of 1 while the loss is $10^{-12}$); its values
+//! then move in whole grid steps, and a correct derivative reads 0 at small
+//! steps. Here the claim is judged at the resolution that grid allows.
+
+use crate::check::report::EntryCheck;
+use crate::check::verdict::{Evidence, Verdict};
+use crate::float::{Real, cst};
+use crate::numeric::differences::{DifferenceScheme, scaled_step};
+
+use super::{Evaluator, Tolerances, entry, f64_of};
+
+/// What [`quantized_pass`] made of a would-be **Fail**.
+pub(super) enum QuantizedLook<F> {
+    /// Passed at the grid's resolution; the grid and the noise amplitude seen.
+    Pass(EntryCheck, F, F),
+    /// Not resolved by this coordinate's own look: f stayed flat out to `step`
+    /// (`numeric` 0, no grid), or it lies on a grid (with the noise amplitude
+    /// seen) but the claim missed the central difference `numeric` at its
+    /// widest `step`. Judged again once the whole check knows f's noise (see
+    /// `Quantization::settle`).
+    Unresolved {
+        numeric: F,
+        step: F,
+        grid: Option<(F, F)>,
+    },
+    /// No grid: the **Fail** stands.
+    Nothing,
+}
+
+/// What the coordinates learned of f's quantization, per output: the finest
+/// grid and the largest noise amplitude seen, and the would-be failures left
+/// unresolved (entry index, output, numeric value, its step).
+pub(super) struct Quantization {
+    grid: Vec<Option<(f64, f64)>>,
+    pub(super) unresolved: Vec<(usize, usize, f64, f64)>,
+}
+
+impl Quantization {
+    pub(super) fn new(m: usize) -> Self {
+        Self {
+            grid: vec![None; m],
+            unresolved: Vec::new(),
+        }
+    }
+
+    pub(super) fn grid_seen(&mut self, o: usize, g: f64, amplitude: f64) {
+        self.grid[o] =
+            Some(self.grid[o].map_or((g, amplitude), |(og, oa)| (og.min(g), oa.max(amplitude))));
+    }
+
+    /// Joins a chunk's findings whose entries start at `offset`.
+    pub(super) fn merge(&mut self, other: Quantization, offset: usize) {
+        for (o, g) in other.grid.into_iter().enumerate() {
+            if let Some((g, amplitude)) = g {
+                self.grid_seen(o, g, amplitude);
+            }
+        }
+        self.unresolved.extend(
+            other
+                .unresolved
+                .into_iter()
+                .map(|(k, o, n, h)| (k + offset, o, n, h)),
+        );
+    }
+
+    /// For an output with flat would-be failures but no grid seen yet (its other
+    /// coordinates passed early): f along the coordinate $j$ of the largest
+    /// claimed entry, at $4^k\varepsilon^{1/3}\max(1,|x_j|)$, $k = 0..6$ (steps
+    /// that are not powers of two, so that a dyadic x shows no false grid;
+    /// 2 evaluations each), while f stays flat or on its grid, and 2 steps past
+    /// its first move: the grid and noise amplitude as `judge_quantized` reads them.
+    pub(super) fn look_for_grid<F: Real, E: FnMut(&[F], &mut [F])>(
+        &mut self,
+        ev: &mut Evaluator<'_, F, E>,
+        x: &[F],
+        f0: &[F],
+        entries: &[EntryCheck],
+        t: &Tolerances<F>,
+    ) {
+        let m = f0.len();
+        let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
+        for o in 0..m {
+            if self.grid[o].is_some() || !self.unresolved.iter().any(|u| u.1 == o) {
+                continue;
+            }
+            let flat_inputs: Vec<usize> = self
+                .unresolved
+                .iter()
+                .filter(|u| u.1 == o)
+                .map(|u| entries[u.0].input)
+                .collect();
+            let Some((j, a)) = entries
+                .iter()
+                .filter(|e| e.output == o && !flat_inputs.contains(&e.input))
+                .max_by(|p, q| p.analytic.abs().total_cmp(&q.analytic.abs()))
+                .map(|e| (e.input, e.analytic))
+            else {
+                continue;
+            };
+            let mut samples: Vec<(F, F)> = Vec::new();
+            let mut step = scaled_step(DifferenceScheme::Central.optimal_step::<F>(), x[j]);
+            let mut past_move = 0;
+            for _ in 0..7 {
+                ev.at(j, step, &mut plus);
+                ev.at(j, -step, &mut minus);
+                samples.push((step, plus[o]));
+                samples.push((-step, minus[o]));
+                let moved = samples.iter().any(|(_, v)| *v != f0[o]);
+                if moved && value_grid(f0[o], &samples, false).is_none() {
+                    samples.truncate(samples.len() - 2);
+                    break;
+                }
+                past_move += usize::from(moved);
+                if past_move > 2 {
+                    break;
+                }
+                step *= cst::<F>(4.0);
+            }
+            if let Some(g) = value_grid(f0[o], &samples, true) {
+                let (_, amplitude) = judge_quantized(f0[o], (o, j, cst(a)), &samples, g, t);
+                self.grid_seen(o, f64_of(g), f64_of(amplitude));
+            }
+        }
+    }
+
+    /// A coordinate left unresolved (flat out to $H$, or on the grid but off
+    /// its own noise estimate) is judged with the noise of the whole output:
+    /// where the coordinates showed that f is quantized at $g$ with noise
+    /// amplitude $A$ (at least $8g$, as in `judge_quantized`), a claim within
+    /// $2A/H$ of the numeric value at $H$ (0 where flat) cannot be told from
+    /// it: **Pass** at that resolution. Elsewhere the **Fail** stands.
+    pub(super) fn settle(&self, entries: &mut [EntryCheck]) {
+        let floor = 64.0 * f64::EPSILON;
+        for &(k, o, numeric, widest) in &self.unresolved {
+            let Some((g, amplitude)) = self.grid[o] else {
+                continue;
+            };
+            let e = &mut entries[k];
+            let tol =
+                2.0 * amplitude.max(8.0 * g) / widest + floor * e.analytic.abs().max(numeric.abs());
+            if e.outcome == Verdict::Fail && (e.analytic - numeric).abs() <= tol {
+                *e = entry(
+                    o,
+                    e.input,
+                    e.analytic,
+                    numeric,
+                    numeric,
+                    numeric,
+                    tol,
+                    Verdict::Pass,
+                    Evidence::Quantized,
+                );
+            }
+        }
+    }
+}
+
+/// The grid $g$ of f's values: the coarsest power of two of which every
+/// nonzero difference $f(x + t) - f_0$ is a multiple, when it is at least
+/// $2^{16}$ times their own precision ($\varepsilon$ times the largest value).
+/// Rounding leaves the low bits of a difference random, so a grid that coarse
+/// means an intermediate far larger than f absorbed them. At a dyadic x, an
+/// offset $t$ with few significant bits (the first pass's $2^{-13}$, Ridders'
+/// $2^{-6-k}$) gives even a linear f few-bit differences: with `confirmed`, a
+/// nonzero difference at an offset with many significant bits must be among
+/// them. `None` without a nonzero difference or without such a grid.
+fn value_grid<F: Real>(f0: F, samples: &[(F, F)], confirmed: bool) -> Option<F> {
+    let mut exponent: Option<i32> = None;
+    let mut largest = f0.abs();
+    let mut witnessed = !confirmed;
+    for &(t, v) in samples {
+        largest = largest.max(v.abs());
+        let d = v - f0;
+        if d == F::zero() || !d.is_finite() {
+            continue;
+        }
+        witnessed |= t.integer_decode().0.trailing_zeros() < 32;
+        let (mantissa, exp, _) = d.integer_decode();
+        let e = i32::from(exp) + mantissa.trailing_zeros() as i32;
+        exponent = Some(exponent.map_or(e, |x| x.min(e)));
+    }
+    let g = cst::<F>(2.0).powi(exponent?);
+    (witnessed && g >= cst::<F>(65536.0) * F::epsilon() * largest).then_some(g)
+}
+
+/// The last look at a would-be **Fail**: is f quantized along coordinate `i`?
+/// A saturated softmax under a hinge of margin 1 computes $1 + p_j - p_y$ on
+/// the grid of 1 ($2^{-53}$) while the loss is $10^{-12}$: its values move in
+/// steps of $2^{-53}$, and by $k - 1$ of them at once when $p_y$ crosses a
+/// rounding boundary, so a true derivative of $10^{-13}$ shows as 0 at small
+/// steps, and Ridders, fooled by its flat fine levels, extrapolates to 0. That
+/// is noise far above $\varepsilon|f|$, which the noise model (capped, and
+/// blind where f is flat) does not know.
+///
+/// If every sample equals $f_0$, f is first probed at $0.07\cdot4^k\max(1,|x_i|)$,
+/// $k = 0, 1, 2$ (not dyadic; 2 evaluations each) until it moves; still flat,
+/// the coordinate is left for `Quantization::settle`. When f's differences lie
+/// on a grid (see `value_grid`), the remaining probe steps follow while f stays
+/// on it, and `judge_quantized` decides; a claim it cannot pass is left for
+/// `Quantization::settle` too, with the central difference at the widest step.
+/// Without a grid (a kink, a smooth f) the **Fail** stands.
+pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    (i, xi): (usize, F),
+    f0: &[F],
+    (o, a): (usize, F),
+    samples: &mut Vec<(F, F)>,
+    t: &Tolerances<F>,
+) -> QuantizedLook<F> {
+    let widest = samples.iter().fold(F::zero(), |w, (s, _)| w.max(s.abs()));
+    let (mut plus, mut minus) = (vec![F::zero(); f0.len()], vec![F::zero(); f0.len()]);
+    let mut probe = |samples: &mut Vec<(F, F)>, step: F| {
+        ev.at(i, step, &mut plus);
+        ev.at(i, -step, &mut minus);
+        samples.push((step, plus[o]));
+        samples.push((-step, minus[o]));
+    };
+    let steps: Vec<F> = (0..3)
+        .map(|k| scaled_step(cst::<F>(0.07 * 4f64.powi(k)), xi))
+        .filter(|s| *s > widest)
+        .collect();
+    let mut probed = 0;
+    if samples.iter().all(|(_, v)| *v == f0[o]) {
+        for &step in &steps {
+            probe(samples, step);
+            probed += 1;
+            if samples.iter().any(|(_, v)| *v != f0[o]) {
+                break;
+            }
+        }
+        if samples.iter().all(|(_, v)| *v == f0[o]) {
+            let reach = samples.iter().fold(F::zero(), |w, (s, _)| w.max(s.abs()));
+            return QuantizedLook::Unresolved {
+                numeric: F::zero(),
+                step: reach,
+                grid: None,
+            };
+        }
+    }
+    let Some(mut g) = value_grid(f0[o], samples, false) else {
+        return QuantizedLook::Nothing;
+    };
+    // Wider steps while f stays on the grid: beyond, f is no longer quantized
+    // (or a kink broke the pattern) and tells nothing of the noise here.
+    for &step in &steps[probed..] {
+        let kept = samples.len();
+        probe(samples, step);
+        match value_grid(f0[o], samples, false) {
+            Some(finer) => g = finer,
+            None => {
+                samples.truncate(kept);
+                break;
+            }
+        }
+    }
+    if value_grid(f0[o], samples, true) != Some(g) {
+        return QuantizedLook::Nothing;
+    }
+    match judge_quantized(f0[o], (o, i, a), samples, g, t) {
+        (Some(e), amplitude) => QuantizedLook::Pass(e, g, amplitude),
+        (None, amplitude) => {
+            let widest = samples
+                .iter()
+                .filter(|(s, v)| *s > F::zero() && *v != f0[o])
+                .filter_map(|(s, v)| Some((*s, *v, samples.iter().find(|(u, _)| *u == -*s)?.1)))
+                .max_by(|p, q| p.0.partial_cmp(&q.0).unwrap_or(std::cmp::Ordering::Equal));
+            match widest {
+                Some((s, v, w)) => QuantizedLook::Unresolved {
+                    numeric: (v - w) / (cst::<F>(2.0) * s),
+                    step: s,
+                    grid: Some((g, amplitude)),
+                },
+                None => QuantizedLook::Nothing,
+            }
+        }
+    }
+}
+
+/// The judgement of [`quantized_pass`] once the grid `g` is known, and the
+/// noise amplitude $A$ seen: per symmetric pair from the first that moved, the
+/// central difference $c_t$ and the tolerance $2A_t/t + 2|c_t - c_{t'}|$ (the
+/// noise seen up to $t$ over the step, twice, and twice the drift from the next
+/// narrower step, for the truncation); the best-resolved step decides. $A_t$
+/// is at least $8g$ and takes each pair's asymmetry $|f(x+t) + f(x-t) - 2f_0|/2$
+/// (a jump on one side) and how far its central difference strays from the
+/// next wider pair's, times $t$ (both sides absorbed alike). The widest pair's
+/// asymmetry is mostly curvature; it only counts, and decides, when no narrower
+/// pair moved.
+fn judge_quantized<F: Real>(
+    f0: F,
+    (o, i, a): (usize, usize, F),
+    samples: &[(F, F)],
+    g: F,
+    t: &Tolerances<F>,
+) -> (Option<EntryCheck>, F) {
+    let two: F = cst(2.0);
+    // Symmetric pairs (t, f(x + t), f(x - t)), by step.
+    let mut pairs: Vec<(F, F, F)> = samples
+        .iter()
+        .filter(|(s, _)| *s > F::zero())
+        .filter_map(|(s, v)| {
+            let w = samples.iter().find(|(u, _)| *u == -*s)?.1;
+            Some((*s, *v, w))
+        })
+        .collect();
+    pairs.sort_by(|p, q| p.0.partial_cmp(&q.0).unwrap_or(std::cmp::Ordering::Equal));
+    let mut amplitude = cst::<F>(8.0) * g;
+    let Some(first_move) = pairs.iter().position(|(_, v, w)| *v != f0 || *w != f0) else {
+        return (None, amplitude);
+    };
+    // The noise amplitude seen up to each step: each pair's asymmetry (a jump
+    // on one side), and how far its central difference strays from the next
+    // wider pair's, times its step (both sides absorbed alike); at least 8 grid
+    // steps. The widest pair has no wider one to compare with and its
+    // asymmetry is mostly curvature: it decides only if no narrower pair moved.
+    let central = |&(s, v, w): &(F, F, F)| (v - w) / (two * s);
+    let only = first_move + 1 == pairs.len();
+    // Per pair from the first that moved: its central difference, and its
+    // tolerance: the noise over the step, twice, plus twice the drift since the
+    // last pair (the truncation).
+    let mut judged: Vec<(F, F)> = Vec::new();
+    for (k, pair) in pairs.iter().enumerate() {
+        let (s, v, w) = *pair;
+        let c = central(pair);
+        let asymmetry = (v + w - two * f0).abs() / two;
+        match pairs.get(k + 1) {
+            Some(wider) => {
+                amplitude = amplitude.max(asymmetry).max((c - central(wider)).abs() * s);
+            }
+            None if only => amplitude = amplitude.max(asymmetry),
+            None => continue,
+        }
+        if k < first_move {
+            continue;
+        }
+        let drift = judged
+            .last()
+            .map_or(F::zero(), |(previous, _)| two * (c - *previous).abs());
+        let tol = two * amplitude / s + drift + t.floor * a.abs().max(c.abs()) + t.tiny;
+        judged.push((c, tol));
+    }
+    // The best-resolved step decides: small ones drown in the grid, wide ones in curvature.
+    let best = judged
+        .into_iter()
+        .min_by(|p, q| p.1.partial_cmp(&q.1).unwrap_or(std::cmp::Ordering::Equal))
+        .filter(|(c, tol)| (a - *c).abs() <= *tol)
+        .map(|(c, tol)| entry(o, i, a, c, c, c, tol, Verdict::Pass, Evidence::Quantized));
+    (best, amplitude)
+}
