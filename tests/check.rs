@@ -123,13 +123,7 @@ fn softmax_hinge_passes_with_large_logits() {
         let o: Vec<f64> = (0..k).map(|_| r.random_range(-scale..scale)).collect();
         let label = r.random_range(0..k);
         let margin = r.random_range(0.0..2.0);
-        let report = check_gradient(
-            &hinge_f(label, margin),
-            &hinge_grad(label, margin),
-            &o,
-            &CheckConfig::default(),
-        )
-        .unwrap();
+        let report = check_hinge(&o, label, margin);
         assert!(
             report.verdict().is_ok(),
             "o={o:?} y={label} m={margin}\n{report}"
@@ -145,13 +139,7 @@ fn hinge_terms_at_and_near_their_margin() {
     for delta in [0.0, 1e-12, -1e-12, 1e-15] {
         // Term j = 0 sits `delta` above its margin.
         let margin = p[label] - p[0] + delta;
-        let report = check_gradient(
-            &hinge_f(label, margin),
-            &hinge_grad(label, margin),
-            &o,
-            &CheckConfig::default(),
-        )
-        .unwrap();
+        let report = check_hinge(&o, label, margin);
         assert!(report.verdict().is_ok(), "delta {delta}\n{report}");
     }
 }
@@ -162,13 +150,7 @@ fn softmax_jacobian_passes_and_f32_models_pass() {
     for _ in 0..50 {
         let k = r.random_range(2..8);
         let o: Vec<f64> = (0..k).map(|_| r.random_range(-50.0..50.0)).collect();
-        let report = check_jacobian(
-            &|o: &[f64]| softmax_unchecked(o),
-            &|o: &[f64]| softmax_jacobian(o).unwrap(),
-            &o,
-            &CheckConfig::default(),
-        )
-        .unwrap();
+        let report = check_softmax_jacobian(&o);
         assert_eq!(report.verdict(), Verdict::Pass, "{o:?}\n{report}");
     }
     // f32: the smooth chain and softmax.
@@ -825,13 +807,7 @@ fn a_kink_just_inside_a_shrunk_step_is_not_a_failure() {
     let p = softmax(&o).unwrap();
     let gap = margin + p[13] - p[label];
     assert!(gap < 0.0 && gap > -1e-12, "{gap}");
-    let report = check_gradient(
-        &hinge_f(label, margin),
-        &hinge_grad(label, margin),
-        &o,
-        &CheckConfig::default(),
-    )
-    .unwrap();
+    let report = check_hinge(&o, label, margin);
     assert!(report.verdict().is_ok(), "{report}");
     // One percent low (1.9e-7 off, over the next level's tolerance 4.8e-8, and below
     // both one-sided slopes) still fails.
@@ -899,13 +875,7 @@ fn flat_coordinates_of_a_quantized_loss_are_judged_with_its_noise() {
         -3.4023075174091,
     ];
     let (label, margin) = (0, 1.0);
-    let report = check_gradient(
-        &hinge_f(label, margin),
-        &hinge_grad(label, margin),
-        &o,
-        &CheckConfig::default(),
-    )
-    .unwrap();
+    let report = check_hinge(&o, label, margin);
     assert!(report.verdict().is_ok(), "{report}");
     assert_eq!(
         report.entries()[2].evidence,
@@ -957,13 +927,7 @@ fn hinge_terms_within_1e_12_of_their_margins_do_not_fail(#[case] spread: f64, #[
             continue;
         }
         checked += 1;
-        let report = check_gradient(
-            &hinge_f(label, margin),
-            &hinge_grad(label, margin),
-            &o,
-            &CheckConfig::default(),
-        )
-        .unwrap();
+        let report = check_hinge(&o, label, margin);
         assert!(report.verdict().is_ok(), "{o:?} {label} {margin}\n{report}");
     }
 }
@@ -982,23 +946,11 @@ fn saturated_softmax_and_hinge_do_not_fail() {
             let j = r.random_range(0..k);
             o[j] += r.random_range(20.0..60.0);
         }
-        let jacobian = check_jacobian(
-            &|o: &[f64]| softmax_unchecked(o),
-            &|o: &[f64]| softmax_jacobian(o).unwrap(),
-            &o,
-            &CheckConfig::default(),
-        )
-        .unwrap();
+        let jacobian = check_softmax_jacobian(&o);
         assert!(jacobian.verdict().is_ok(), "{o:?}\n{jacobian}");
         let label = r.random_range(0..k);
         let margin = [1.0, 0.5, 0.1][r.random_range(0..3)];
-        let report = check_gradient(
-            &hinge_f(label, margin),
-            &hinge_grad(label, margin),
-            &o,
-            &CheckConfig::default(),
-        )
-        .unwrap();
+        let report = check_hinge(&o, label, margin);
         assert!(report.verdict().is_ok(), "{o:?} {label} {margin}\n{report}");
     }
 }

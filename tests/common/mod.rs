@@ -2,8 +2,9 @@
 #![allow(dead_code)]
 
 use gradient_oracle::{
-    Activation, ChainNetwork, Dataset, Mlp, chain_loss, mlp_loss, softmax_hinge_gradient,
-    softmax_hinge_loss_unchecked,
+    Activation, ChainNetwork, CheckConfig, CheckReport, Dataset, Mlp, chain_loss, check_gradient,
+    check_jacobian, mlp_loss, softmax_hinge_gradient, softmax_hinge_loss_unchecked,
+    softmax_jacobian, softmax_unchecked,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -91,4 +92,26 @@ pub fn hinge_f(label: usize, margin: f64) -> impl Fn(&[f64]) -> f64 {
 
 pub fn hinge_grad(label: usize, margin: f64) -> impl Fn(&[f64]) -> Vec<f64> {
     move |o| softmax_hinge_gradient(o, label, margin).unwrap()
+}
+
+/// The default check of the softmax-hinge gradient at logits `o`.
+pub fn check_hinge(o: &[f64], label: usize, margin: f64) -> CheckReport {
+    check_gradient(
+        &hinge_f(label, margin),
+        &hinge_grad(label, margin),
+        o,
+        &CheckConfig::default(),
+    )
+    .unwrap()
+}
+
+/// The default check of the softmax Jacobian at logits `o`.
+pub fn check_softmax_jacobian(o: &[f64]) -> CheckReport {
+    check_jacobian(
+        &|o: &[f64]| softmax_unchecked(o),
+        &|o: &[f64]| softmax_jacobian(o).unwrap(),
+        o,
+        &CheckConfig::default(),
+    )
+    .unwrap()
 }
