@@ -123,8 +123,13 @@ impl CheckConfig {
     }
 
     /// The user's tolerance for this pair, if one was set.
+    /// Whether the tolerances are derived (neither `atol` nor `rtol` set).
+    pub(crate) fn derives_tolerances(&self) -> bool {
+        self.atol.is_none() && self.rtol.is_none()
+    }
+
     pub(crate) fn user_tolerance(&self, analytic: f64, numeric: f64) -> Option<f64> {
-        if self.atol.is_none() && self.rtol.is_none() {
+        if self.derives_tolerances() {
             return None;
         }
         Some(

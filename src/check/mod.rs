@@ -1025,13 +1025,14 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                         Verdict::Pass,
                         Evidence::ShrunkStep,
                     )
-                } else if let Some(finer) = history[o].get(k + 1).map(|(_, d)| *d).filter(|d| {
-                    (a - d.central).abs() <= tolerance(config, &t, a, d.central, d.tolerance)
-                }) {
+                } else if let Some((finer, tol)) = history[o]
+                    .get(k + 1)
+                    .map(|(_, d)| (*d, tolerance(config, &t, a, d.central, d.tolerance)))
+                    .filter(|(d, tol)| (a - d.central).abs() <= *tol)
+                {
                     // A kink just inside h_k shrinks the gap by more than the resolving
                     // ratio while the central difference at h_k still straddles it; the
                     // next level's, free of it, agrees with a. Fail needs both against a.
-                    let tol = tolerance(config, &t, a, finer.central, finer.tolerance);
                     entry(
                         o,
                         i,
@@ -1068,7 +1069,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 };
                 let mut inside = a >= lo - tol && a <= hi + tol;
                 let (mut left, mut right, mut tol) = (left, right, tol);
-                if !inside && config.user_tolerance(0.0, 0.0).is_none() {
+                if !inside && config.derives_tolerances() {
                     // The smallest step's slopes carry the most rounding; where f loses
                     // digits in ways its measured noise misses (a residual of 4e-4 on
                     // an output of 0.5 flips a whole quantum), they stray. The kink
@@ -1114,7 +1115,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                     e.rel_error = 0.0;
                 }
             }
-            if e.outcome == Verdict::Fail && config.atol.is_none() && config.rtol.is_none() {
+            if e.outcome == Verdict::Fail && config.derives_tolerances() {
                 let mut along: Vec<(F, F)> = samples.iter().map(|(t, v)| (*t, v[o])).collect();
                 match quantized_pass(ev, (i, x[i]), f0, (o, a), &mut along, &t) {
                     QuantizedLook::Pass(q, grid, amplitude) => {

@@ -262,11 +262,10 @@ pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     match judge_quantized(f0[o], (o, i, a), samples, g, t) {
         (Some(e), amplitude) => QuantizedLook::Pass(e, g, amplitude),
         (None, amplitude) => {
-            let widest = samples
-                .iter()
-                .filter(|(s, v)| *s > F::zero() && *v != f0[o])
-                .filter_map(|(s, v)| Some((*s, *v, samples.iter().find(|(u, _)| *u == -*s)?.1)))
-                .max_by(|p, q| p.0.partial_cmp(&q.0).unwrap_or(std::cmp::Ordering::Equal));
+            let widest = symmetric_pairs(samples)
+                .into_iter()
+                .rev()
+                .find(|(_, v, _)| *v != f0[o]);
             match widest {
                 Some((s, v, w)) => QuantizedLook::Unresolved {
                     numeric: (v - w) / (cst::<F>(2.0) * s),
@@ -277,6 +276,20 @@ pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             }
         }
     }
+}
+
+/// The symmetric pairs $(t, f(x+t), f(x-t))$ among the samples, by step.
+fn symmetric_pairs<F: Real>(samples: &[(F, F)]) -> Vec<(F, F, F)> {
+    let mut pairs: Vec<(F, F, F)> = samples
+        .iter()
+        .filter(|(s, _)| *s > F::zero())
+        .filter_map(|(s, v)| {
+            let w = samples.iter().find(|(u, _)| *u == -*s)?.1;
+            Some((*s, *v, w))
+        })
+        .collect();
+    pairs.sort_by(|p, q| p.0.partial_cmp(&q.0).unwrap_or(std::cmp::Ordering::Equal));
+    pairs
 }
 
 /// The judgement of [`quantized_pass`] once the grid `g` is known, and the
@@ -297,16 +310,7 @@ fn judge_quantized<F: Real>(
     t: &Tolerances<F>,
 ) -> (Option<EntryCheck>, F) {
     let two: F = cst(2.0);
-    // Symmetric pairs (t, f(x + t), f(x - t)), by step.
-    let mut pairs: Vec<(F, F, F)> = samples
-        .iter()
-        .filter(|(s, _)| *s > F::zero())
-        .filter_map(|(s, v)| {
-            let w = samples.iter().find(|(u, _)| *u == -*s)?.1;
-            Some((*s, *v, w))
-        })
-        .collect();
-    pairs.sort_by(|p, q| p.0.partial_cmp(&q.0).unwrap_or(std::cmp::Ordering::Equal));
+    let pairs = symmetric_pairs(samples);
     let mut amplitude = cst::<F>(8.0) * g;
     let Some(first_move) = pairs.iter().position(|(_, v, w)| *v != f0 || *w != f0) else {
         return (None, amplitude);
