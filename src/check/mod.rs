@@ -473,8 +473,9 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
             }
         }
     }
-    quantization.look_for_grid(&mut ev, x, &f0, &entries, &Tolerances::new());
-    quantization.settle(&mut entries);
+    let t = Tolerances::<F>::new();
+    quantization.look_for_grid(&mut ev, x, &f0, &entries, &t);
+    quantization.settle(&mut entries, &t);
     let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
     Ok(CheckReport {
         entries,

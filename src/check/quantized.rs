@@ -132,15 +132,16 @@ impl Quantization {
     /// amplitude $A$ (at least $8g$, as in `judge_quantized`), a claim within
     /// $2A/H$ of the numeric value at $H$ (0 where flat) cannot be told from
     /// it: **Pass** at that resolution. Elsewhere the **Fail** stands.
-    pub(super) fn settle(&self, entries: &mut [EntryCheck]) {
-        let floor = 64.0 * f64::EPSILON;
+    pub(super) fn settle<F: Real>(&self, entries: &mut [EntryCheck], t: &Tolerances<F>) {
+        let (floor, tiny) = (f64_of(t.floor), f64_of(t.tiny));
         for &(k, o, numeric, widest) in &self.unresolved {
             let Some((g, amplitude)) = self.grid[o] else {
                 continue;
             };
             let e = &mut entries[k];
-            let tol =
-                2.0 * amplitude.max(8.0 * g) / widest + floor * e.analytic.abs().max(numeric.abs());
+            let tol = 2.0 * amplitude.max(8.0 * g) / widest
+                + floor * e.analytic.abs().max(numeric.abs())
+                + tiny;
             if e.outcome == Verdict::Fail && (e.analytic - numeric).abs() <= tol {
                 *e = entry(
                     o,
