@@ -609,6 +609,94 @@ fn a_loss_that_cancels_digits_inside_does_not_fail_a_correct_gradient() {
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
 
+/// An f32 chain whose residual cancels to 4e-5 on an output of 0.57 (found by
+/// a soak of the f32 property): every flip of the output's last bit moves the
+/// loss by 1.5e-3 of itself, and the analytic gradient, computed in f32 by the
+/// same forward pass, carries that rounding at x (1.2e-3 off the exact one,
+/// measured here against the f64 computation). The checker measures the noise
+/// (ECnoise finds it between a step too large and one too small) and allows
+/// the claim its own rounding; the largest entry 1 % off, or the next 2 %
+/// off, still fails (the finite differences' own resolution here is 0.6 %).
+#[test]
+fn an_f32_loss_whose_residual_cancels_allows_the_claim_its_own_rounding() {
+    use Activation::*;
+    let acts = vec![Softplus, Identity, Sigmoid, Sigmoid, Sigmoid];
+    let w: Vec<f32> = vec![-0.7876632, -1.0501285, -1.0132302, 1.8334912, 0.3686878];
+    let (x_in, y_gt) = (1.0834032f32, 0.56854755f32);
+    let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
+    let grad = |w: &[f32]| {
+        gradient_oracle::ChainNetwork::new(w.to_vec(), acts.clone())
+            .unwrap()
+            .loss_and_gradient(x_in, y_gt)
+            .unwrap()
+            .1
+    };
+    // Why: the claim itself is off, by its own rounding.
+    let w64: Vec<f64> = w.iter().map(|v| f64::from(*v)).collect();
+    let exact = gradient_oracle::ChainNetwork::new(w64, acts.clone())
+        .unwrap()
+        .loss_and_gradient(f64::from(x_in), f64::from(y_gt))
+        .unwrap()
+        .1;
+    let claim = grad(&w);
+    let off = (f64::from(claim[4]) - exact[4]).abs() / exact[4].abs();
+    assert!(off > 1e-3, "the f32 claim is {off:e} off the exact value");
+    let report = check_gradient(&f, &grad, &w, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    for (k, factor) in [(4, 1.01f32), (3, 1.02), (4, 2.0), (4, -1.0)] {
+        let wrong = |p: &[f32]| {
+            let mut v = grad(p);
+            v[k] *= factor;
+            v
+        };
+        let report = check_gradient(&f, &wrong, &w, &CheckConfig::default()).unwrap();
+        assert_eq!(
+            report.verdict(),
+            Verdict::Fail,
+            "entry {k} times {factor}: {report}"
+        );
+    }
+}
+
+/// An f32 loss that moves in whole quanta (a residual of 4.4e-6 on an output
+/// of 0.5: each ulp of the output moves the loss by 2.7 % of itself; found by
+/// a soak of the f32 property). The shrunk steps of the kink analysis see one
+/// quantum or none and once read 13 % off a correct claim; with the
+/// staircase's noise measured, the first pass settles it. The larger entry
+/// 10 % off, the smaller one (1.2e-9, where the quantum over Ridders' finest
+/// step leaves a resolution of 20 %) 50 % off, or either of the wrong sign,
+/// still fail.
+#[test]
+fn an_f32_loss_that_moves_in_whole_quanta_is_judged_with_their_size() {
+    use Activation::*;
+    let acts = vec![Tanh, Sigmoid];
+    let w: Vec<f32> = vec![-0.40517142, 1.5702449];
+    let (x_in, y_gt) = (-0.00272431f32, 0.50043774f32);
+    let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
+    let grad = |w: &[f32]| {
+        gradient_oracle::ChainNetwork::new(w.to_vec(), acts.clone())
+            .unwrap()
+            .loss_and_gradient(x_in, y_gt)
+            .unwrap()
+            .1
+    };
+    let report = check_gradient(&f, &grad, &w, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    for (k, factor) in [(0, 1.1f32), (1, 1.5), (0, -1.0), (1, -1.0)] {
+        let wrong = |p: &[f32]| {
+            let mut v = grad(p);
+            v[k] *= factor;
+            v
+        };
+        let report = check_gradient(&f, &wrong, &w, &CheckConfig::default()).unwrap();
+        assert_eq!(
+            report.verdict(),
+            Verdict::Fail,
+            "entry {k} times {factor}: {report}"
+        );
+    }
+}
+
 /// Noise far above the rounding model (1e-13 on values of size 1, about 300
 /// times their rounding, within the measured noise's cap of $2^{10}\varepsilon\nu$):
 /// the correct gradient passes, one wrong by 1e-4 fails.

@@ -59,3 +59,75 @@ fn a_kink_at_the_point_does_not_pass_for_noise() {
     // The rounding of values near 1.5 is about 1e-16; the kink would read as ~1e-9.
     assert!(estimate[0].unwrap_or(0.0) < 1e-14, "{estimate:?}");
 }
+
+/// An f32 chain loss near zero (residual 4e-5 on an output of 0.57) changes
+/// by more than 10 % over ECnoise's first segments down to a step of 3.5e-6,
+/// and reads flat at 3.5e-8 (below the inputs' own precision): the noise shows
+/// only between the two. The reference is independent of ECnoise: the f32
+/// values minus the f64 computation at the same (f32) points, whose spread is
+/// the f32 computation's own rounding.
+#[test]
+fn noise_between_a_step_too_large_and_one_too_small_is_found() {
+    use gradient_oracle::{Activation::*, chain_loss};
+    let acts = [Softplus, Identity, Sigmoid, Sigmoid, Sigmoid];
+    let w: Vec<f32> = vec![-0.7876632, -1.0501285, -1.0132302, 1.8334912, 0.3686878];
+    let (x_in, y_gt) = (1.0834032f32, 0.56854755f32);
+    let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
+    let f0 = [f(&w)];
+    let (estimate, evaluations) =
+        estimate_noise(&mut |p: &[f32], out: &mut [f32]| out[0] = f(p), &w, &f0);
+    let estimate = f64::from(estimate[0].expect("measurable between the two steps"));
+    assert!(
+        evaluations > 42,
+        "the blind steps alone miss it: {evaluations}"
+    );
+    let residuals: Vec<f64> = (0..256)
+        .map(|k| {
+            let p: Vec<f32> = w
+                .iter()
+                .enumerate()
+                .map(|(j, v)| v + 1e-6 * hashed_unit((k * 5 + j) as f64) as f32)
+                .collect();
+            let p64: Vec<f64> = p.iter().map(|v| f64::from(*v)).collect();
+            f64::from(f(&p)) - chain_loss(&p64, &acts, f64::from(x_in), f64::from(y_gt))
+        })
+        .collect();
+    let mean = residuals.iter().sum::<f64>() / residuals.len() as f64;
+    let sigma = (residuals.iter().map(|r| (r - mean).powi(2)).sum::<f64>()
+        / (residuals.len() - 1) as f64)
+        .sqrt();
+    assert!(
+        estimate > sigma / 3.0 && estimate < 3.0 * sigma,
+        "{estimate:e} against {sigma:e}"
+    );
+}
+
+/// An f32 chain loss at a residual of 4.4e-6 on an output of 0.5 is a
+/// staircase: the output moves in whole ulps ($u = 2^{-24}$), so the loss is
+/// exactly $k^2 u^2/2$ and jumps by $(2k+1)u^2/2$, 2.7 % of itself. No step
+/// shows many jumps within a 10 % spread, so ECnoise proper finds nothing; the
+/// noise is the quantization's, $q/\sqrt{12}$. The reference $q$ comes from
+/// the residual by exact arithmetic, not from the estimator.
+#[test]
+fn a_staircase_is_measured_by_its_quantum() {
+    use gradient_oracle::{Activation::*, chain_loss};
+    let acts = [Tanh, Sigmoid];
+    let w: Vec<f32> = vec![-0.40517142, 1.5702449];
+    let (x_in, y_gt) = (-0.00272431f32, 0.50043774f32);
+    let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
+    let f0 = [f(&w)];
+    let ulp = 2f64.powi(-24);
+    let k = (2.0 * f64::from(f0[0])).sqrt() / ulp;
+    assert!(
+        (k - k.round()).abs() < 1e-6,
+        "the loss is k^2 u^2 / 2: k = {k}"
+    );
+    let quantum = (2.0 * k.round() + 1.0) * ulp * ulp / 2.0;
+    let reference = quantum / 12f64.sqrt();
+    let (estimate, _) = estimate_noise(&mut |p: &[f32], out: &mut [f32]| out[0] = f(p), &w, &f0);
+    let estimate = f64::from(estimate[0].expect("the staircase's quantum"));
+    assert!(
+        estimate > reference / 2.0 && estimate < 2.0 * reference,
+        "{estimate:e} against {reference:e}"
+    );
+}

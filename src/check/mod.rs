@@ -6,8 +6,9 @@
 //! $a$, the noise scale $\nu$ = the largest $|f|$ among the values involved
 //! plus $\sum_j |x_j a_j|$ (the rounding of the inputs carried through $a$),
 //! $\hat\sigma$ the **measured noise** of $f$ at $x$
-//! ([`numeric::noise`](crate::numeric::noise): ECnoise on each side of $x$, 14 to 42
-//! evaluations, capped at $2^{10}\varepsilon\nu$ since kinks along the sampled
+//! ([`numeric::noise`](crate::numeric::noise): ECnoise on each side of $x$, 14 to 56
+//! evaluations, or a staircase's quantum over $\sqrt{12}$ where f moves in whole
+//! quanta; capped at $2^{10}\varepsilon\nu$ since kinks along the sampled
 //! segment read as noise too; run once per check: up front for 1000 coordinates and more,
 //! otherwise only when some coordinate is still unsure after step 1b; 0 until
 //! measured), and the rounding scale
@@ -122,6 +123,19 @@
 //! coordinate's one-sided slopes; it is then reported as **Fail**, as the
 //! rule says.
 //!
+//! **The claim's own rounding.** Once the noise is measured, the relative
+//! floor $64\varepsilon$ of output $o$ grows by $2\hat\sigma_o/|f_0|$. The
+//! claimed gradient is computed in the same float type, by a program that
+//! loses the digits f loses: $f = \tfrac12 r^2$ with a cancelling residual $r$
+//! has noise $\hat\sigma \approx |r|\sigma_r$, and its derivative $r\,r'$ the
+//! relative error $e_r/|r| \approx (e_r/\sigma_r)\,\hat\sigma/2|f|$ at x, a fixed
+//! error, not one that averages out as the finite differences' does; the
+//! allowance covers $|e_r| \le 4\sigma_r$. An `f32` chain whose residual cancels
+//! to $4\cdot10^{-5}$ on an output of 0.57 computes its gradient $1.2\cdot10^{-3}$
+//! off the exact one and shows $\hat\sigma/|f| = 1.3\cdot10^{-3}$. For a function that
+//! keeps its digits ($\hat\sigma \approx \varepsilon|f|$) the allowance is far
+//! below the floor.
+//!
 //! Every derived tolerance also carries an absolute floor, the smallest normal
 //! number of the float type ($1.2\cdot10^{-38}$ in `f32`, $2.2\cdot10^{-308}$ in
 //! `f64`): below it values underflow gradually and keep no relative precision
@@ -132,7 +146,7 @@
 //!
 //! Cost on a smooth function with a correct gradient: $3n + 1$ evaluations
 //! (1.5 times plain central differences), plus 1 for each unsure coordinate,
-//! 14 to 42 once per check for the noise (up front from $n = 1000$, else when a
+//! 14 to 56 once per check for the noise (up front from $n = 1000$, else when a
 //! coordinate is still unsure), and 4, 8 (and 10) more for each one unsure
 //! after that.
 //!
@@ -326,6 +340,9 @@ struct Tolerances<F> {
     tiny: F,
     trust: F,
     strict: F,
+    /// Per output, the claim's own relative rounding: $2\hat\sigma/|f_0|$ (empty
+    /// or 0 until the noise is measured). See [`Tolerances::with_claims`].
+    claim: Vec<F>,
 }
 
 impl<F: Real> Tolerances<F> {
@@ -338,7 +355,34 @@ impl<F: Real> Tolerances<F> {
             tiny: F::min_positive_value(),
             trust: eps.sqrt(),
             strict: cst(4.0),
+            claim: Vec::new(),
         }
+    }
+
+    /// The claimed derivative is computed in the same float type as f, by a
+    /// program that loses the digits f loses: $f = \tfrac12 r^2$ with a
+    /// residual $r$ that cancels carries $\hat\sigma \approx |r|\,\sigma_r$, and
+    /// its derivative $r\,r'$ the relative error $e_r/|r| \approx
+    /// (e_r/\sigma_r)\,\hat\sigma/2|f|$ at x, not a random one that averages out
+    /// as the finite differences' does. With $|e_r|$ up to $4\sigma_r$, the claim
+    /// is allowed a relative $2\hat\sigma/|f_0|$ (0 where $f_0 = 0$). For a
+    /// function that keeps its digits ($\hat\sigma \approx \varepsilon|f|$) this is
+    /// far below the $64\varepsilon$ floor.
+    fn with_claims(mut self, sigma: &[F], f0: &[F]) -> Self {
+        self.claim = sigma
+            .iter()
+            .zip(f0)
+            .map(|(s, f)| {
+                let rel = cst::<F>(2.0) * *s / f.abs();
+                if rel.is_finite() { rel } else { F::zero() }
+            })
+            .collect();
+        self
+    }
+
+    /// The relative floor of output `o`: $64\varepsilon$ plus the claim's own rounding.
+    fn relative(&self, o: usize) -> F {
+        self.floor + self.claim.get(o).copied().unwrap_or(F::zero())
     }
 
     /// $16 \rho(h)$ for function values of magnitude `scale`, or 8 times the
@@ -473,7 +517,10 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
             }
         }
     }
-    let t = Tolerances::<F>::new();
+    let t = match noise.cell.get() {
+        Some(sigma) => Tolerances::<F>::new().with_claims(sigma, &f0),
+        None => Tolerances::<F>::new(),
+    };
     quantization.look_for_grid(&mut ev, x, &f0, &entries, &t);
     quantization.settle(&mut entries, &t);
     let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
@@ -588,7 +635,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     noise: &NoiseModel<F>,
     quantization: &mut Quantization,
 ) {
-    let t = Tolerances::<F>::new();
+    let mut t = Tolerances::<F>::new();
     let m = f0.len();
     let first = entries.len();
     let input_noise = &noise.input;
@@ -603,6 +650,9 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     } else {
         vec![F::zero(); m]
     };
+    if measured {
+        t = t.with_claims(&sigma, f0);
+    }
     let h3 = scaled_step(DifferenceScheme::ThirdOrder.optimal_step::<F>(), x[i]);
     let two: F = cst(2.0);
     if auto {
@@ -620,6 +670,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             let tol = tolerance(
                 config,
                 &t,
+                o,
                 a,
                 n3,
                 t.bar(F::one(), scale, cst(6.0), sigma[o], h3),
@@ -660,7 +711,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 // truncation left, bounded by a sixteenth of the third-order value's.
                 let allowance = t.bar(cst(1.5), scale, cst(5.0), sigma[o], h3)
                     + (n3 - n4).abs() / cst::<F>(16.0);
-                let tol = tolerance(config, &t, a, n4, allowance);
+                let tol = tolerance(config, &t, o, a, n4, allowance);
                 if (a - n4).abs() <= tol {
                     s.pending[o] = false;
                     pass_refined(&mut entries[first + o], a, n4, tol, Evidence::HigherOrder);
@@ -676,6 +727,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             // Still unsure: measure f's noise (once per check) and look again with it,
             // for a function that loses digits inside (cancellation, long sums).
             sigma = noise.get(ev, x, f0);
+            t = t.with_claims(&sigma, f0);
             measured = true;
         }
     }
@@ -698,6 +750,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         let tol = tolerance(
             config,
             &t,
+            o,
             a,
             c,
             t.bar(F::one(), scale, cst(4.0), sigma[o], h),
@@ -746,7 +799,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             // truncation, bounded by a sixteenth of the correction it made.
             let noise =
                 t.bar(cst(3.0), scale, cst(5.0), sigma[o], h) + (c1 - c4).abs() / cst::<F>(16.0);
-            let tol = tolerance(config, &t, a, c4, noise);
+            let tol = tolerance(config, &t, o, a, c4, noise);
             if (a - c4).abs() <= tol {
                 s.pending[o] = false;
                 pass_refined(&mut entries[first + o], a, c4, tol, Evidence::Central);
@@ -790,7 +843,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             None => {
                 cst::<F>(4.0) * r.error
                     + t.rounding(scale, sigma[o], h_min)
-                    + t.floor * a.abs().max(r.value.abs())
+                    + t.relative(o) * a.abs().max(r.value.abs())
                     + t.tiny
             }
         };
@@ -932,7 +985,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 } = history[o][k].1;
                 // No kink closer than the step where the gap started to shrink for good:
                 // the central difference there is free of it.
-                let tol = tolerance(config, &t, a, c, noise);
+                let tol = tolerance(config, &t, o, a, c, noise);
                 let r = ridders[o];
                 *e = if trusted[o] && (r.value - c).abs() <= tol {
                     // Ridders agrees with the small step. Either the function is smooth and
@@ -1028,7 +1081,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                     )
                 } else if let Some((finer, tol)) = history[o]
                     .get(k + 1)
-                    .map(|(_, d)| (*d, tolerance(config, &t, a, d.central, d.tolerance)))
+                    .map(|(_, d)| (*d, tolerance(config, &t, o, a, d.central, d.tolerance)))
                     .filter(|(d, tol)| (a - d.central).abs() <= *tol)
                 {
                     // A kink just inside h_k shrinks the gap by more than the resolving
@@ -1066,7 +1119,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 };
                 let tol = match config.user_tolerance(f64_of(a), f64_of(hi.abs().max(lo.abs()))) {
                     Some(u) => cst(u),
-                    None => rho + drift + t.floor * lo.abs().max(hi.abs()) + t.tiny,
+                    None => rho + drift + t.relative(o) * lo.abs().max(hi.abs()) + t.tiny,
                 };
                 let mut inside = a >= lo - tol && a <= hi + tol;
                 let (mut left, mut right, mut tol) = (left, right, tol);
@@ -1087,7 +1140,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                     }
                     if let Some((lk, rk, noise_k)) = best {
                         let (lo, hi) = if lk <= rk { (lk, rk) } else { (rk, lk) };
-                        let tol_k = noise_k + t.floor * lo.abs().max(hi.abs()) + t.tiny;
+                        let tol_k = noise_k + t.relative(o) * lo.abs().max(hi.abs()) + t.tiny;
                         if a >= lo - tol_k && a <= hi + tol_k {
                             (inside, left, right, tol) = (true, lk, rk, tol_k);
                         }
@@ -1207,7 +1260,7 @@ fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
     s: &Scratch<F>,
     config: &CheckConfig,
 ) -> Vec<Option<WideKink<F>>> {
-    let t = Tolerances::<F>::new();
+    let t = Tolerances::<F>::new().with_claims(sigma, f0);
     let m = f0.len();
     let (two, three, four, six) = (cst::<F>(2.0), cst::<F>(3.0), cst::<F>(4.0), cst::<F>(6.0));
     let (mut plus4, mut minus4) = (vec![F::zero(); m], vec![F::zero(); m]);
@@ -1257,7 +1310,7 @@ fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
             // remainder is of that order too).
             let slope_error = t.bar(cst(10.0), scale, cst(20.0), sigma[o], h3)
                 + (gap_wide - gap).abs() / cst::<F>(7.0);
-            let tolerance = tolerance(config, &t, a, left.abs().max(right.abs()), slope_error);
+            let tolerance = tolerance(config, &t, o, a, left.abs().max(right.abs()), slope_error);
             let (lo, hi) = if left <= right {
                 (left, right)
             } else {
@@ -1332,10 +1385,17 @@ fn pass_refined<F: Real>(e: &mut EntryCheck, a: F, n: F, tol: F, evidence: Evide
     );
 }
 
-fn tolerance<F: Real>(config: &CheckConfig, t: &Tolerances<F>, a: F, n: F, rounding: F) -> F {
+fn tolerance<F: Real>(
+    config: &CheckConfig,
+    t: &Tolerances<F>,
+    o: usize,
+    a: F,
+    n: F,
+    rounding: F,
+) -> F {
     match config.user_tolerance(f64_of(a), f64_of(n)) {
         Some(u) => cst(u),
-        None => rounding + t.floor * a.abs().max(n.abs()) + t.tiny,
+        None => rounding + t.relative(o) * a.abs().max(n.abs()) + t.tiny,
     }
 }
 
@@ -1400,7 +1460,14 @@ fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         for o in 0..m {
             let d = (plus[o] - minus[o]) / (h + h);
             let scale = magnitude(&[f0[o], plus[o], minus[o]]);
-            let tol = tolerance(config, &t, gv_scale[o], d, t.rounding(scale, F::zero(), h));
+            let tol = tolerance(
+                config,
+                &t,
+                o,
+                gv_scale[o],
+                d,
+                t.rounding(scale, F::zero(), h),
+            );
             errs[o] = (gv[o] - d).abs();
             ok &= errs[o] <= tol;
         }
@@ -1425,7 +1492,7 @@ fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                     Some(u) => cst(u),
                     None => {
                         cst::<F>(4.0) * r[o].error
-                            + t.floor * gv_scale[o].max(r[o].value.abs())
+                            + t.relative(o) * gv_scale[o].max(r[o].value.abs())
                             + t.tiny
                     }
                 };

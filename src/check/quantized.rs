@@ -133,8 +133,9 @@ impl Quantization {
     /// $2A/H$ of the numeric value at $H$ (0 where flat) cannot be told from
     /// it: **Pass** at that resolution. Elsewhere the **Fail** stands.
     pub(super) fn settle<F: Real>(&self, entries: &mut [EntryCheck], t: &Tolerances<F>) {
-        let (floor, tiny) = (f64_of(t.floor), f64_of(t.tiny));
+        let tiny = f64_of(t.tiny);
         for &(k, o, numeric, widest) in &self.unresolved {
+            let floor = f64_of(t.relative(o));
             let Some((g, amplitude)) = self.grid[o] else {
                 continue;
             };
@@ -344,7 +345,7 @@ fn judge_quantized<F: Real>(
         let drift = judged
             .last()
             .map_or(F::zero(), |(previous, _)| two * (c - *previous).abs());
-        let tol = two * amplitude / s + drift + t.floor * a.abs().max(c.abs()) + t.tiny;
+        let tol = two * amplitude / s + drift + t.relative(o) * a.abs().max(c.abs()) + t.tiny;
         judged.push((c, tol));
     }
     // The best-resolved step decides: small ones drown in the grid, wide ones in curvature.
