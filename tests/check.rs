@@ -375,6 +375,36 @@ fn a_zero_entry_claimed_nonzero_is_diagnosed() {
     assert!(rep.diagnosis().unwrap().contains("should be zero"), "{rep}");
 }
 
+/// A gradient scaled by 1 + 1e-6 is named by its offset, not as "1 x".
+#[test]
+fn a_gradient_scaled_by_one_plus_1e_6_is_named_by_its_offset() {
+    let f = |x: &[f64]| x[0] * x[0] + x[0].sin() * x[1];
+    let scaled = |x: &[f64]| {
+        vec![
+            (2.0 * x[0] + x[0].cos() * x[1]) * (1.0 + 1e-6),
+            x[0].sin() * (1.0 + 1e-6),
+        ]
+    };
+    let rep = check_gradient(&f, &scaled, &[1.3, -0.6], &CheckConfig::default()).unwrap();
+    assert_eq!(rep.verdict(), Verdict::Fail, "{rep}");
+    let diagnosis = rep.diagnosis().unwrap();
+    assert!(
+        diagnosis.contains("analytic = (1 + 1.0e-6) x numeric"),
+        "{rep}"
+    );
+}
+
+/// Where the tolerance is of the size of the values (sqrt at 0: the slopes
+/// blow up), a claim of 0 is neither "sign flipped" nor "should be zero".
+#[test]
+fn a_claim_of_zero_under_a_blown_up_slope_gets_no_false_diagnosis() {
+    let f = |x: &[f64]| x[0].sqrt();
+    let zero = |_: &[f64]| vec![0.0];
+    let rep = check_gradient(&f, &zero, &[0.0], &CheckConfig::default()).unwrap();
+    assert_eq!(rep.verdict(), Verdict::Fail, "{rep}");
+    assert_eq!(rep.diagnosis(), None, "{rep}");
+}
+
 // ----------------------------------------------------------------- methods
 
 #[test]

@@ -2,13 +2,15 @@
 //!
 //! Looking only at the failing entries (and their twins for swaps and
 //! transposes), in this order:
-//! - **sign flipped**: $a \approx -n$ with $n \ne 0$;
-//! - **should be zero**: $n \approx 0$ but $a \ne 0$;
+//! - **sign flipped**: $a \approx -n$ with $|n|$ clear of the tolerance (more
+//!   than 8 times it, so that $a$ and $-n$ cannot both be near 0);
+//! - **should be zero**: $|n| \le 4\,\mathrm{tol}$ but $|a| > 8\,\mathrm{tol}$;
 //! - **swapped**: two coordinates with $a_i \approx n_j$, $a_j \approx n_i$;
 //! - **transposed**: a square Jacobian with $a_{rc} \approx n_{cr}$;
 //! - **constant factor**: $a / n$ the same on every failing entry, named when
-//!   it is $2$, $1/2$, an integer $N$ or $1/N$ (a single failing entry is
-//!   diagnosed only when its ratio is one of those).
+//!   it is $2$, $1/2$, an integer $N$ or $1/N$, and as $(1 + \delta)$ when it
+//!   is within $10^{-4}$ of 1 (a gradient scaled by $1 + 10^{-6}$); a single
+//!   failing entry is diagnosed only when its ratio is one of those.
 
 use crate::check::report::EntryCheck;
 use crate::check::verdict::Verdict;
@@ -52,11 +54,14 @@ pub(crate) fn diagnose(
 
     if failing
         .iter()
-        .all(|e| e.numeric.abs() > e.tolerance && close(e.analytic, -e.numeric, e.tolerance))
+        .all(|e| e.numeric.abs() > 8.0 * e.tolerance && close(e.analytic, -e.numeric, e.tolerance))
     {
         return Some(format!("sign flipped in {what}{plural} {}", list(&names)));
     }
-    if failing.iter().all(|e| e.numeric.abs() <= 4.0 * e.tolerance) {
+    if failing
+        .iter()
+        .all(|e| e.numeric.abs() <= 4.0 * e.tolerance && e.analytic.abs() > 8.0 * e.tolerance)
+    {
         return Some(format!(
             "{what}{plural} {} should be zero (the numeric derivative is 0 within tolerance)",
             list(&names)
@@ -108,14 +113,21 @@ pub(crate) fn diagnose(
     None
 }
 
-/// Whether a lone entry's ratio is a factor worth naming (2, 1/2, N, 1/N, -1):
-/// any other ratio of a single entry says nothing about the mistake's shape.
+/// Whether a lone entry's ratio is a factor worth naming (2, 1/2, N, 1/N,
+/// 1 + d): any other ratio of a single entry says nothing about the mistake's shape.
 fn is_named_factor(c: f64) -> bool {
-    !name_factor(c).contains('.')
+    let name = name_factor(c);
+    name.starts_with('(') || !name.contains('.')
 }
 
-/// Names a factor: `2`, `1/2`, `N`, `1/N` when close to one, else the number.
+/// Names a factor: `(1 + d)` within 1e-4 of 1 (an entry failed, so it is not
+/// 1), `2`, `1/2`, `N`, `1/N` when close to one of those, else the number.
 fn name_factor(c: f64) -> String {
+    if (c - 1.0).abs() <= 1e-4 {
+        let d = c - 1.0;
+        let sign = if d < 0.0 { '-' } else { '+' };
+        return format!("(1 {sign} {:.1e})", d.abs());
+    }
     let near = |x: f64| (x - x.round()).abs() <= 1e-4 * x.abs() && x.round() != 0.0;
     if near(c) && c.abs() <= 1e6 {
         return format!("{}", c.round());
