@@ -727,6 +727,46 @@ fn an_f32_loss_that_moves_in_whole_quanta_is_judged_with_their_size() {
     }
 }
 
+/// An f32 loss that is a staircase along one weight only (found by a soak of
+/// the f32 property): the output moves in whole ulps, so along w[3] the loss
+/// jumps by 4.5e-11 (1.6e-4 of itself) with flat stretches between, while
+/// along ECnoise's random direction it looks smooth (noise 4e-15). The shrunk
+/// steps read 6 % off the correct claim. The quantized look finds the plateau
+/// (f unchanged on both sides where its slope predicts a change of 60 ulps),
+/// probes between the widest flat and narrowest moving step for one quantum,
+/// and judges the claim at that resolution (1.6 % here): the correct claim
+/// passes, one 5 % or 10 % off, or of the wrong sign, fails.
+#[test]
+fn an_f32_loss_that_is_a_staircase_along_one_weight_is_judged_at_its_quantum() {
+    use Activation::*;
+    let acts = vec![Sigmoid, Sigmoid, Tanh, Identity, Sigmoid];
+    let w: Vec<f32> = vec![-1.0686065, -0.8940859, 0.565422, 1.0802672, 0.009761314];
+    let (x_in, y_gt) = (-0.7350588f32, 0.49976298f32);
+    let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
+    let grad = |w: &[f32]| {
+        gradient_oracle::ChainNetwork::new(w.to_vec(), acts.clone())
+            .unwrap()
+            .loss_and_gradient(x_in, y_gt)
+            .unwrap()
+            .1
+    };
+    // The staircase: flat at a step where the slope predicts 60 ulps of change.
+    let mut p = w.clone();
+    p[3] += 5e-6;
+    assert_eq!(f(&p), f(&w));
+    let report = check_gradient(&f, &grad, &w, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    for factor in [1.05f32, 0.9, -1.0] {
+        let wrong = |p: &[f32]| {
+            let mut v = grad(p);
+            v[3] *= factor;
+            v
+        };
+        let report = check_gradient(&f, &wrong, &w, &CheckConfig::default()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Fail, "times {factor}: {report}");
+    }
+}
+
 /// Noise far above the rounding model (1e-13 on values of size 1, about 300
 /// times their rounding, within the measured noise's cap of $2^{10}\varepsilon\nu$):
 /// the correct gradient passes, one wrong by 1e-4 fails.
@@ -1022,6 +1062,11 @@ fn a_linear_function_at_a_dyadic_point_is_not_taken_for_quantized() {
     let g = |x: &[f64]| 3.0 * x[0] + x[1].max(0.0);
     let tiny = |_: &[f64]| vec![3.0, 1e-6];
     let report = check_gradient(&g, &tiny, &[0.5, -0.25], &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    // One wide stair (flat over [-0.2, 0.1], rising on both sides) is no
+    // staircase: it is flat within the central step, and the tiny claim fails.
+    let stair = |x: &[f64]| 3.0 * x[0] + (x[1] - 0.1).max(0.0) - (-x[1] - 0.2).max(0.0);
+    let report = check_gradient(&stair, &tiny, &[0.5, 0.0], &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
 

@@ -108,6 +108,18 @@
 //!    resolution is that of f: a doubled gradient entry of $10^{-15}$ on a loss
 //!    whose grid is $10^{-16}$ cannot be caught.
 //!
+//!    Without a grid, a **staircase** still shows: f equal to $f_0$ on both
+//!    sides at a step where its slope (the widest pair's) predicts a change of
+//!    at least $4\varepsilon|f_0|$. An `f32` loss whose output moves in whole
+//!    ulps is one along some weights: it jumps by $r\,u$, far above its own
+//!    ulp, and is flat between, while along ECnoise's direction it can look
+//!    smooth. Up to two probes (2 evaluations each) between the widest flat
+//!    and the narrowest moving step bring the smallest move seen down to one
+//!    quantum $q$, and the claim is judged as above with $A = q$ (a
+//!    staircase's values stray from the smooth f by less than a quantum; its
+//!    pairs' asymmetries are curvature). A kink with a flat side is flat on one
+//!    side only, and is no staircase.
+//!
 //! **Known limit.** A kink whose jump is below the rounding of the one-sided
 //! slopes cannot be told from a wrong value of the same size. For the plain
 //! slopes that is $\varepsilon|f|/h_k$; the wide stencil lowers it to about

@@ -120,7 +120,8 @@ impl Quantization {
                 step *= cst::<F>(4.0);
             }
             if let Some(g) = value_grid(f0[o], &samples, true) {
-                let (_, amplitude) = judge_quantized(f0[o], (o, j, cst(a)), &samples, g, t);
+                let (_, amplitude) =
+                    judge_quantized(f0[o], (o, j, cst(a)), &samples, Floor::Grid(g), t);
                 self.grid_seen(o, f64_of(g), f64_of(amplitude));
             }
         }
@@ -243,7 +244,36 @@ pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         }
     }
     let Some(mut g) = value_grid(f0[o], samples, false) else {
-        return QuantizedLook::Nothing;
+        // No power-of-two grid; a staircase of quanta still shows by its plateaus.
+        // Between the widest flat pair and the narrowest that moved, f moves by
+        // a few quanta: up to two probes there (2 evaluations each) bring the
+        // smallest move seen down to one.
+        if staircase_quantum(f0[o], xi, samples).is_some() {
+            for _ in 0..2 {
+                let pairs = symmetric_pairs(samples);
+                let flat = pairs
+                    .iter()
+                    .filter(|(_, v, w)| *v == f0[o] && *w == f0[o])
+                    .fold(F::zero(), |m, p| m.max(p.0));
+                let Some(moved) = pairs
+                    .iter()
+                    .find(|(s, v, w)| *s > flat && (*v != f0[o] || *w != f0[o]))
+                else {
+                    break;
+                };
+                if moved.0 < cst::<F>(3.0) * flat {
+                    break;
+                }
+                probe(samples, (flat * moved.0).sqrt());
+            }
+        }
+        return match staircase_quantum(f0[o], xi, samples) {
+            Some(q) => match judge_quantized(f0[o], (o, i, a), samples, Floor::Staircase(q), t) {
+                (Some(e), amplitude) => QuantizedLook::Pass(e, q, amplitude),
+                (None, _) => QuantizedLook::Nothing,
+            },
+            None => QuantizedLook::Nothing,
+        };
     };
     // Wider steps while f stays on the grid: beyond, f is no longer quantized
     // (or a kink broke the pattern) and tells nothing of the noise here.
@@ -261,7 +291,7 @@ pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     if value_grid(f0[o], samples, true) != Some(g) {
         return QuantizedLook::Nothing;
     }
-    match judge_quantized(f0[o], (o, i, a), samples, g, t) {
+    match judge_quantized(f0[o], (o, i, a), samples, Floor::Grid(g), t) {
         (Some(e), amplitude) => QuantizedLook::Pass(e, g, amplitude),
         (None, amplitude) => {
             let widest = symmetric_pairs(samples)
@@ -280,6 +310,44 @@ pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     }
 }
 
+/// The quantum of a staircase along the coordinate: f equal to $f_0$ on both
+/// sides at a step where its slope (the widest pair's central difference)
+/// predicts a change of at least $4\varepsilon|f_0|$, so that something larger
+/// than f absorbed the change (an `f32` loss $\tfrac12 r^2$ whose output moves
+/// in whole ulps: the loss jumps by $r\,u$, far above its own ulp, with no
+/// power-of-two grid). The stairs must be narrow and f monotone through x:
+/// some pair within the central difference's step $h$ moved, on both sides,
+/// in opposite directions, and so did the widest pair. A kink with a flat
+/// side (a dead ReLU) moves on one side only or beyond $h$ only, and a flat f
+/// has no slope: neither is a staircase. The quantum is the smallest nonzero
+/// $|f(x+t) - f_0|$ seen.
+fn staircase_quantum<F: Real>(f0: F, xi: F, samples: &[(F, F)]) -> Option<F> {
+    let pairs = symmetric_pairs(samples);
+    let across = |&(_, v, w): &(F, F, F)| (v - f0) * (w - f0) < F::zero();
+    let widest = pairs.last()?;
+    if !across(widest) {
+        return None;
+    }
+    let h = scaled_step(DifferenceScheme::Central.optimal_step::<F>(), xi);
+    if !pairs.iter().any(|p| p.0 <= h && across(p)) {
+        return None;
+    }
+    let &(s, v, w) = widest;
+    let slope = ((v - w) / (cst::<F>(2.0) * s)).abs();
+    let absorbed = cst::<F>(4.0) * F::epsilon() * f0.abs();
+    let plateau = pairs
+        .iter()
+        .any(|&(t, v, w)| v == f0 && w == f0 && slope * t >= absorbed && slope * t > F::zero());
+    if !plateau {
+        return None;
+    }
+    samples
+        .iter()
+        .map(|(_, v)| (*v - f0).abs())
+        .filter(|d| *d > F::zero() && d.is_finite())
+        .fold(None, |q: Option<F>, d| Some(q.map_or(d, |q| q.min(d))))
+}
+
 /// The symmetric pairs $(t, f(x+t), f(x-t))$ among the samples, by step.
 fn symmetric_pairs<F: Real>(samples: &[(F, F)]) -> Vec<(F, F, F)> {
     let mut pairs: Vec<(F, F, F)> = samples
@@ -294,12 +362,25 @@ fn symmetric_pairs<F: Real>(samples: &[(F, F)]) -> Vec<(F, F, F)> {
     pairs
 }
 
-/// The judgement of [`quantized_pass`] once the grid `g` is known, and the
-/// noise amplitude $A$ seen: per symmetric pair from the first that moved, the
+/// What bounds the noise of a quantized f.
+#[derive(Clone, Copy)]
+enum Floor<F> {
+    /// Values on a power-of-two grid $g$: $p_y$ crossing a rounding boundary
+    /// moves f by $k - 1$ grid steps at once, so the noise amplitude is at
+    /// least $8g$ and grows with what the samples show.
+    Grid(F),
+    /// A staircase of quantum $q$: its values stray from the smooth f by less
+    /// than one quantum, and the samples' asymmetries are the smooth f's
+    /// curvature, not noise.
+    Staircase(F),
+}
+
+/// The judgement of [`quantized_pass`] once the grid $g$ (or a staircase's
+/// quantum $q$) is known, and the noise amplitude $A$ seen: per symmetric pair from the first that moved, the
 /// central difference $c_t$ and the tolerance $2A_t/t + 2|c_t - c_{t'}|$ (the
 /// noise seen up to $t$ over the step, twice, and twice the drift from the next
 /// narrower step, for the truncation); the best-resolved step decides. $A_t$
-/// is at least $8g$ and takes each pair's asymmetry $|f(x+t) + f(x-t) - 2f_0|/2$
+/// is $q$ on a staircase (see [`Floor`]); on a grid it is at least $8g$ and takes each pair's asymmetry $|f(x+t) + f(x-t) - 2f_0|/2$
 /// (a jump on one side) and how far its central difference strays from the
 /// next wider pair's, times $t$ (both sides absorbed alike). The widest pair's
 /// asymmetry is mostly curvature; it only counts, and decides, when no narrower
@@ -308,19 +389,23 @@ fn judge_quantized<F: Real>(
     f0: F,
     (o, i, a): (usize, usize, F),
     samples: &[(F, F)],
-    g: F,
+    noise: Floor<F>,
     t: &Tolerances<F>,
 ) -> (Option<EntryCheck>, F) {
+    let (floor, grows) = match noise {
+        Floor::Grid(g) => (cst::<F>(8.0) * g, true),
+        Floor::Staircase(q) => (q, false),
+    };
     let two: F = cst(2.0);
     let pairs = symmetric_pairs(samples);
-    let mut amplitude = cst::<F>(8.0) * g;
+    let mut amplitude = floor;
     let Some(first_move) = pairs.iter().position(|(_, v, w)| *v != f0 || *w != f0) else {
         return (None, amplitude);
     };
     // The noise amplitude seen up to each step: each pair's asymmetry (a jump
     // on one side), and how far its central difference strays from the next
-    // wider pair's, times its step (both sides absorbed alike); at least 8 grid
-    // steps. The widest pair has no wider one to compare with and its
+    // wider pair's, times its step (both sides absorbed alike); at least
+    // `floor`. The widest pair has no wider one to compare with and its
     // asymmetry is mostly curvature: it decides only if no narrower pair moved.
     let central = |&(s, v, w): &(F, F, F)| (v - w) / (two * s);
     let only = first_move + 1 == pairs.len();
@@ -333,10 +418,12 @@ fn judge_quantized<F: Real>(
         let c = central(pair);
         let asymmetry = (v + w - two * f0).abs() / two;
         match pairs.get(k + 1) {
+            Some(_) if !grows => {}
             Some(wider) => {
                 amplitude = amplitude.max(asymmetry).max((c - central(wider)).abs() * s);
             }
-            None if only => amplitude = amplitude.max(asymmetry),
+            None if only && grows => amplitude = amplitude.max(asymmetry),
+            None if only => {}
             None => continue,
         }
         if k < first_move {
