@@ -170,7 +170,7 @@ impl Quantization {
 /// $2^{-6-k}$) gives even a linear f few-bit differences: with `confirmed`, a
 /// nonzero difference at an offset with many significant bits must be among
 /// them. `None` without a nonzero difference or without such a grid.
-fn value_grid<F: Real>(f0: F, samples: &[(F, F)], confirmed: bool) -> Option<F> {
+pub(super) fn value_grid<F: Real>(f0: F, samples: &[(F, F)], confirmed: bool) -> Option<F> {
     let mut exponent: Option<i32> = None;
     let mut largest = f0.abs();
     let mut witnessed = !confirmed;

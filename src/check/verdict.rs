@@ -61,6 +61,10 @@ pub enum Evidence {
     /// intermediate absorbed their low digits): the derivative is judged at the
     /// resolution that grid allows.
     Quantized,
+    /// Central differences at a step widened until their rounding is an eighth
+    /// of the claim: a pass whose tolerance did not resolve a small claim,
+    /// looked at again.
+    WideStep,
 }
 
 impl Evidence {
@@ -74,6 +78,7 @@ impl Evidence {
             Evidence::OneSided => "one-sided",
             Evidence::Directional => "directional",
             Evidence::Quantized => "quantized",
+            Evidence::WideStep => "wide-step",
         }
     }
 }

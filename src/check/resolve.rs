@@ -1,0 +1,175 @@
+//! A pass that does not resolve its claim is looked at again, at a wider step.
+//! (Step 6 of the decision in [`check`](super).)
+//!
+//! Every pass compares the claim $a$ with a numeric value within a tolerance
+//! that is mostly rounding, $\rho \approx \varepsilon\nu/h$ at the step $h$
+//! that decided. An entry far smaller than $\varepsilon\nu/h$ (a hinge
+//! gradient of $10^{-12}$ on a loss of 1, at $h = 10^{-4}$) passes whatever its
+//! value: doubled, or 0. Where the tolerance exceeds $|a|/4$, the central
+//! differences at the step $t$ where the claim moves f by 128 times its
+//! rounding ($|a|\,t = 128\max(16\varepsilon\nu, 8\hat\sigma)$), at $2t$ and at
+//! $4t$ judge the claim once more (6 evaluations per coordinate that has such
+//! an entry, for all its outputs at once), if $t \le \max(1, |x_i|)/4$.
+//! Wide steps meet kinks and a function's changes of character, so a failure
+//! here needs a gross miss and every sign of a smooth f in its asymptotic range.
+
+use crate::check::report::EntryCheck;
+use crate::check::verdict::{Evidence, Verdict};
+use crate::float::{Real, cst};
+
+use super::quantized::value_grid;
+use super::{CheckConfig, Evaluator, NoiseModel, Tolerances, entry, magnitude};
+
+/// Step 6 on the entries of coordinate `i` (one per output).
+///
+/// With $c_1, c_2, c_4$ the central differences at $t$, $2t$, $4t$, the claim passes,
+/// now resolved, within $\rho(t) + |c_1 - c_2|$ of $c_1$ (the truncation of
+/// $c_1$ is a third of $c_2 - c_1$) plus the relative floor. It **fails** only
+/// when it misses $c_1$ by twice that and by a quarter of itself, f is in its
+/// asymptotic range ($c_4 - c_2 = 4(c_2 - c_1)$ within half, plus rounding:
+/// hinge terms crowding their margins put kinks at every distance, and a
+/// softmax logit moved by 2 changes character), and f is smooth: the
+/// one-sided slopes freed of their curvature term, $2L(t) - L(2t)$ and
+/// $2R(t) - R(2t)$, agree to within a quarter of the miss (across a kink at x
+/// they differ by the jump $J$, twice a correct one-sided claim's miss). A
+/// kink at $d = rt$ inside the steps leaves them $J|1 - 1.5r|$ apart while
+/// $c_1$ is off by $J(1 - r)/2$: they pass for smooth only for $r$ in
+/// $[0.64, 0.69]$, where the drift $|c_1 - c_2|$ is over $0.16J$ and $c_1$ is
+/// off by under $0.19J$, inside twice the tolerance.
+/// Values on a coarse grid (see `value_grid`), or a sample equal to $f_0$
+/// (f flat, or absorbed by a larger intermediate: a saturated softmax under a
+/// hinge of margin 1 computes $1 + p_j - p_y$ on the grid of 1), are left
+/// alone. Otherwise the pass stands, unresolved.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    f0: &[F],
+    x: &[F],
+    i: usize,
+    analytic: &[Vec<F>],
+    config: &CheckConfig,
+    entries: &mut [EntryCheck],
+    noise: &NoiseModel<F>,
+) {
+    if !config.derives_tolerances() {
+        return;
+    }
+    let m = f0.len();
+    let sigma: Vec<F> = noise
+        .cell
+        .get()
+        .cloned()
+        .unwrap_or_else(|| vec![F::zero(); m]);
+    let t = Tolerances::<F>::new().with_claims(&sigma, f0);
+    let reach = F::one().max(x[i].abs()) / cst::<F>(4.0);
+    // Per output: the step at which the claim moves f by 128 times its rounding
+    // (2048 eps nu), for the weak passes it can resolve: far above the ulps where
+    // absorbed digits and nearby kinks play.
+    let wanted: Vec<Option<F>> = entries
+        .iter()
+        .map(|e| {
+            let a = analytic[e.output][i];
+            // The claim, or for a claim of 0 the numeric value that passed it.
+            let size = a.abs().max(cst::<F>(e.numeric.abs()));
+            let weak = e.outcome == Verdict::Pass
+                && e.evidence != Evidence::Quantized
+                && size > F::zero()
+                && cst::<F>(e.tolerance) > size / cst::<F>(4.0);
+            if !weak {
+                return None;
+            }
+            let numerator = t.rounding(
+                f0[e.output].abs() + noise.input[e.output],
+                sigma[e.output],
+                F::one(),
+            );
+            let step = cst::<F>(128.0) * numerator / size;
+            (step.is_finite() && step <= reach).then_some(step)
+        })
+        .collect();
+    let Some(step) = wanted.iter().flatten().copied().reduce(F::max) else {
+        return;
+    };
+    let two: F = cst(2.0);
+    let (mut p1, mut m1, mut p2, mut m2) = (
+        vec![F::zero(); m],
+        vec![F::zero(); m],
+        vec![F::zero(); m],
+        vec![F::zero(); m],
+    );
+    ev.at(i, step, &mut p1);
+    ev.at(i, -step, &mut m1);
+    ev.at(i, two * step, &mut p2);
+    ev.at(i, -(two * step), &mut m2);
+    let four: F = cst(4.0);
+    let (mut p4, mut m4) = (vec![F::zero(); m], vec![F::zero(); m]);
+    ev.at(i, four * step, &mut p4);
+    ev.at(i, -(four * step), &mut m4);
+    for (e, want) in entries.iter_mut().zip(&wanted) {
+        if want.is_none() {
+            continue;
+        }
+        let o = e.output;
+        let a = analytic[o][i];
+        let c1 = (p1[o] - m1[o]) / (two * step);
+        let c2 = (p2[o] - m2[o]) / (cst::<F>(4.0) * step);
+        let scale = magnitude(&[f0[o], p1[o], m1[o], p2[o], m2[o]]) + noise.input[o];
+        let rho = t.rounding(scale, sigma[o], step);
+        let tol = rho + (c1 - c2).abs() + t.relative(o) * a.abs().max(c1.abs()) + t.tiny;
+        let (left1, right1) = ((f0[o] - m1[o]) / step, (p1[o] - f0[o]) / step);
+        let (left2, right2) = (
+            (f0[o] - m2[o]) / (two * step),
+            (p2[o] - f0[o]) / (two * step),
+        );
+        if (a - c1).abs() <= tol {
+            if tol < cst(e.tolerance) {
+                *e = entry(
+                    o,
+                    i,
+                    a,
+                    c1,
+                    left1,
+                    right1,
+                    tol,
+                    Verdict::Pass,
+                    Evidence::WideStep,
+                );
+            }
+            continue;
+        }
+        // The one-sided slopes freed of their curvature term (L(t) = f'- - f'' t / 2 + ..):
+        // on a smooth f both limits are f', across a kink at x they differ by the jump.
+        let (left0, right0) = (two * left1 - left2, two * right1 - right2);
+        let smooth = (right0 - left0).abs() <= (a - c1).abs() / four;
+        // In the asymptotic range c(t) = f' + C t^2: c(4t) - c(2t) is four times
+        // c(2t) - c(t). Wide steps on a function that changes character (a
+        // softmax logit moved by 2) are not; nor is a kink between them.
+        let c4 = (p4[o] - m4[o]) / (cst::<F>(8.0) * step);
+        let asymptotic =
+            ((c4 - c2) - four * (c2 - c1)).abs() <= (c4 - c2).abs() / two + cst::<F>(8.0) * rho;
+        let samples = [
+            (step, p1[o]),
+            (-step, m1[o]),
+            (two * step, p2[o]),
+            (-(two * step), m2[o]),
+            (four * step, p4[o]),
+            (-(four * step), m4[o]),
+        ];
+        let on_grid = value_grid(f0[o], &samples, false).is_some();
+        let moved = samples.iter().all(|(_, v)| *v != f0[o]);
+        let gross = (a - c1).abs() > (two * tol).max(a.abs().max(c1.abs()) / four);
+        if smooth && asymptotic && moved && !on_grid && gross {
+            *e = entry(
+                o,
+                i,
+                a,
+                c1,
+                left1,
+                right1,
+                tol,
+                Verdict::Fail,
+                Evidence::WideStep,
+            );
+        }
+    }
+}
