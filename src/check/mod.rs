@@ -148,6 +148,12 @@
 //! coordinate's one-sided slopes; it is then reported as **Fail**, as the
 //! rule says.
 //!
+//! **Flat everywhere.** A loss that no step along any coordinate moves (a
+//! hinge of margin $1 + 10^{-12}$ over a softmax whose $p_y$ rounds to 1
+//! computes $(1 + 10^{-12} + p_j) - p_y$ on the grid of 1) cannot be told from
+//! a genuinely flat f: a nonzero claim there (entries of $10^{-20}$) is
+//! reported as **Fail**, as it must be for a dead ReLU.
+//!
 //! **The claim's own rounding.** Once the noise is measured, the relative
 //! floor $64\varepsilon$ of output $o$ grows by $2\hat\sigma_o/|f_0|$. The
 //! claimed gradient is computed in the same float type, by a program that
