@@ -36,7 +36,8 @@ use super::{CheckConfig, Evaluator, NoiseModel, Tolerances, entry, magnitude};
 /// $c_1$ is off by $J(1 - r)/2$: they pass for smooth only for $r$ in
 /// $[0.64, 0.69]$, where the drift $|c_1 - c_2|$ is over $0.16J$ and $c_1$ is
 /// off by under $0.19J$, inside twice the tolerance.
-/// Values on a coarse grid (see `value_grid`), or a sample equal to $f_0$
+/// A wide-step value within 16 times its rounding, values on a coarse grid
+/// (see `value_grid`), or a sample equal to $f_0$
 /// (f flat, or absorbed by a larger intermediate: a saturated softmax under a
 /// hinge of margin 1 computes $1 + p_j - p_y$ on the grid of 1), are left
 /// alone. Otherwise the pass stands, unresolved.
@@ -69,8 +70,13 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
         .iter()
         .map(|e| {
             let a = analytic[e.output][i];
-            // The claim, or for a claim of 0 the numeric value that passed it.
-            let size = a.abs().max(cst::<F>(e.numeric.abs()));
+            // The claim, or for a claim of 0 the numeric value that passed it (a
+            // noisy numeric value must not shorten the step a nonzero claim needs).
+            let size = if a == F::zero() {
+                cst::<F>(e.numeric.abs())
+            } else {
+                a.abs()
+            };
             let weak = e.outcome == Verdict::Pass
                 && e.evidence != Evidence::Quantized
                 && size > F::zero()
@@ -158,7 +164,10 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
         let on_grid = value_grid(f0[o], &samples, false).is_some();
         let moved = samples.iter().all(|(_, v)| *v != f0[o]);
         let gross = (a - c1).abs() > (two * tol).max(a.abs().max(c1.abs()) / four);
-        if smooth && asymptotic && moved && !on_grid && gross {
+        // The wide step's own value must stand clear of its rounding (a loss of
+        // 27 whose entry is 1e-13 shows only ulps even at a step of 10).
+        let resolved = c1.abs() >= cst::<F>(16.0) * rho;
+        if smooth && asymptotic && resolved && moved && !on_grid && gross {
             *e = entry(
                 o,
                 i,
