@@ -849,17 +849,17 @@ fn an_f32_loss_that_moves_in_whole_quanta_is_judged_with_their_size() {
     }
 }
 
-/// An f32 loss that is a staircase along one weight only (found by a soak of
-/// the f32 property): the output moves in whole ulps, so along w[3] the loss
-/// jumps by 4.5e-11 (1.6e-4 of itself) with flat stretches between, while
-/// along ECnoise's random direction it looks smooth (noise 4e-15). The shrunk
-/// steps read 6 % off the correct claim. The quantized look finds the plateau
-/// (f unchanged on both sides where its slope predicts a change of 60 ulps),
-/// probes between the widest flat and narrowest moving step for one quantum,
-/// and judges the claim at that resolution (1.6 % here): the correct claim
-/// passes, one 5 % or 10 % off, or of the wrong sign, fails.
+/// An f32 loss that is a staircase along one weight (found by a soak of the
+/// f32 property): the output moves in whole ulps, so along w[3] the loss
+/// jumps by 4.5e-11 (1.6e-4 of itself) with flat stretches between. The
+/// noise measurement once aliased with it (4e-15, see
+/// `noise_that_aliases_with_one_step_is_seen_at_the_other`), and the shrunk
+/// steps read 6 % off the correct claim. Measured at two steps, the noise is
+/// 1.1e-11 and the first pass settles the correct claim. The resolution left
+/// is that noise over Ridders' finest step, 11 % here: a claim 20 % off, or
+/// of the wrong sign, fails.
 #[test]
-fn an_f32_loss_that_is_a_staircase_along_one_weight_is_judged_at_its_quantum() {
+fn an_f32_loss_that_is_a_staircase_along_one_weight_passes_with_its_measured_noise() {
     use Activation::*;
     let acts = vec![Sigmoid, Sigmoid, Tanh, Identity, Sigmoid];
     let w: Vec<f32> = vec![-1.0686065, -0.8940859, 0.565422, 1.0802672, 0.009761314];
@@ -878,7 +878,7 @@ fn an_f32_loss_that_is_a_staircase_along_one_weight_is_judged_at_its_quantum() {
     assert_eq!(f(&p), f(&w));
     let report = check_gradient(&f, &grad, &w, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Pass, "{report}");
-    for factor in [1.05f32, 0.9, -1.0] {
+    for factor in [1.2f32, 0.8, -1.0] {
         let wrong = |p: &[f32]| {
             let mut v = grad(p);
             v[3] *= factor;
@@ -887,6 +887,41 @@ fn an_f32_loss_that_is_a_staircase_along_one_weight_is_judged_at_its_quantum() {
         let report = check_gradient(&f, &wrong, &w, &CheckConfig::default()).unwrap();
         assert_eq!(report.verdict(), Verdict::Fail, "times {factor}: {report}");
     }
+}
+
+/// The chain whose noise aliased with ECnoise's step (see
+/// `noise_that_aliases_with_one_step_is_seen_at_the_other`): unmeasured, the
+/// noise left the shrunk steps' tolerance at 5e-14 while their central
+/// difference strayed 1.15e-13 (4e-6 of the entry) from the exact value. A
+/// claim 1e-4 off still fails.
+#[test]
+fn a_chain_whose_noise_aliased_with_the_noise_step_passes() {
+    use Activation::*;
+    let layers = [
+        (0.12171178321345023, Softplus),
+        (1.766425760767696, Sigmoid),
+        (-0.35943596644767817, Identity),
+        (0.10428532968121784, Identity),
+        (-0.09330712767589412, Tanh),
+        (0.5689652494420399, Identity),
+        (-0.051726565588803654, Softplus),
+    ];
+    let case = ChainCase {
+        acts: layers.iter().map(|l| l.1).collect(),
+        x_in: -1.2634386023160111,
+        y_gt: 0.6883939266785938,
+    };
+    let w: Vec<f64> = layers.iter().map(|l| l.0).collect();
+    let report = check_gradient(&case.f(), &case.grad(), &w, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    let g = case.grad();
+    let off = |p: &[f64]| {
+        let mut v = g(p);
+        v[1] *= 1.0 + 1e-4;
+        v
+    };
+    let report = check_gradient(&case.f(), &off, &w, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
 
 /// Noise far above the rounding model (1e-13 on values of size 1, about 300

@@ -6,7 +6,7 @@
 //! $a$, the noise scale $\nu$ = the largest $|f|$ among the values involved
 //! plus $\sum_j |x_j a_j|$ (the rounding of the inputs carried through $a$),
 //! $\hat\sigma$ the **measured noise** of $f$ at $x$
-//! ([`numeric::noise`](crate::numeric::noise): ECnoise on each side of $x$, 14 to 56
+//! ([`numeric::noise`](crate::numeric::noise): ECnoise on each side of $x$, 28 to 112
 //! evaluations, or a staircase's quantum over $\sqrt{12}$ where f moves in whole
 //! quanta; capped at $2^{10}\varepsilon\nu$ since kinks along the sampled
 //! segment read as noise too; run once per check: up front for 1000 coordinates and more,
@@ -177,7 +177,7 @@
 //!
 //! Cost on a smooth function with a correct gradient: $3n + 1$ evaluations
 //! (1.5 times plain central differences), plus 1 for each unsure coordinate,
-//! 14 to 56 once per check for the noise (up front from $n = 1000$, else when a
+//! 28 to 112 once per check for the noise (up front from $n = 1000$, else when a
 //! coordinate is still unsure), and 4, 8 (and 10) more for each one unsure
 //! after that; 6 for each coordinate with a pass that does not resolve its claim.
 //!
@@ -600,6 +600,16 @@ impl<F: Real> NoiseModel<F> {
         }
     }
 
+    /// Noise beyond $2^{10}\varepsilon\nu$ is taken for kinks and capped there.
+    fn capped(&self, sigma: Vec<Option<F>>, f0: &[F]) -> Vec<F> {
+        let cap = cst::<F>(1024.0) * F::epsilon();
+        sigma
+            .into_iter()
+            .zip(f0.iter().zip(&self.input))
+            .map(|(v, (f, input))| v.unwrap_or(F::zero()).min(cap * (f.abs() + *input)))
+            .collect()
+    }
+
     fn get<E: FnMut(&[F], &mut [F])>(
         &self,
         ev: &mut Evaluator<'_, F, E>,
@@ -616,12 +626,7 @@ impl<F: Real> NoiseModel<F> {
                 // a few hundred eps nu (the cancelling chain loss: 230); noise beyond
                 // 2^10 eps nu is taken for kinks and capped there (set atol/rtol for a
                 // function noisier than that).
-                let cap = cst::<F>(1024.0) * F::epsilon();
-                sigma
-                    .into_iter()
-                    .zip(f0.iter().zip(&self.input))
-                    .map(|(v, (f, input))| v.unwrap_or(F::zero()).min(cap * (f.abs() + *input)))
-                    .collect()
+                self.capped(sigma, f0)
             })
             .clone()
     }

@@ -443,3 +443,35 @@ fn judge_quantized<F: Real>(
         .map(|(c, tol)| entry(o, i, a, c, c, c, tol, Verdict::Pass, Evidence::Quantized));
     (best, amplitude)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::staircase_quantum;
+
+    /// Samples of f along a coordinate at offsets +-t.
+    fn along(f: impl Fn(f64) -> f64, offsets: &[f64]) -> Vec<(f64, f64)> {
+        offsets
+            .iter()
+            .flat_map(|t| [(*t, f(*t)), (-*t, f(-*t))])
+            .collect()
+    }
+
+    /// A staircase of quantum 1e-9 and slope 1e-3 (stairs 1e-6 wide): flat at
+    /// 1e-7, four quanta at 4e-6, within the central step 6e-6.
+    #[test]
+    fn a_staircase_shows_its_quantum() {
+        let f = |t: f64| 10.0 + 1e-9 * (t * 1e-3 / 1e-9).round();
+        let samples = along(f, &[1e-8, 1e-7, 4e-6, 1e-4]);
+        let q = staircase_quantum(f(0.0), 0.5, &samples).expect("a staircase");
+        assert!((1e-9..=4.1e-9).contains(&q), "{q:e}");
+    }
+
+    /// A kink with a flat side (a ReLU off until 1e-5): flat within the
+    /// central step on both sides, moving on one side only beyond it.
+    #[test]
+    fn a_flat_side_of_a_kink_is_no_staircase() {
+        let f = |t: f64| 10.0 + (t - 1e-5).max(0.0);
+        let samples = along(f, &[1e-8, 1e-7, 4e-6, 1e-4]);
+        assert_eq!(staircase_quantum(f(0.0), 0.5, &samples), None);
+    }
+}

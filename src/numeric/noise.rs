@@ -22,8 +22,10 @@
 //! first differences are exactly 0 the step is too small; if no order qualifies
 //! or the values spread by more than 10 % the step is too large.
 //!
-//! **Cost**: 7 evaluations per try ($m = 7$; $f(x)$ is shared), at most 4 tries
-//! on each side of $x$ (see [`estimate_noise`]): after a failed try the step is
+//! **Cost**: 7 evaluations per try ($m = 7$; $f(x)$ is shared), at most 4 tries,
+//! at two first steps ($\sqrt\varepsilon$ and $0.618\sqrt\varepsilon$, against
+//! aliasing: see [`estimate_noise_along`]) on each side of $x$ (see
+//! [`estimate_noise`]), 28 to 112 in all. After a failed try the step is
 //! multiplied or divided by 100, and once one step was too large and another
 //! too small, the next is their geometric mean. The window between the two can
 //! be narrower than a factor 100: an `f32` loss near zero (a residual of
@@ -133,7 +135,7 @@ pub fn ecnoise<F: Real>(values: &[F]) -> NoiseLevel<F> {
 /// $\pm\max(1, |x_j|)$, first step $\delta = \sqrt\varepsilon$ ($1.5\cdot10^{-8}$ in
 /// `f64`: noise dominates the differences of order 2 and up there, and a short
 /// segment meets fewer kinks). `None` for an output whose noise could not be measured. Returns the
-/// estimates and the evaluations spent (14 to 56).
+/// estimates and the evaluations spent (28 to 112).
 ///
 /// The checker runs this where a kink may sit exactly at $x$ (a ReLU input of
 /// 0), and a kink inside the sampled segment looks like noise to ECnoise. So
@@ -157,8 +159,63 @@ pub fn estimate_noise<F: Real>(
             s * F::one().max(xj.abs())
         })
         .collect();
-    let (ahead, n_ahead) = one_side(eval, x, f0, &direction, F::one());
-    let (behind, n_behind) = one_side(eval, x, f0, &direction, -F::one());
+    estimate_noise_along(eval, x, f0, &direction)
+}
+
+/// [`estimate_noise`] along a given direction (each side on its own, the
+/// smaller estimate kept). The noise can depend on the direction: where a
+/// loss $\tfrac12 r^2$ cancels its residual, each flip of the output's last
+/// bit moves f by $r\,u$; along a direction that barely moves the output (its
+/// partial derivatives cancel), one side reads only f's own rounding, a
+/// hundred times less. (The checker measures along one pseudo-random
+/// direction only; a function whose noise hides along it is a known limit.)
+///
+/// Each side is measured at two first steps, $\sqrt\varepsilon$ and
+/// $0.618\sqrt\varepsilon$, and the larger estimate kept: equally spaced
+/// samples alias with the rounding's own pattern where the output moves by
+/// nearly a whole number of its ulps per step.
+///
+/// ```
+/// use gradient_oracle::numeric::noise::estimate_noise_along;
+/// // Noise of size 1e-12 that depends on x[1] only: invisible along e_0.
+/// let f = |x: &[f64]| x[0] + 1e-12 * ((x[1] * 1e9).sin() * 1e6).sin();
+/// let x = [0.3, 0.7];
+/// let f0 = [f(&x)];
+/// let mut eval = |p: &[f64], out: &mut [f64]| out[0] = f(p);
+/// let (along_1, _) = estimate_noise_along(&mut eval, &x, &f0, &[0.0, 1.0]);
+/// let (along_0, _) = estimate_noise_along(&mut eval, &x, &f0, &[1.0, 0.0]);
+/// assert!(along_1[0].unwrap() > 1e-13);
+/// assert!(along_0[0].unwrap_or(0.0) < 1e-14);
+/// ```
+pub fn estimate_noise_along<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+    direction: &[F],
+) -> (Vec<Option<F>>, usize) {
+    // Equally spaced samples can alias with the rounding's own pattern: where
+    // the output moves by nearly a whole number of its ulps per step, its
+    // rounding error drifts smoothly and ECnoise reads f's own rounding only (a
+    // chain loss whose noise is 1.7e-19 read 5.6e-22 at the step sqrt(eps), and
+    // 1.7e-19 at 1.007 sqrt(eps)). Each side is measured at two steps, the
+    // second an irrational 0.618 times the first, and the larger estimate kept.
+    let golden: F = cst(0.618_033_988_749_894_9);
+    let mut evaluations = 0;
+    let mut side = |sign: F| {
+        let (first, n_first) = one_side(eval, x, f0, direction, sign, F::one());
+        let (second, n_second) = one_side(eval, x, f0, direction, sign, golden);
+        evaluations += n_first + n_second;
+        first
+            .into_iter()
+            .zip(second)
+            .map(|(a, b)| match (a, b) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            })
+            .collect::<Vec<_>>()
+    };
+    let ahead = side(F::one());
+    let behind = side(-F::one());
     let sigma = ahead
         .into_iter()
         .zip(behind)
@@ -167,10 +224,11 @@ pub fn estimate_noise<F: Real>(
             (a, b) => a.or(b),
         })
         .collect();
-    (sigma, n_ahead + n_behind)
+    (sigma, evaluations)
 }
 
-/// ECnoise on $f(x + k\delta\,\mathrm{side}\,d)$, $k = 0..7$, retrying with the
+/// ECnoise on $f(x + k\delta\,\mathrm{side}\,d)$, $k = 0..7$, first step
+/// $\delta = $ `scale` $\sqrt\varepsilon$, retrying with the
 /// step times or divided by 100, or at the geometric mean of a step too small
 /// and one too large (4 tries at most).
 fn one_side<F: Real>(
@@ -179,12 +237,13 @@ fn one_side<F: Real>(
     f0: &[F],
     direction: &[F],
     side: F,
+    scale: F,
 ) -> (Vec<Option<F>>, usize) {
     const SAMPLES: usize = 8;
     const TRIES: usize = 4;
     let m = f0.len();
     let mut result: Vec<Option<F>> = vec![None; m];
-    let mut step = F::epsilon().sqrt();
+    let mut step = F::epsilon().sqrt() * scale;
     let mut evaluations = 0;
     let mut work = x.to_vec();
     let mut out = vec![F::zero(); m];
