@@ -109,3 +109,21 @@ fn exercise_4_memory_table_matches_the_program() {
         "docs/exercise-4.md is stale: regenerate it with `cargo run --release -- memory --no-time --format markdown`"
     );
 }
+
+/// The report the README and the guide show for a wrong gradient is the one
+/// the checker prints for it (`examples/check_wrong_gradient.rs`).
+#[test]
+fn the_wrong_gradient_report_quoted_is_the_one_printed() {
+    use gradient_oracle::{CheckConfig, check_gradient};
+    let f = |x: &[f64]| (x[0] * x[1]).sin() + x[1] * x[1];
+    let wrong = |x: &[f64]| vec![x[1] * (x[0] * x[1]).cos(), x[0] * (x[0] * x[1]).cos()];
+    let report = check_gradient(&f, &wrong, &[0.3, -1.2], &CheckConfig::default()).unwrap();
+    let printed = report.to_string();
+    let readme =
+        std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    for (name, text) in [("README.md", readme), ("docs/guide.md", doc("guide.md"))] {
+        let quoted = between(&text, "```text\nFAIL: 1 of 2", "```");
+        let quoted = format!("FAIL: 1 of 2{quoted}");
+        assert_eq!(quoted.trim_end(), printed.trim_end(), "{name}");
+    }
+}
