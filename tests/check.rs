@@ -774,15 +774,13 @@ fn an_f32_loss_whose_residual_cancels_allows_the_claim_its_own_rounding() {
     use Activation::*;
     let acts = vec![Softplus, Identity, Sigmoid, Sigmoid, Sigmoid];
     let w: Vec<f32> = vec![-0.7876632, -1.0501285, -1.0132302, 1.8334912, 0.3686878];
-    let (x_in, y_gt) = (1.0834032f32, 0.56854755f32);
-    let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
-    let grad = |w: &[f32]| {
-        gradient_oracle::ChainNetwork::new(w.to_vec(), acts.clone())
-            .unwrap()
-            .loss_and_gradient(x_in, y_gt)
-            .unwrap()
-            .1
+    let case = ChainCase {
+        acts: acts.clone(),
+        x_in: 1.0834032f32,
+        y_gt: 0.56854755f32,
     };
+    let (x_in, y_gt) = (case.x_in, case.y_gt);
+    let (f, grad) = (case.f(), case.grad());
     // Why: the claim itself is off, by its own rounding.
     let w64: Vec<f64> = w.iter().map(|v| f64::from(*v)).collect();
     let exact = gradient_oracle::ChainNetwork::new(w64, acts.clone())
@@ -823,15 +821,12 @@ fn an_f32_loss_that_moves_in_whole_quanta_is_judged_with_their_size() {
     use Activation::*;
     let acts = vec![Tanh, Sigmoid];
     let w: Vec<f32> = vec![-0.40517142, 1.5702449];
-    let (x_in, y_gt) = (-0.00272431f32, 0.50043774f32);
-    let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
-    let grad = |w: &[f32]| {
-        gradient_oracle::ChainNetwork::new(w.to_vec(), acts.clone())
-            .unwrap()
-            .loss_and_gradient(x_in, y_gt)
-            .unwrap()
-            .1
+    let case = ChainCase {
+        acts: acts.clone(),
+        x_in: -0.00272431f32,
+        y_gt: 0.50043774f32,
     };
+    let (f, grad) = (case.f(), case.grad());
     let report = check_gradient(&f, &grad, &w, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Pass, "{report}");
     for (k, factor) in [(0, 1.1f32), (1, 1.5), (0, -1.0), (1, -1.0)] {
@@ -863,15 +858,12 @@ fn an_f32_loss_that_is_a_staircase_along_one_weight_passes_with_its_measured_noi
     use Activation::*;
     let acts = vec![Sigmoid, Sigmoid, Tanh, Identity, Sigmoid];
     let w: Vec<f32> = vec![-1.0686065, -0.8940859, 0.565422, 1.0802672, 0.009761314];
-    let (x_in, y_gt) = (-0.7350588f32, 0.49976298f32);
-    let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
-    let grad = |w: &[f32]| {
-        gradient_oracle::ChainNetwork::new(w.to_vec(), acts.clone())
-            .unwrap()
-            .loss_and_gradient(x_in, y_gt)
-            .unwrap()
-            .1
+    let case = ChainCase {
+        acts: acts.clone(),
+        x_in: -0.7350588f32,
+        y_gt: 0.49976298f32,
     };
+    let (f, grad) = (case.f(), case.grad());
     // The staircase: flat at a step where the slope predicts 60 ulps of change.
     let mut p = w.clone();
     p[3] += 5e-6;

@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use gradient_oracle::{
-    Activation, ChainNetwork, CheckConfig, CheckReport, Dataset, Mlp, chain_loss, check_gradient,
-    check_jacobian, mlp_loss, softmax_hinge_gradient, softmax_hinge_loss_unchecked,
+    Activation, ChainNetwork, CheckConfig, CheckReport, Dataset, Mlp, Real, chain_loss,
+    check_gradient, check_jacobian, mlp_loss, softmax_hinge_gradient, softmax_hinge_loss_unchecked,
     softmax_jacobian, softmax_unchecked,
 };
 use rand::rngs::StdRng;
@@ -20,18 +20,18 @@ pub fn normal(rng: &mut StdRng) -> f64 {
     (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
 }
 
-/// The chain loss of weights and its analytic gradient.
-pub struct ChainCase {
+/// The chain loss of weights and its analytic gradient, in `f64` or `f32`.
+pub struct ChainCase<F = f64> {
     pub acts: Vec<Activation>,
-    pub x_in: f64,
-    pub y_gt: f64,
+    pub x_in: F,
+    pub y_gt: F,
 }
 
-impl ChainCase {
-    pub fn f(&self) -> impl Fn(&[f64]) -> f64 + '_ {
+impl<F: Real> ChainCase<F> {
+    pub fn f(&self) -> impl Fn(&[F]) -> F + '_ {
         move |w| chain_loss(w, &self.acts, self.x_in, self.y_gt)
     }
-    pub fn grad(&self) -> impl Fn(&[f64]) -> Vec<f64> + '_ {
+    pub fn grad(&self) -> impl Fn(&[F]) -> Vec<F> + '_ {
         move |w| {
             ChainNetwork::new(w.to_vec(), self.acts.clone())
                 .unwrap()
