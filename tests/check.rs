@@ -751,13 +751,7 @@ fn a_loss_that_cancels_digits_inside_does_not_fail_a_correct_gradient() {
     let report = check_gradient(&case.f(), &case.grad(), &w, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Pass, "{report}");
     // The same gradient 1e-4 off in one coordinate is still caught.
-    let g = case.grad();
-    let off = |p: &[f64]| {
-        let mut v = g(p);
-        v[1] *= 1.0 + 1e-4;
-        v
-    };
-    let report = check_gradient(&case.f(), &off, &w, &CheckConfig::default()).unwrap();
+    let report = check_with_entry_scaled(&case.f(), &case.grad(), &w, 1, 1.0 + 1e-4);
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
 
@@ -794,12 +788,7 @@ fn an_f32_loss_whose_residual_cancels_allows_the_claim_its_own_rounding() {
     let report = check_gradient(&f, &grad, &w, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Pass, "{report}");
     for (k, factor) in [(4, 1.01f32), (3, 1.02), (4, 2.0), (4, -1.0)] {
-        let wrong = |p: &[f32]| {
-            let mut v = grad(p);
-            v[k] *= factor;
-            v
-        };
-        let report = check_gradient(&f, &wrong, &w, &CheckConfig::default()).unwrap();
+        let report = check_with_entry_scaled(&f, &grad, &w, k, factor);
         assert_eq!(
             report.verdict(),
             Verdict::Fail,
@@ -830,12 +819,7 @@ fn an_f32_loss_that_moves_in_whole_quanta_is_judged_with_their_size() {
     let report = check_gradient(&f, &grad, &w, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Pass, "{report}");
     for (k, factor) in [(0, 1.1f32), (1, 1.5), (0, -1.0), (1, -1.0)] {
-        let wrong = |p: &[f32]| {
-            let mut v = grad(p);
-            v[k] *= factor;
-            v
-        };
-        let report = check_gradient(&f, &wrong, &w, &CheckConfig::default()).unwrap();
+        let report = check_with_entry_scaled(&f, &grad, &w, k, factor);
         assert_eq!(
             report.verdict(),
             Verdict::Fail,
@@ -871,12 +855,7 @@ fn an_f32_loss_that_is_a_staircase_along_one_weight_passes_with_its_measured_noi
     let report = check_gradient(&f, &grad, &w, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Pass, "{report}");
     for factor in [1.2f32, 0.8, -1.0] {
-        let wrong = |p: &[f32]| {
-            let mut v = grad(p);
-            v[3] *= factor;
-            v
-        };
-        let report = check_gradient(&f, &wrong, &w, &CheckConfig::default()).unwrap();
+        let report = check_with_entry_scaled(&f, &grad, &w, 3, factor);
         assert_eq!(report.verdict(), Verdict::Fail, "times {factor}: {report}");
     }
 }
@@ -906,13 +885,7 @@ fn a_chain_whose_noise_aliased_with_the_noise_step_passes() {
     let w: Vec<f64> = layers.iter().map(|l| l.0).collect();
     let report = check_gradient(&case.f(), &case.grad(), &w, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Pass, "{report}");
-    let g = case.grad();
-    let off = |p: &[f64]| {
-        let mut v = g(p);
-        v[1] *= 1.0 + 1e-4;
-        v
-    };
-    let report = check_gradient(&case.f(), &off, &w, &CheckConfig::default()).unwrap();
+    let report = check_with_entry_scaled(&case.f(), &case.grad(), &w, 1, 1.0 + 1e-4);
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
 

@@ -488,6 +488,13 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     if noise.eager {
         noise.get(&mut ev, x, &f0);
     }
+    let point = Point {
+        f0: &f0,
+        x,
+        analytic,
+        config,
+        noise: &noise,
+    };
     match parallel {
         Some(shared) => {
             // Coordinates are independent: each chunk runs on its own copy of x,
@@ -511,14 +518,10 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
                     for &i in part {
                         check_coordinate(
                             &mut local_ev,
-                            &f0,
-                            x,
+                            point,
                             i,
-                            analytic,
-                            config,
                             &mut scratch,
                             &mut out,
-                            &noise,
                             &mut local_quantization,
                         );
                     }
@@ -536,14 +539,10 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
             for i in 0..n {
                 check_coordinate(
                     &mut ev,
-                    &f0,
-                    x,
+                    point,
                     i,
-                    analytic,
-                    config,
                     &mut scratch,
                     &mut entries,
-                    &noise,
                     &mut quantization,
                 );
             }
@@ -659,50 +658,47 @@ impl<F: Real> Scratch<F> {
     }
 }
 
+/// What every coordinate's check shares: the point, f there, the claimed
+/// derivatives (one row per output), the settings, and f's noise.
+#[derive(Clone, Copy)]
+struct Point<'a, F> {
+    f0: &'a [F],
+    x: &'a [F],
+    analytic: &'a [Vec<F>],
+    config: &'a CheckConfig,
+    noise: &'a NoiseModel<F>,
+}
+
 /// Steps 1 to 6 of the module doc for coordinate `i`: one entry per output.
-#[allow(clippy::too_many_arguments)]
 fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
-    f0: &[F],
-    x: &[F],
+    point: Point<'_, F>,
     i: usize,
-    analytic: &[Vec<F>],
-    config: &CheckConfig,
     s: &mut Scratch<F>,
     entries: &mut Vec<EntryCheck>,
-    noise: &NoiseModel<F>,
     quantization: &mut Quantization,
 ) {
     let first = entries.len();
-    decide_coordinate(
-        ev,
-        f0,
-        x,
-        i,
-        analytic,
-        config,
-        s,
-        entries,
-        noise,
-        quantization,
-    );
-    resolve::resolve_weak_passes(ev, f0, x, i, analytic, config, &mut entries[first..], noise);
+    decide_coordinate(ev, point, i, s, entries, quantization);
+    resolve::resolve_weak_passes(ev, point, i, &mut entries[first..]);
 }
 
 /// Steps 1 to 5 of the module doc for coordinate `i`.
-#[allow(clippy::too_many_arguments)]
 fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
-    f0: &[F],
-    x: &[F],
+    point: Point<'_, F>,
     i: usize,
-    analytic: &[Vec<F>],
-    config: &CheckConfig,
     s: &mut Scratch<F>,
     entries: &mut Vec<EntryCheck>,
-    noise: &NoiseModel<F>,
     quantization: &mut Quantization,
 ) {
+    let Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise,
+    } = point;
     let mut t = Tolerances::<F>::new();
     let m = f0.len();
     let first = entries.len();

@@ -337,7 +337,7 @@ fn staircase_quantum<F: Real>(f0: F, xi: F, samples: &[(F, F)]) -> Option<F> {
     let absorbed = cst::<F>(4.0) * F::epsilon() * f0.abs();
     let plateau = pairs
         .iter()
-        .any(|&(t, v, w)| v == f0 && w == f0 && slope * t >= absorbed && slope * t > F::zero());
+        .any(|&(t, v, w)| v == f0 && w == f0 && slope * t >= absorbed);
     if !plateau {
         return None;
     }
@@ -345,7 +345,7 @@ fn staircase_quantum<F: Real>(f0: F, xi: F, samples: &[(F, F)]) -> Option<F> {
         .iter()
         .map(|(_, v)| (*v - f0).abs())
         .filter(|d| *d > F::zero() && d.is_finite())
-        .fold(None, |q: Option<F>, d| Some(q.map_or(d, |q| q.min(d))))
+        .reduce(F::min)
 }
 
 /// The symmetric pairs $(t, f(x+t), f(x-t))$ among the samples, by step.
@@ -417,14 +417,15 @@ fn judge_quantized<F: Real>(
         let (s, v, w) = *pair;
         let c = central(pair);
         let asymmetry = (v + w - two * f0).abs() / two;
-        match pairs.get(k + 1) {
-            Some(_) if !grows => {}
-            Some(wider) => {
-                amplitude = amplitude.max(asymmetry).max((c - central(wider)).abs() * s);
+        let wider = pairs.get(k + 1);
+        if wider.is_none() && !only {
+            continue;
+        }
+        if grows {
+            amplitude = amplitude.max(asymmetry);
+            if let Some(wider) = wider {
+                amplitude = amplitude.max((c - central(wider)).abs() * s);
             }
-            None if only && grows => amplitude = amplitude.max(asymmetry),
-            None if only => {}
-            None => continue,
         }
         if k < first_move {
             continue;

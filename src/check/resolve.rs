@@ -18,7 +18,7 @@ use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 
 use super::quantized::value_grid;
-use super::{CheckConfig, Evaluator, NoiseModel, Tolerances, entry, magnitude};
+use super::{Evaluator, Point, Tolerances, entry, magnitude};
 
 /// Step 6 on the entries of coordinate `i` (one per output).
 ///
@@ -41,18 +41,41 @@ use super::{CheckConfig, Evaluator, NoiseModel, Tolerances, entry, magnitude};
 /// (f flat, or absorbed by a larger intermediate: a saturated softmax under a
 /// hinge of margin 1 computes $1 + p_j - p_y$ on the grid of 1), are left
 /// alone. Otherwise the pass stands, unresolved.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
-    f0: &[F],
-    x: &[F],
+    point: Point<'_, F>,
     i: usize,
-    analytic: &[Vec<F>],
-    config: &CheckConfig,
     entries: &mut [EntryCheck],
-    noise: &NoiseModel<F>,
 ) {
+    let Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise,
+    } = point;
     if !config.derives_tolerances() {
+        return;
+    }
+    // Per output, the size a weak pass must resolve: the claim, or for a claim
+    // of 0 the numeric value that passed it (a noisy numeric value must not
+    // shorten the step a nonzero claim needs). Most coordinates have none, and
+    // leave here without allocating.
+    let four: F = cst(4.0);
+    let weak = |e: &EntryCheck| {
+        let a = analytic[e.output][i];
+        let size = if a == F::zero() {
+            cst::<F>(e.numeric.abs())
+        } else {
+            a.abs()
+        };
+        let unresolved = e.outcome == Verdict::Pass
+            && e.evidence != Evidence::Quantized
+            && size > F::zero()
+            && cst::<F>(e.tolerance) > size / four;
+        unresolved.then_some(size)
+    };
+    if !entries.iter().any(|e| weak(e).is_some()) {
         return;
     }
     let m = f0.len();
@@ -62,28 +85,14 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
         .cloned()
         .unwrap_or_else(|| vec![F::zero(); m]);
     let t = Tolerances::<F>::new().with_claims(&sigma, f0);
-    let reach = F::one().max(x[i].abs()) / cst::<F>(4.0);
+    let reach = F::one().max(x[i].abs()) / four;
     // Per output: the step at which the claim moves f by 128 times its rounding
     // (2048 eps nu), for the weak passes it can resolve: far above the ulps where
     // absorbed digits and nearby kinks play.
     let wanted: Vec<Option<F>> = entries
         .iter()
         .map(|e| {
-            let a = analytic[e.output][i];
-            // The claim, or for a claim of 0 the numeric value that passed it (a
-            // noisy numeric value must not shorten the step a nonzero claim needs).
-            let size = if a == F::zero() {
-                cst::<F>(e.numeric.abs())
-            } else {
-                a.abs()
-            };
-            let weak = e.outcome == Verdict::Pass
-                && e.evidence != Evidence::Quantized
-                && size > F::zero()
-                && cst::<F>(e.tolerance) > size / cst::<F>(4.0);
-            if !weak {
-                return None;
-            }
+            let size = weak(e)?;
             let numerator = t.rounding(
                 f0[e.output].abs() + noise.input[e.output],
                 sigma[e.output],
@@ -97,20 +106,13 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
         return;
     };
     let two: F = cst(2.0);
-    let (mut p1, mut m1, mut p2, mut m2) = (
-        vec![F::zero(); m],
-        vec![F::zero(); m],
-        vec![F::zero(); m],
-        vec![F::zero(); m],
-    );
-    ev.at(i, step, &mut p1);
-    ev.at(i, -step, &mut m1);
-    ev.at(i, two * step, &mut p2);
-    ev.at(i, -(two * step), &mut m2);
-    let four: F = cst(4.0);
-    let (mut p4, mut m4) = (vec![F::zero(); m], vec![F::zero(); m]);
-    ev.at(i, four * step, &mut p4);
-    ev.at(i, -(four * step), &mut m4);
+    // f at x +- t, x +- 2t, x +- 4t (6 evaluations, all outputs).
+    let [(p1, m1), (p2, m2), (p4, m4)] = [F::one(), two, four].map(|k| {
+        let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
+        ev.at(i, k * step, &mut plus);
+        ev.at(i, -(k * step), &mut minus);
+        (plus, minus)
+    });
     for (e, want) in entries.iter_mut().zip(&wanted) {
         if want.is_none() {
             continue;
@@ -118,7 +120,7 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
         let o = e.output;
         let a = analytic[o][i];
         let c1 = (p1[o] - m1[o]) / (two * step);
-        let c2 = (p2[o] - m2[o]) / (cst::<F>(4.0) * step);
+        let c2 = (p2[o] - m2[o]) / (four * step);
         let scale = magnitude(&[f0[o], p1[o], m1[o], p2[o], m2[o]]) + noise.input[o];
         let rho = t.rounding(scale, sigma[o], step);
         let tol = rho + (c1 - c2).abs() + t.relative(o) * a.abs().max(c1.abs()) + t.tiny;

@@ -205,26 +205,22 @@ pub fn estimate_noise_along<F: Real>(
         let (first, n_first) = one_side(eval, x, f0, direction, sign, F::one());
         let (second, n_second) = one_side(eval, x, f0, direction, sign, golden);
         evaluations += n_first + n_second;
-        first
-            .into_iter()
-            .zip(second)
-            .map(|(a, b)| match (a, b) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            })
-            .collect::<Vec<_>>()
+        combine(first, second, F::max)
     };
     let ahead = side(F::one());
     let behind = side(-F::one());
-    let sigma = ahead
-        .into_iter()
-        .zip(behind)
+    (combine(ahead, behind, F::min), evaluations)
+}
+
+/// Two estimates per output joined by `pick` where both exist, else whichever does.
+fn combine<F: Real>(a: Vec<Option<F>>, b: Vec<Option<F>>, pick: fn(F, F) -> F) -> Vec<Option<F>> {
+    a.into_iter()
+        .zip(b)
         .map(|(a, b)| match (a, b) {
-            (Some(a), Some(b)) => Some(a.min(b)),
+            (Some(a), Some(b)) => Some(pick(a, b)),
             (a, b) => a.or(b),
         })
-        .collect();
-    (sigma, evaluations)
+        .collect()
 }
 
 /// ECnoise on $f(x + k\delta\,\mathrm{side}\,d)$, $k = 0..7$, first step
@@ -280,11 +276,8 @@ fn one_side<F: Real>(
                     let jump = column
                         .windows(2)
                         .map(|pair| (pair[1] - pair[0]).abs())
-                        .filter(|d| *d > F::zero())
-                        .fold(None, |q: Option<F>, d| Some(q.map_or(d, |q| q.min(d))));
-                    if let Some(jump) = jump {
-                        quantum[o] = Some(quantum[o].map_or(jump, |q| q.min(jump)));
-                    }
+                        .filter(|d| *d > F::zero());
+                    quantum[o] = quantum[o].into_iter().chain(jump).reduce(F::min);
                 }
                 NoiseLevel::StepTooLarge => too_large = true,
             }

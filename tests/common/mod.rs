@@ -42,6 +42,23 @@ impl<F: Real> ChainCase<F> {
     }
 }
 
+/// The checker's report on `grad` with entry `k` scaled by `factor`: one
+/// wrong entry beside its correct twin.
+pub fn check_with_entry_scaled<F: Real>(
+    f: &dyn Fn(&[F]) -> F,
+    grad: &dyn Fn(&[F]) -> Vec<F>,
+    x: &[F],
+    k: usize,
+    factor: F,
+) -> CheckReport {
+    let scaled = |p: &[F]| {
+        let mut v = grad(p);
+        v[k] *= factor;
+        v
+    };
+    check_gradient(f, &scaled, x, &CheckConfig::default()).unwrap()
+}
+
 pub struct MlpCase {
     pub hidden: usize,
     pub data: Dataset,
