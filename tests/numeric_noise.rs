@@ -1,7 +1,7 @@
 //! ECnoise against noise of a known size (an independent, deterministic
 //! pseudo-random perturbation), and its two failure signals.
 
-use gradient_oracle::numeric::noise::{NoiseLevel, ecnoise, estimate_noise};
+use gradient_oracle::numeric::noise::{NoiseLevel, ecnoise, estimate_noise, estimate_noise_along};
 use rstest::rstest;
 
 /// A deterministic value in [-1, 1] from the bits of `t` (splitmix64): noise
@@ -61,11 +61,12 @@ fn a_kink_at_the_point_does_not_pass_for_noise() {
 }
 
 /// An f32 chain loss near zero (residual 4e-5 on an output of 0.57) changes
-/// by more than 10 % over ECnoise's first segments down to a step of 3.5e-6,
-/// and reads flat at 3.5e-8 (below the inputs' own precision): the noise shows
-/// only between the two. The reference is independent of ECnoise: the f32
-/// values minus the f64 computation at the same (f32) points, whose spread is
-/// the f32 computation's own rounding.
+/// by more than 10 % over ECnoise's segments at a step of 3.5e-6 and reads
+/// flat at 3.5e-8 (below the inputs' own precision): the noise shows only
+/// between the two, where the blind factor-100 ladder from sqrt(eps) (at
+/// either of its two first steps) never looks. The reference is independent
+/// of ECnoise: the f32 values minus the f64 computation at the same (f32)
+/// points, whose spread is the f32 computation's own rounding.
 #[test]
 fn noise_between_a_step_too_large_and_one_too_small_is_found() {
     use gradient_oracle::{Activation::*, chain_loss};
@@ -74,13 +75,34 @@ fn noise_between_a_step_too_large_and_one_too_small_is_found() {
     let (x_in, y_gt) = (1.0834032f32, 0.56854755f32);
     let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
     let f0 = [f(&w)];
-    let (estimate, evaluations) =
-        estimate_noise(&mut |p: &[f32], out: &mut [f32]| out[0] = f(p), &w, &f0);
-    let estimate = f64::from(estimate[0].expect("measurable between the two steps"));
-    assert!(
-        evaluations > 42,
-        "the blind steps alone miss it: {evaluations}"
+    let direction: Vec<f32> = w.iter().map(|v| v.abs().max(1.0)).collect();
+    // The blind ladder: no estimate on either side at any of its steps.
+    for first in [1.0f32, 0.618_034] {
+        for k in 0..3 {
+            let step = f32::EPSILON.sqrt() * first / 100f32.powi(k);
+            for side in [1.0f32, -1.0] {
+                let values: Vec<f32> = (0..8)
+                    .map(|j| {
+                        let t = side * j as f32 * step;
+                        let p: Vec<f32> =
+                            w.iter().zip(&direction).map(|(a, d)| a + t * d).collect();
+                        f(&p)
+                    })
+                    .collect();
+                assert!(
+                    !matches!(ecnoise(&values), NoiseLevel::Estimated { .. }),
+                    "step {step:e}, side {side}"
+                );
+            }
+        }
+    }
+    let (estimate, _) = estimate_noise_along(
+        &mut |p: &[f32], out: &mut [f32]| out[0] = f(p),
+        &w,
+        &f0,
+        &direction,
     );
+    let estimate = f64::from(estimate[0].expect("measurable between the two steps"));
     let residuals: Vec<f64> = (0..256)
         .map(|k| {
             let p: Vec<f32> = w
