@@ -365,7 +365,9 @@ fn bench_command_prints_both_tables_and_draws() {
 /// the checker's own values within 1e-10 of the exact gradient, scaled by
 /// max(1, |exact|), on every case; Ridders' method within 1e-12 with at most
 /// 8 evaluations on the chains (on the mlp and the hinge its first steps cross
-/// kinks or margins; see docs/benchmarks.md).
+/// kinks or margins; see docs/benchmarks.md), and Ridders' method with
+/// adaptive steps, with exactly 8, on the chains and both hinges (the mlp has
+/// kinks closer than any step its rounding allows).
 #[test]
 fn bench_accuracy_meets_the_targets_on_the_protocols_smooth_cases() {
     let o = run(&["bench", "--quick", "--points", "200", "--format", "json"]);
@@ -387,6 +389,20 @@ fn bench_accuracy_meets_the_targets_on_the_protocols_smooth_cases() {
     for case in cases {
         let own = row(case, "check (");
         assert!(own["max"].as_f64().unwrap() <= 1e-10, "{own}");
+    }
+    for case in [
+        "chain",
+        "chain_tanh_sigmoid",
+        "softmax_hinge_k10_m1",
+        "softmax_hinge_k10_m0.5",
+    ] {
+        let adaptive = row(case, "adaptive ridders");
+        assert!(adaptive["max"].as_f64().unwrap() <= 1e-12, "{adaptive}");
+        assert_eq!(
+            adaptive["evaluations_per_coordinate"].as_f64().unwrap(),
+            8.0,
+            "{adaptive}"
+        );
     }
     for case in ["chain", "chain_tanh_sigmoid"] {
         let ridders = row(case, "ridders");

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use gradient_oracle::numeric::adaptive::{AdaptiveRiddersConfig, adaptive_ridders_gradient};
 use gradient_oracle::numeric::differences::{DifferenceScheme, gradient, third_order};
 use gradient_oracle::numeric::dual::dual_gradient;
 use gradient_oracle::numeric::extrapolation::{RiddersConfig, ridders_gradient};
@@ -231,6 +232,25 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
             .collect();
         per_method.push((
             "ridders (8 evaluations)".into(),
+            errs,
+            evals as f64 / coords.max(1) as f64,
+        ));
+        let adaptive = AdaptiveRiddersConfig::default();
+        let (mut evals, mut coords) = (0usize, 0usize);
+        let errs = pts
+            .iter()
+            .map(|c| {
+                let r = adaptive_ridders_gradient(&c.f, &c.x, &adaptive);
+                evals += r.iter().map(|e| e.evaluations).sum::<usize>();
+                coords += r.len();
+                scaled_error(
+                    &r.iter().map(|e| e.value).collect::<Vec<_>>(),
+                    &(c.exact)(&c.x),
+                )
+            })
+            .collect();
+        per_method.push((
+            "adaptive ridders (8 evaluations)".into(),
             errs,
             evals as f64 / coords.max(1) as f64,
         ));
