@@ -30,7 +30,7 @@
 //! coordinates to higher-order and central differences, Ridders' extrapolation
 //! and a kink analysis, judged against the function's measured noise ([`check`]
 //! has the rule); [`numeric`] has the estimators (finite differences, Ridders,
-//! directions, dual numbers, the noise estimate).
+//! Ridders with adaptive steps, directions, dual numbers, the noise estimate).
 //!
 //! ## The exercise sheet's models
 //!

@@ -317,7 +317,7 @@ fn bench_command_prints_both_tables_and_draws() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let acc = v["accuracy"].as_array().unwrap();
-    assert_eq!(acc.len(), 5 * 6, "5 cases x 6 methods");
+    assert_eq!(acc.len(), 5 * 7, "5 cases x 7 methods");
     // Central differences at the optimal step beat forward differences, and the
     // third-order stencil beats central differences.
     for case in ["chain", "chain_tanh_sigmoid", "softmax_hinge_k10_m1"] {
