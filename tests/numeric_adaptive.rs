@@ -159,3 +159,30 @@ fn the_gradient_form_estimates_every_coordinate() {
         assert!(e.error.is_finite());
     }
 }
+
+proptest::proptest! {
+    /// A + B sin(w x + phi) over wide ranges of offset (|A| < 100), amplitude
+    /// and length scale (1/w from 0.05 to 10): the estimate is within the
+    /// rounding that its finest possible
+    /// step p/4 = 2^-10 sqrt(max(1, |x|)) allows (20 eps (|A| + |B|) / (p/4),
+    /// ten times the extrapolation's amplification of 2 eps |f| per
+    /// evaluation), plus 1e-12 of the derivative's scale.
+    #[test]
+    fn offset_sines_are_within_their_rounding(
+        offset in -100.0f64..100.0,
+        amplitude in 0.1f64..2.0,
+        frequency in 0.1f64..20.0,
+        phase in 0.0f64..6.3,
+        x in -3.0f64..3.0,
+    ) {
+        let f = |v: f64| offset + amplitude * (frequency * v + phase).sin();
+        let exact = amplitude * frequency * (frequency * x + phase).cos();
+        let (value, evaluations) = estimate(f, x);
+        proptest::prop_assert_eq!(evaluations, 8);
+        let finest = (2f64).powi(-10) * x.abs().max(1.0).sqrt();
+        let rounding = 20.0 * f64::EPSILON * (offset.abs() + amplitude) / finest;
+        let bound = rounding + 1e-12 * exact.abs().max(1.0);
+        let error = (value - exact).abs();
+        proptest::prop_assert!(error <= bound, "error {:e} > {:e}", error, bound);
+    }
+}

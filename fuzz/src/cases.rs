@@ -3,10 +3,13 @@
 //! through exactly the code the fuzzer runs.
 //!
 //! Each entry function asserts the invariants: no panic; outputs finite or a typed
-//! error; softmax sums to 1 within 1e-12 when finite. Inputs print as paste-able
+//! error; softmax sums to 1 within 1e-12 when finite; the checker passes correct
+//! gradients, and Ridders with adaptive steps stays within 1e-9 of them on its
+//! smooth functions. Inputs print as paste-able
 //! Rust (`{:?}`), and oversized inputs are rejected, never a panic.
 
 use arbitrary::Arbitrary;
+use gradient_oracle::numeric::adaptive::{AdaptiveRiddersConfig, adaptive_ridders_gradient};
 use gradient_oracle::{
     Activation, ChainNetwork, CheckConfig, Dataset, Mlp, check_gradient, files, hinge_loss,
     softmax, softmax_hinge_gradient, softmax_hinge_gradient_via_jacobian, softmax_hinge_loss,
@@ -189,19 +192,18 @@ pub fn checker_case(c: &CheckerCase) {
         1 => x.iter().map(|v| v.max(0.0)).sum::<f64>(),
         _ => x.iter().map(|v| v.sin()).sum::<f64>(),
     };
-    let scale = c.scale;
-    let g = move |x: &[f64]| -> Vec<f64> {
+    // The correct gradient (a subgradient at the ReLU's kink).
+    let exact = move |x: &[f64]| -> Vec<f64> {
         x.iter()
-            .map(|v| {
-                scale
-                    * match k {
-                        0 => 2.0 * v,
-                        1 => f64::from(u8::from(*v > 0.0)),
-                        _ => v.cos(),
-                    }
+            .map(|v| match k {
+                0 => 2.0 * v,
+                1 => f64::from(u8::from(*v > 0.0)),
+                _ => v.cos(),
             })
             .collect()
     };
+    let scale = c.scale;
+    let g = move |x: &[f64]| -> Vec<f64> { exact(x).into_iter().map(|v| scale * v).collect() };
     match check_gradient(&f, &g, &c.x, &cfg) {
         Ok(report) => {
             let _ = report.to_string();
@@ -214,6 +216,18 @@ pub fn checker_case(c: &CheckerCase) {
             }
         }
         Err(e) => assert!(!e.to_string().is_empty()),
+    }
+    // Ridders with adaptive steps: never a panic, always 8 evaluations, and on
+    // the smooth functions (x^2, sin x) within 1e-9 of the derivative where
+    // the rounding of f leaves room for it (|x_i| < 1e3).
+    let estimates = adaptive_ridders_gradient(&f, &c.x, &AdaptiveRiddersConfig::default());
+    assert_eq!(estimates.len(), c.x.len());
+    for (e, exact) in estimates.iter().zip(exact(&c.x)) {
+        assert_eq!(e.evaluations, 8);
+        if k != 1 && c.x.iter().all(|v| v.abs() < 1e3) {
+            let error = (e.value - exact).abs() / exact.abs().max(1.0);
+            assert!(error <= 1e-9, "{c:?}: {e:?} against {exact}");
+        }
     }
 }
 
