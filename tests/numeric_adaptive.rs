@@ -7,7 +7,7 @@ use std::cell::Cell;
 use gradient_oracle::numeric::adaptive::{
     AdaptiveRiddersConfig, adaptive_ridders, adaptive_ridders_gradient,
 };
-use gradient_oracle::numeric::extrapolation::{RiddersConfig, ridders};
+use gradient_oracle::numeric::extrapolation::{Extrapolated, RiddersConfig, ridders};
 use rstest::rstest;
 
 fn scaled_error(numeric: f64, exact: f64) -> f64 {
@@ -15,7 +15,7 @@ fn scaled_error(numeric: f64, exact: f64) -> f64 {
 }
 
 /// The estimate of f' at `x` (one coordinate), with its evaluation count.
-fn estimate(f: impl Fn(f64) -> f64, x: f64) -> (f64, usize) {
+fn estimate(f: impl Fn(f64) -> f64, x: f64) -> (Extrapolated<f64>, usize) {
     let calls = Cell::new(0);
     let mut g = |v: &[f64]| {
         calls.set(calls.get() + 1);
@@ -25,7 +25,7 @@ fn estimate(f: impl Fn(f64) -> f64, x: f64) -> (f64, usize) {
     let r = adaptive_ridders(&mut g, &mut point, 0, &AdaptiveRiddersConfig::default());
     assert_eq!(point, [x], "x is restored");
     assert_eq!(r.evaluations, calls.get());
-    (r.value, calls.get())
+    (r, calls.get())
 }
 
 #[rstest]
@@ -45,7 +45,8 @@ fn smooth_functions_are_within_1e_12_with_8_evaluations(
     #[case] exact: fn(f64) -> f64,
     #[case] x: f64,
 ) {
-    let (value, evaluations) = estimate(f, x);
+    let (r, evaluations) = estimate(f, x);
+    let value = r.value;
     assert_eq!(evaluations, 8);
     let error = scaled_error(value, exact(x));
     assert!(
@@ -106,7 +107,7 @@ fn a_rounding_limited_loss_is_resolved_where_the_fixed_ladder_is_not() {
     let mut worst_fixed = 0.0f64;
     for k in 0..200 {
         let x = -1.0 + 0.01 * k as f64;
-        let (value, _) = estimate(f, x);
+        let value = estimate(f, x).0.value;
         worst_adaptive = worst_adaptive.max(scaled_error(value, exact(x)));
         let fixed = ridders(
             &mut |v: &[f64]| f(v[0]),
@@ -137,6 +138,20 @@ fn f32_is_accurate_to_its_precision() {
         let error = scaled_error(e.value as f64, exact);
         assert!(error <= bound, "error {error:e} > {bound:e}");
         assert_eq!(e.evaluations, 8);
+    }
+}
+
+/// On a line the differences agree to the last bit or differ by rounding
+/// alone, so the tableau's own estimate can be 0; the error reported keeps
+/// the rounding bound of the entry returned, and covers the actual error.
+#[test]
+fn the_error_never_claims_more_than_rounding_allows() {
+    for x in [0.3, -2.0, 7.5] {
+        let mut f = |v: &[f64]| 10.0 + v[0];
+        let r = adaptive_ridders(&mut f, &mut [x], 0, &AdaptiveRiddersConfig::default());
+        let sigma = 2.0 * f64::EPSILON * (10.0 + x).abs();
+        assert!(r.error >= sigma, "{r:?}");
+        assert!((r.value - 1.0).abs() <= r.error, "{r:?}");
     }
 }
 
@@ -177,12 +192,12 @@ proptest::proptest! {
     ) {
         let f = |v: f64| offset + amplitude * (frequency * v + phase).sin();
         let exact = amplitude * frequency * (frequency * x + phase).cos();
-        let (value, evaluations) = estimate(f, x);
+        let (r, evaluations) = estimate(f, x);
         proptest::prop_assert_eq!(evaluations, 8);
         let finest = (2f64).powi(-10) * x.abs().max(1.0).sqrt();
         let rounding = 20.0 * f64::EPSILON * (offset.abs() + amplitude) / finest;
         let bound = rounding + 1e-12 * exact.abs().max(1.0);
-        let error = (value - exact).abs();
+        let error = (r.value - exact).abs();
         proptest::prop_assert!(error <= bound, "error {:e} > {:e}", error, bound);
     }
 }
