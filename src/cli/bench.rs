@@ -6,7 +6,7 @@ use std::time::Instant;
 use gradient_oracle::numeric::adaptive::{AdaptiveRiddersConfig, adaptive_ridders_gradient};
 use gradient_oracle::numeric::differences::{DifferenceScheme, gradient, third_order};
 use gradient_oracle::numeric::dual::dual_gradient;
-use gradient_oracle::numeric::extrapolation::{RiddersConfig, ridders_gradient};
+use gradient_oracle::numeric::extrapolation::{Extrapolated, RiddersConfig, ridders_gradient};
 use gradient_oracle::{
     Activation, CheckConfig, Dataset, Mlp, chain_loss, check_gradient, check_gradient_parallel,
     mlp_loss, mlp_loss_and_gradient_f64, mlp_loss_f64, softmax, softmax_hinge_gradient,
@@ -173,6 +173,26 @@ fn summary(mut v: Vec<f64>) -> (f64, f64) {
     )
 }
 
+/// Each point's scaled error of an extrapolated gradient, and the evaluations
+/// it spent per coordinate.
+fn extrapolated_errors(
+    pts: &[Case],
+    estimate: impl Fn(&Case) -> Vec<Extrapolated<f64>>,
+) -> (Vec<f64>, f64) {
+    let (mut evals, mut coords) = (0usize, 0usize);
+    let errs = pts
+        .iter()
+        .map(|c| {
+            let r = estimate(c);
+            evals += r.iter().map(|e| e.evaluations).sum::<usize>();
+            coords += r.len();
+            let values: Vec<f64> = r.iter().map(|e| e.value).collect();
+            scaled_error(&values, &(c.exact)(&c.x))
+        })
+        .collect();
+    (errs, evals as f64 / coords.max(1) as f64)
+}
+
 /// Table (a): numeric-gradient accuracy against the exact (dual-number) gradient.
 pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
     let mut rows = Vec::new();
@@ -216,43 +236,16 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
             ));
         }
         let cfg = RiddersConfig::default();
-        let mut evals = 0usize;
-        let mut coords = 0usize;
-        let errs = pts
-            .iter()
-            .map(|c| {
-                let r = ridders_gradient(&c.f, &c.x, &cfg);
-                evals += r.iter().map(|e| e.evaluations).sum::<usize>();
-                coords += r.len();
-                scaled_error(
-                    &r.iter().map(|e| e.value).collect::<Vec<_>>(),
-                    &(c.exact)(&c.x),
-                )
-            })
-            .collect();
-        per_method.push((
-            "ridders (8 evaluations)".into(),
-            errs,
-            evals as f64 / coords.max(1) as f64,
-        ));
+        let (errs, per_coordinate) =
+            extrapolated_errors(&pts, |c| ridders_gradient(&c.f, &c.x, &cfg));
+        per_method.push(("ridders (8 evaluations)".into(), errs, per_coordinate));
         let adaptive = AdaptiveRiddersConfig::default();
-        let (mut evals, mut coords) = (0usize, 0usize);
-        let errs = pts
-            .iter()
-            .map(|c| {
-                let r = adaptive_ridders_gradient(&c.f, &c.x, &adaptive);
-                evals += r.iter().map(|e| e.evaluations).sum::<usize>();
-                coords += r.len();
-                scaled_error(
-                    &r.iter().map(|e| e.value).collect::<Vec<_>>(),
-                    &(c.exact)(&c.x),
-                )
-            })
-            .collect();
+        let (errs, per_coordinate) =
+            extrapolated_errors(&pts, |c| adaptive_ridders_gradient(&c.f, &c.x, &adaptive));
         per_method.push((
             "adaptive ridders (8 evaluations)".into(),
             errs,
-            evals as f64 / coords.max(1) as f64,
+            per_coordinate,
         ));
         // The checker's own numeric values (with the correct gradient): the
         // third-order stencil where it agrees, refined where it was unsure.
