@@ -5,8 +5,8 @@
 //! Each entry function asserts the invariants: no panic; outputs finite or a typed
 //! error; softmax sums to 1 within 1e-12 when finite; the checker passes correct
 //! gradients, and Ridders with adaptive steps stays within 1e-9 of them on its
-//! smooth functions. Inputs print as paste-able
-//! Rust (`{:?}`), and oversized inputs are rejected, never a panic.
+//! smooth functions. Inputs print as paste-able Rust (`{:?}`), and oversized
+//! inputs are rejected, never a panic.
 
 use arbitrary::Arbitrary;
 use gradient_oracle::numeric::adaptive::{AdaptiveRiddersConfig, adaptive_ridders_gradient};
