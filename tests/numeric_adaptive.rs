@@ -87,6 +87,20 @@ fn a_kink_beyond_the_probe_stops_the_steps_from_moving_up() {
     assert!(unchecked_error > 1e-10, "unchecked {unchecked_error:e}");
 }
 
+/// sin(3x) + |x - 0.0015| / 2 at 0: the kink lies between p/4 = 0.00098 and
+/// p/2 = 0.00195, so of the probe's neighbours only p/4 is clean. D(p/4),
+/// D(p) and D(2p) break the h^2 law, the last pair goes to p/8 rather than
+/// p/2, and two clean steps extrapolate the estimate (one clean step alone
+/// would be off by about 4.5 (p/4)^2 = 4e-6).
+#[test]
+fn a_kink_inside_the_probe_sends_the_last_pair_further_down() {
+    let f = |x: f64| (3.0 * x).sin() + 0.5 * (x - 0.0015).abs();
+    let exact = 3.0 - 0.5;
+    let value = estimate(f, 0.0).0.value;
+    let error = scaled_error(value, exact);
+    assert!(error <= 1e-9, "error {error:e}");
+}
+
 /// On a loss of 10 whose slope is tiny the fixed ladder's finest step 2^-9
 /// leaves more than 1e-12 of rounding; the adaptive steps move up.
 #[test]

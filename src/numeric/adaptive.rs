@@ -25,7 +25,8 @@
 //!    if the expansion is geometric, $c_{2j} \approx s R^{-2j}$, then
 //!    $(p/R)^2 \approx \rho/3$.
 //! 2. The four steps end as $T/8, T/4, T/2, T$ with top $T = kp$,
-//!    $k \in \{2, 4, 8\}$, whichever minimises the predicted error
+//!    $k \in \{2, 4, 8\}$ (step 3 may change the last one), whichever
+//!    minimises the predicted error
 //!    $$ E(k) = 3\,\frac{\rho^4 k^8}{81 \cdot 4096} + 1.7\,\frac{8\sigma}{kp\,s}: $$
 //!    the first term is what the extrapolation leaves over four steps of
 //!    ratio 2 ($c_8 \prod h_j^2 \approx s\,(T/R)^8/4096$, with three times the
@@ -40,6 +41,10 @@
 //!    rounding).
 //!    If they do, the last pair is $8p$; if they do not (a kink or a short
 //!    length scale beyond $2p$), the last pair goes to $p/2$ instead.
+//!    Moving down is checked too: after $D(p/4)$, if $D(p/4), D(p), D(2p)$
+//!    break the $h^2$ law by more than 25 % (a kink within $p$, which $p/2$
+//!    would most likely cross as well), the last pair goes to $p/8$ instead
+//!    of $p/2$, so that two clean steps remain.
 //! 4. Neville's tableau in $h^2$ over the four steps in ascending order,
 //!    $$ T_{k,j} = T_{k,j-1} + \frac{T_{k,j-1} - T_{k-1,j-1}}{(h_{k-j}/h_k)^2 - 1}, $$
 //!    returns, as Ridders' method does, the entry with the smallest error
@@ -53,7 +58,7 @@
 //! the tableau's weights): Ridders' estimate alone is 0 where the differences
 //! agree by chance. On the 200 points of the protocol's chain with tanh and
 //! sigmoid, its two hinges and its mlp (seed 12345), an actual error above
-//! $10^{-14}$ exceeds it at 60 of 9400 coordinates, never by a factor 10
+//! $10^{-14}$ exceeds it at 49 of 9400 coordinates, never by a factor 10
 //! (Ridders' estimate alone: at 2 601, 217 of them by more). The bound takes $f$
 //! to round like $\varepsilon|f|$; a function computed through much larger
 //! intermediates (a sine of a large phase) rounds more, and its error can
@@ -64,10 +69,10 @@
 //! **Accuracy** (`docs/benchmarks.md`, table (a)): on the protocol's chains
 //! and softmax hinges, within $10^{-12}$ of the exact gradient (scaled by
 //! $\max(1,|f'|)$) at every coordinate of 200 points for the protocol's seed;
-//! over 64 seeds, 4 of 128 000 hinge coordinates with margin 0.5 miss it (a
-//! margin kink inside the probe). The mlp has kinks closer than any step that
-//! rounding allows, and misses it, though at 4.5 times fewer coordinates
-//! than the fixed ladder.
+//! over 128 seeds, 6 of 665 600 such coordinates miss it, 5 of them by at
+//! most a factor 5.4. The mlp has kinks closer than any step that rounding
+//! allows and misses it at 1 % of its coordinates (the fixed ladder: 3.6 %),
+//! grossly (above $10^{-6}$) where a kink lies within the probe.
 
 use crate::float::{Real, cst};
 use crate::numeric::extrapolation::Extrapolated;
@@ -200,7 +205,15 @@ pub fn adaptive_ridders<F: Real>(
     let (top_2p, top_4p, top_8p) = (predicted(2.0), predicted(4.0), predicted(8.0));
     let four: F = cst(4.0);
     let nodes: [Node<F>; 4] = if top_2p <= top_4p && top_2p <= top_8p {
-        [central(p / four), central(p / two), a, b]
+        // Moving down is checked too: if D(p/4), D(p) and D(2p) do not follow
+        // the h^2 law even roughly (a kink within p), p/2 would most likely
+        // cross it as well, and the last pair goes to p/8 instead.
+        let c = central(p / four);
+        if follows_h2_law(c, a, b, sigma, cst(0.25)) {
+            [c, central(p / two), a, b]
+        } else {
+            [central(p / (two * four)), c, a, b]
+        }
     } else if top_4p <= top_8p {
         [central(p / two), a, b, central(four * p)]
     } else {
