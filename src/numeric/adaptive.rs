@@ -100,6 +100,11 @@ impl Default for AdaptiveRiddersConfig {
     }
 }
 
+/// How far below the probe three differences may stray from the $h^2$ law
+/// before a kink within the probe is assumed: a kink breaks it grossly, a
+/// short length scale only mildly.
+const KINK_WINDOW: f64 = 0.25;
+
 /// A central difference and the step it was taken at.
 #[derive(Debug, Clone, Copy)]
 struct Node<F> {
@@ -202,19 +207,19 @@ pub fn adaptive_ridders<F: Real>(
         let rounding = cst::<F>(1.7 * 8.0) * sigma / (k * p * scale);
         truncation + rounding
     };
-    let (top_2p, top_4p, top_8p) = (predicted(2.0), predicted(4.0), predicted(8.0));
+    let (error_2p, error_4p, error_8p) = (predicted(2.0), predicted(4.0), predicted(8.0));
     let four: F = cst(4.0);
-    let nodes: [Node<F>; 4] = if top_2p <= top_4p && top_2p <= top_8p {
+    let nodes: [Node<F>; 4] = if error_2p <= error_4p && error_2p <= error_8p {
         // Moving down is checked too: if D(p/4), D(p) and D(2p) do not follow
         // the h^2 law even roughly (a kink within p), p/2 would most likely
         // cross it as well, and the last pair goes to p/8 instead.
         let c = central(p / four);
-        if follows_h2_law(c, a, b, sigma, cst(0.25)) {
+        if follows_h2_law(c, a, b, sigma, cst(KINK_WINDOW)) {
             [c, central(p / two), a, b]
         } else {
             [central(p / (two * four)), c, a, b]
         }
-    } else if top_4p <= top_8p {
+    } else if error_4p <= error_8p {
         [central(p / two), a, b, central(four * p)]
     } else {
         let c = central(four * p);
