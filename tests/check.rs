@@ -742,17 +742,9 @@ fn a_loss_that_cancels_digits_inside_does_not_fail_a_correct_gradient() {
         (0.7155376254074028, Tanh),
         (0.4613968344808988, Softplus),
     ];
-    let case = ChainCase {
-        acts: layers.iter().map(|l| l.1).collect(),
-        x_in: 1.9235848823805777,
-        y_gt: 0.6871738832350571,
-    };
-    let w: Vec<f64> = layers.iter().map(|l| l.0).collect();
-    let report = check_gradient(&case.f(), &case.grad(), &w, &CheckConfig::default()).unwrap();
-    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    let (case, w) = ChainCase::from_layers(&layers, 1.9235848823805777, 0.6871738832350571);
     // The same gradient 1e-4 off in one coordinate is still caught.
-    let report = check_with_entry_scaled(&case.f(), &case.grad(), &w, 1, 1.0 + 1e-4);
-    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    case.assert_passes_and_catches(&w, &[(1, 1.0 + 1e-4)]);
 }
 
 /// An f32 chain whose residual cancels to 4e-5 on an output of 0.57 (found by
@@ -766,35 +758,23 @@ fn a_loss_that_cancels_digits_inside_does_not_fail_a_correct_gradient() {
 #[test]
 fn an_f32_loss_whose_residual_cancels_allows_the_claim_its_own_rounding() {
     use Activation::*;
-    let acts = vec![Softplus, Identity, Sigmoid, Sigmoid, Sigmoid];
     let w: Vec<f32> = vec![-0.7876632, -1.0501285, -1.0132302, 1.8334912, 0.3686878];
     let case = ChainCase {
-        acts: acts.clone(),
+        acts: vec![Softplus, Identity, Sigmoid, Sigmoid, Sigmoid],
         x_in: 1.0834032f32,
         y_gt: 0.56854755f32,
     };
-    let (x_in, y_gt) = (case.x_in, case.y_gt);
-    let (f, grad) = (case.f(), case.grad());
     // Why: the claim itself is off, by its own rounding.
     let w64: Vec<f64> = w.iter().map(|v| f64::from(*v)).collect();
-    let exact = gradient_oracle::ChainNetwork::new(w64, acts.clone())
+    let exact = gradient_oracle::ChainNetwork::new(w64, case.acts.clone())
         .unwrap()
-        .loss_and_gradient(f64::from(x_in), f64::from(y_gt))
+        .loss_and_gradient(f64::from(case.x_in), f64::from(case.y_gt))
         .unwrap()
         .1;
-    let claim = grad(&w);
+    let claim = case.grad()(&w);
     let off = (f64::from(claim[4]) - exact[4]).abs() / exact[4].abs();
     assert!(off > 1e-3, "the f32 claim is {off:e} off the exact value");
-    let report = check_gradient(&f, &grad, &w, &CheckConfig::default()).unwrap();
-    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
-    for (k, factor) in [(4, 1.01f32), (3, 1.02), (4, 2.0), (4, -1.0)] {
-        let report = check_with_entry_scaled(&f, &grad, &w, k, factor);
-        assert_eq!(
-            report.verdict(),
-            Verdict::Fail,
-            "entry {k} times {factor}: {report}"
-        );
-    }
+    case.assert_passes_and_catches(&w, &[(4, 1.01), (3, 1.02), (4, 2.0), (4, -1.0)]);
 }
 
 /// An f32 loss that moves in whole quanta (a residual of 4.4e-6 on an output
@@ -808,24 +788,13 @@ fn an_f32_loss_whose_residual_cancels_allows_the_claim_its_own_rounding() {
 #[test]
 fn an_f32_loss_that_moves_in_whole_quanta_is_judged_with_their_size() {
     use Activation::*;
-    let acts = vec![Tanh, Sigmoid];
     let w: Vec<f32> = vec![-0.40517142, 1.5702449];
     let case = ChainCase {
-        acts: acts.clone(),
+        acts: vec![Tanh, Sigmoid],
         x_in: -0.00272431f32,
         y_gt: 0.50043774f32,
     };
-    let (f, grad) = (case.f(), case.grad());
-    let report = check_gradient(&f, &grad, &w, &CheckConfig::default()).unwrap();
-    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
-    for (k, factor) in [(0, 1.1f32), (1, 1.5), (0, -1.0), (1, -1.0)] {
-        let report = check_with_entry_scaled(&f, &grad, &w, k, factor);
-        assert_eq!(
-            report.verdict(),
-            Verdict::Fail,
-            "entry {k} times {factor}: {report}"
-        );
-    }
+    case.assert_passes_and_catches(&w, &[(0, 1.1), (1, 1.5), (0, -1.0), (1, -1.0)]);
 }
 
 /// An f32 loss that is a staircase along one weight (found by a soak of the
@@ -840,24 +809,18 @@ fn an_f32_loss_that_moves_in_whole_quanta_is_judged_with_their_size() {
 #[test]
 fn an_f32_loss_that_is_a_staircase_along_one_weight_passes_with_its_measured_noise() {
     use Activation::*;
-    let acts = vec![Sigmoid, Sigmoid, Tanh, Identity, Sigmoid];
     let w: Vec<f32> = vec![-1.0686065, -0.8940859, 0.565422, 1.0802672, 0.009761314];
     let case = ChainCase {
-        acts: acts.clone(),
+        acts: vec![Sigmoid, Sigmoid, Tanh, Identity, Sigmoid],
         x_in: -0.7350588f32,
         y_gt: 0.49976298f32,
     };
-    let (f, grad) = (case.f(), case.grad());
     // The staircase: flat at a step where the slope predicts 60 ulps of change.
+    let f = case.f();
     let mut p = w.clone();
     p[3] += 5e-6;
     assert_eq!(f(&p), f(&w));
-    let report = check_gradient(&f, &grad, &w, &CheckConfig::default()).unwrap();
-    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
-    for factor in [1.2f32, 0.8, -1.0] {
-        let report = check_with_entry_scaled(&f, &grad, &w, 3, factor);
-        assert_eq!(report.verdict(), Verdict::Fail, "times {factor}: {report}");
-    }
+    case.assert_passes_and_catches(&w, &[(3, 1.2), (3, 0.8), (3, -1.0)]);
 }
 
 /// The chain whose noise aliased with ECnoise's step (see
@@ -877,16 +840,8 @@ fn a_chain_whose_noise_aliased_with_the_noise_step_passes() {
         (0.5689652494420399, Identity),
         (-0.051726565588803654, Softplus),
     ];
-    let case = ChainCase {
-        acts: layers.iter().map(|l| l.1).collect(),
-        x_in: -1.2634386023160111,
-        y_gt: 0.6883939266785938,
-    };
-    let w: Vec<f64> = layers.iter().map(|l| l.0).collect();
-    let report = check_gradient(&case.f(), &case.grad(), &w, &CheckConfig::default()).unwrap();
-    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
-    let report = check_with_entry_scaled(&case.f(), &case.grad(), &w, 1, 1.0 + 1e-4);
-    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    let (case, w) = ChainCase::from_layers(&layers, -1.2634386023160111, 0.6883939266785938);
+    case.assert_passes_and_catches(&w, &[(1, 1.0 + 1e-4)]);
 }
 
 /// Noise far above the rounding model (1e-13 on values of size 1, about 300

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use gradient_oracle::{
-    Activation, ChainNetwork, CheckConfig, CheckReport, Dataset, Mlp, Real, chain_loss,
+    Activation, ChainNetwork, CheckConfig, CheckReport, Dataset, Mlp, Real, Verdict, chain_loss,
     check_gradient, check_jacobian, mlp_loss, softmax_hinge_gradient, softmax_hinge_loss_unchecked,
     softmax_jacobian, softmax_unchecked,
 };
@@ -28,6 +28,33 @@ pub struct ChainCase<F = f64> {
 }
 
 impl<F: Real> ChainCase<F> {
+    /// The case and its weights from (weight, activation) layers.
+    pub fn from_layers(layers: &[(F, Activation)], x_in: F, y_gt: F) -> (Self, Vec<F>) {
+        let case = ChainCase {
+            acts: layers.iter().map(|l| l.1).collect(),
+            x_in,
+            y_gt,
+        };
+        (case, layers.iter().map(|l| l.0).collect())
+    }
+
+    /// Asserts that the checker passes this case's gradient at `w`, and fails
+    /// it with each listed entry scaled by its factor (one wrong entry beside
+    /// its correct twin).
+    pub fn assert_passes_and_catches(&self, w: &[F], wrong: &[(usize, F)]) {
+        let (f, grad) = (self.f(), self.grad());
+        let report = check_gradient(&f, &grad, w, &CheckConfig::default()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+        for &(k, factor) in wrong {
+            let report = check_with_entry_scaled(&f, &grad, w, k, factor);
+            assert_eq!(
+                report.verdict(),
+                Verdict::Fail,
+                "entry {k} times {factor}: {report}"
+            );
+        }
+    }
+
     pub fn f(&self) -> impl Fn(&[F]) -> F + '_ {
         move |w| chain_loss(w, &self.acts, self.x_in, self.y_gt)
     }
