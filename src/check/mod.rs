@@ -401,6 +401,10 @@ impl<F: Real> Tolerances<F> {
     /// function that keeps its digits ($\hat\sigma \approx \varepsilon|f|$) this is
     /// far below the $64\varepsilon$ floor.
     fn with_claims(mut self, sigma: &[F], f0: &[F]) -> Self {
+        // No noise measured yet (the common case): no allowance, no allocation.
+        if sigma.iter().all(|s| *s == F::zero()) {
+            return self;
+        }
         self.claim = sigma
             .iter()
             .zip(f0)
@@ -548,10 +552,7 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
             }
         }
     }
-    let t = match noise.cell.get() {
-        Some(sigma) => Tolerances::<F>::new().with_claims(sigma, &f0),
-        None => Tolerances::<F>::new(),
-    };
+    let t = Tolerances::<F>::new().with_claims(&noise.so_far(f0.len()), &f0);
     quantization.look_for_grid(&mut ev, x, &f0, &entries, &t);
     quantization.settle(&mut entries, &t);
     let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
@@ -597,6 +598,15 @@ impl<F: Real> NoiseModel<F> {
             eager: config.method == Method::Auto && x.len() >= 1000,
             cell: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The noise measured so far, or 0 for each of the `m` outputs (a claim's
+    /// allowance for its own rounding is then 0 too).
+    fn so_far(&self, m: usize) -> Vec<F> {
+        self.cell
+            .get()
+            .cloned()
+            .unwrap_or_else(|| vec![F::zero(); m])
     }
 
     /// Noise beyond $2^{10}\varepsilon\nu$ is taken for kinks and capped there.
@@ -699,7 +709,6 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         config,
         noise,
     } = point;
-    let mut t = Tolerances::<F>::new();
     let m = f0.len();
     let first = entries.len();
     let input_noise = &noise.input;
@@ -714,9 +723,7 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     } else {
         vec![F::zero(); m]
     };
-    if measured {
-        t = t.with_claims(&sigma, f0);
-    }
+    let mut t = Tolerances::<F>::new().with_claims(&sigma, f0);
     let h3 = scaled_step(DifferenceScheme::ThirdOrder.optimal_step::<F>(), x[i]);
     let two: F = cst(2.0);
     if auto {

@@ -79,11 +79,7 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
         return;
     }
     let m = f0.len();
-    let sigma: Vec<F> = noise
-        .cell
-        .get()
-        .cloned()
-        .unwrap_or_else(|| vec![F::zero(); m]);
+    let sigma = noise.so_far(m);
     let t = Tolerances::<F>::new().with_claims(&sigma, f0);
     let reach = F::one().max(x[i].abs()) / four;
     // Per output: the step at which the claim moves f by 128 times its rounding
