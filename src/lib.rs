@@ -96,8 +96,9 @@ pub mod grade;
 pub mod numeric;
 
 pub use check::{
-    CheckConfig, CheckReport, DirectionalSummary, EntryCheck, Evidence, Method, Verdict,
-    check_gradient, check_gradient_parallel, check_jacobian,
+    CONTROL_OFFSET, CheckConfig, CheckReport, DirectionalSummary, EntryCheck, Evidence,
+    MAX_DIRECTIONS, MAX_KINK_LEVELS, MIXED_CLAIM_ROUNDING, Method, NegativeControl, Verdict,
+    check_gradient, check_gradient_mixed, check_gradient_parallel, check_jacobian,
 };
 
 #[cfg(doctest)]

@@ -396,12 +396,14 @@ fn a_gradient_scaled_by_one_plus_1e_6_is_named_by_its_offset() {
 
 /// Where the tolerance is of the size of the values (sqrt at 0: the slopes
 /// blow up), a claim of 0 is neither "sign flipped" nor "should be zero".
+/// (f is NaN left of 0 at every step: a domain boundary at x, which the
+/// checker reports as inconclusive, not ok.)
 #[test]
 fn a_claim_of_zero_under_a_blown_up_slope_gets_no_false_diagnosis() {
     let f = |x: &[f64]| x[0].sqrt();
     let zero = |_: &[f64]| vec![0.0];
     let rep = check_gradient(&f, &zero, &[0.0], &CheckConfig::default()).unwrap();
-    assert_eq!(rep.verdict(), Verdict::Fail, "{rep}");
+    assert_eq!(rep.verdict(), Verdict::Inconclusive, "{rep}");
     assert_eq!(rep.diagnosis(), None, "{rep}");
 }
 

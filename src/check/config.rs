@@ -42,7 +42,29 @@ pub struct CheckConfig {
     pub kink_levels: usize,
     /// Ridders' method's settings.
     pub ridders: RiddersConfig,
+    /// A [`Verdict::Kink`](crate::Verdict::Kink) outcome becomes a
+    /// [`Verdict::Fail`](crate::Verdict::Fail): for code that must be
+    /// differentiable where it is checked.
+    pub forbid_kinks: bool,
+    /// Also judge a claim known to be wrong (see
+    /// [`CheckConfig::with_negative_control`]); if the check cannot catch it,
+    /// the verdict is [`Verdict::Inconclusive`](crate::Verdict::Inconclusive).
+    pub negative_control: bool,
+    /// The claim's own relative rounding, added to every derived tolerance's
+    /// relative floor: 0 when the claim is computed in f's float type;
+    /// [`check_gradient_mixed`](crate::check_gradient_mixed) sets it for an
+    /// `f32` claim judged against `f64` evaluations.
+    pub claim_rounding: f64,
 }
+
+/// The most directions the fast mode accepts: past a million, the
+/// per-coordinate check is cheaper for every gradient this crate can hold.
+pub const MAX_DIRECTIONS: usize = 1 << 20;
+
+/// The most kink-analysis levels: the step shrinks tenfold per level from
+/// $\varepsilon^{1/3}$, and past 12 levels it is below $10^{-17}$ of
+/// $\max(1, |x_i|)$, under the spacing of the floats at $x_i$.
+pub const MAX_KINK_LEVELS: usize = 12;
 
 impl Default for CheckConfig {
     fn default() -> Self {
@@ -54,6 +76,9 @@ impl Default for CheckConfig {
             seed: 0x5eed,
             kink_levels: 4,
             ridders: RiddersConfig::default(),
+            forbid_kinks: false,
+            negative_control: false,
+            claim_rounding: 0.0,
         }
     }
 }
@@ -89,9 +114,33 @@ impl CheckConfig {
         self
     }
 
-    /// Rejects negative or non-finite tolerances and zero direction counts.
+    /// A kink is a failure: the code under test must be differentiable at the
+    /// checked point (a valid subgradient at a kink then fails).
+    pub fn forbid_kinks(mut self) -> Self {
+        self.forbid_kinks = true;
+        self
+    }
+
+    /// Turns on the negative control: besides the claim, the check judges
+    /// the claim with one entry moved by 0.1 % of the largest claimed entry
+    /// (the entry is the largest claimed one, the first of them on a tie;
+    /// where every claimed entry is 0, entry 0 moved by $10^{-3}$). A check
+    /// that lets that known-wrong claim through cannot tell a 0.1 % error, and
+    /// its verdict is [`Verdict::Inconclusive`](crate::Verdict::Inconclusive)
+    /// whatever it found for the claim itself.
+    pub fn with_negative_control(mut self) -> Self {
+        self.negative_control = true;
+        self
+    }
+
+    /// Rejects negative or non-finite tolerances, zero or absurd direction
+    /// counts and kink levels.
     pub(crate) fn validate(&self) -> Result<()> {
-        for (name, value) in [("atol", self.atol), ("rtol", self.rtol)] {
+        for (name, value) in [
+            ("atol", self.atol),
+            ("rtol", self.rtol),
+            ("claim_rounding", Some(self.claim_rounding)),
+        ] {
             if let Some(v) = value
                 && !(v.is_finite() && v >= 0.0)
             {
@@ -107,16 +156,38 @@ impl CheckConfig {
                 reason: "the fast mode needs at least one direction".into(),
             });
         }
+        if let Some(d) = self.directions
+            && d > MAX_DIRECTIONS
+        {
+            return Err(OracleError::InvalidParameter {
+                name: "directions".into(),
+                reason: format!(
+                    "at most {MAX_DIRECTIONS} directions (the per-coordinate check is cheaper past that), got {d}"
+                ),
+            });
+        }
+        if self.kink_levels > MAX_KINK_LEVELS {
+            return Err(OracleError::InvalidParameter {
+                name: "kink_levels".into(),
+                reason: format!(
+                    "at most {MAX_KINK_LEVELS} levels (the step would fall below the spacing of the floats), got {}",
+                    self.kink_levels
+                ),
+            });
+        }
         let r = &self.ridders;
         if !(r.initial_step.is_finite()
             && r.initial_step > 0.0
             && r.ratio.is_finite()
             && r.ratio > 1.0
-            && r.levels >= 2)
+            && r.levels >= 2
+            && r.levels <= 32)
         {
             return Err(OracleError::InvalidParameter {
                 name: "ridders".into(),
-                reason: format!("needs initial_step > 0, ratio > 1 and levels >= 2, got {r:?}"),
+                reason: format!(
+                    "needs initial_step > 0, ratio > 1 and 2 <= levels <= 32, got {r:?}"
+                ),
             });
         }
         Ok(())

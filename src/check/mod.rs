@@ -189,23 +189,27 @@
 
 mod config;
 mod diagnose;
+mod directional;
+mod noisy;
 mod quantized;
 mod report;
 mod resolve;
+mod rule;
 mod verdict;
 
-pub use config::{CheckConfig, Method};
-pub use report::{CheckReport, DirectionalSummary, EntryCheck};
+pub use config::{CheckConfig, MAX_DIRECTIONS, MAX_KINK_LEVELS, Method};
+pub use report::{CheckReport, DirectionalSummary, EntryCheck, NegativeControl};
+pub use rule::CONTROL_OFFSET;
 pub use verdict::{Evidence, Verdict};
 
 use nalgebra::DMatrix;
 
 use crate::error::{OracleError, Result, require_finite};
 use crate::float::{Real, cst};
-use crate::numeric::differences::{DifferenceScheme, fourth_order, scaled_step, third_order};
-use crate::numeric::directional::random_directions;
+use crate::numeric::differences::{DifferenceScheme, fourth_order, step_within, third_order};
 use crate::numeric::extrapolation::{Extrapolated, richardson, ridders_vec};
 use crate::numeric::noise::estimate_noise;
+use config::MAX_KINK_LEVELS as LEVEL_CAP;
 
 use quantized::{Quantization, QuantizedLook, quantized_pass};
 
@@ -264,6 +268,59 @@ where
     let shared = |p: &[F], out: &mut [F]| out[0] = f(p);
     let mut eval = shared;
     run(&mut eval, 1, x, &[g], config, false, Some(&shared))
+}
+
+/// The relative rounding allowed an `f32` claim judged against `f64`
+/// evaluations: $32\,\varepsilon_{32} \approx 3.8\cdot10^{-6}$. A gradient
+/// computed in `f32` by backpropagation carries a few $\varepsilon_{32}$ of
+/// relative error per entry (each entry a short chain of products and sums);
+/// 32 of them leave room for a sum of a few dozen terms while a claim 10^-4
+/// off is still caught 25 times over.
+pub const MIXED_CLAIM_ROUNDING: f64 = 32.0 * f32::EPSILON as f64;
+
+/// Checks an `f32` gradient against the same function evaluated in `f64`.
+///
+/// The point `x` is converted to `f64` exactly; f is evaluated there in `f64`,
+/// so the finite differences resolve about $10^{-10}$ instead of the
+/// $10^{-3}$ that `f32` evaluations allow; the claim is allowed its own `f32`
+/// rounding, [`MIXED_CLAIM_ROUNDING`] relative. An `f32` gradient off by
+/// $10^{-4}$ relative, in one entry or all, fails.
+///
+/// ```
+/// use gradient_oracle::{check_gradient_mixed, CheckConfig, Verdict};
+/// let f = |x: &[f64]| (x[0] * x[1]).tanh() + x[1] * x[1];
+/// let grad = |x: &[f32]| {
+///     let s = 1.0 - (x[0] * x[1]).tanh().powi(2);
+///     vec![s * x[1], s * x[0] + 2.0 * x[1]]
+/// };
+/// let off = |x: &[f32]| grad(x).iter().map(|g| g * 1.0001).collect::<Vec<f32>>();
+/// let x = [0.7_f32, -0.4];
+/// let cfg = CheckConfig::default();
+/// assert_eq!(check_gradient_mixed(&f, &grad, &x, &cfg).unwrap().verdict(), Verdict::Pass);
+/// assert_eq!(check_gradient_mixed(&f, &off, &x, &cfg).unwrap().verdict(), Verdict::Fail);
+/// ```
+///
+/// # Errors
+/// As [`check_gradient`].
+pub fn check_gradient_mixed<Func, Grad>(
+    f: &Func,
+    grad: &Grad,
+    x: &[f32],
+    config: &CheckConfig,
+) -> Result<CheckReport>
+where
+    Func: Fn(&[f64]) -> f64 + ?Sized,
+    Grad: Fn(&[f32]) -> Vec<f32> + ?Sized,
+{
+    let g = validated_gradient(grad, x, config)?;
+    let x64: Vec<f64> = x.iter().map(|v| f64::from(*v)).collect();
+    let claim: Vec<f64> = g.iter().map(|v| f64::from(*v)).collect();
+    let mixed = CheckConfig {
+        claim_rounding: config.claim_rounding.max(MIXED_CLAIM_ROUNDING),
+        ..*config
+    };
+    let mut eval = |p: &[f64], out: &mut [f64]| out[0] = f(p);
+    run(&mut eval, 1, &x64, &[claim], &mixed, false, None)
 }
 
 /// Checks a claimed Jacobian `jac` (rows = outputs) of the vector function `f` at `x`.
@@ -341,6 +398,9 @@ struct Evaluator<'a, F, E> {
     eval: &'a mut E,
     work: Vec<F>,
     count: usize,
+    /// Some value f returned at a perturbed point was NaN or infinite (the
+    /// step crossed the edge of f's domain).
+    nonfinite: bool,
 }
 
 impl<F: Real, E: FnMut(&[F], &mut [F])> Evaluator<'_, F, E> {
@@ -350,6 +410,7 @@ impl<F: Real, E: FnMut(&[F], &mut [F])> Evaluator<'_, F, E> {
         (self.eval)(&self.work, out);
         self.work[i] = saved;
         self.count += 1;
+        self.nonfinite |= out.iter().any(|v| !v.is_finite());
     }
 
     fn along(&mut self, x: &[F], v: &[F], t: F, out: &mut [F]) {
@@ -378,12 +439,14 @@ struct Tolerances<F> {
 }
 
 impl<F: Real> Tolerances<F> {
-    fn new() -> Self {
+    /// The floor is $64\varepsilon$ relative, plus the rounding of a claim
+    /// computed in a coarser float type than f (see [`check_gradient_mixed`]).
+    fn new(config: &CheckConfig) -> Self {
         let eps = F::epsilon();
         Self {
             eps,
             noise: cst(16.0),
-            floor: cst::<F>(64.0) * eps,
+            floor: cst::<F>(64.0) * eps + cst::<F>(config.claim_rounding),
             tiny: F::min_positive_value(),
             trust: eps.sqrt(),
             strict: cst(4.0),
@@ -454,6 +517,7 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         eval,
         work: x.to_vec(),
         count: 0,
+        nonfinite: false,
     };
     let mut f0 = vec![F::zero(); m];
     (ev.eval)(x, &mut f0);
@@ -470,9 +534,9 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     }
     let directional = match config.directions {
         Some(d) => {
-            let summary = directional_pass(&mut ev, &f0, x, analytic, config, d);
+            let summary = directional::directional_pass(&mut ev, &f0, x, analytic, config, d);
             if summary.failed == 0 {
-                return Ok(CheckReport {
+                let mut report = CheckReport {
                     entries: Vec::new(),
                     outputs: m,
                     inputs: n,
@@ -480,20 +544,99 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
                     evaluations: ev.count,
                     directional: Some(summary),
                     diagnosis: None,
-                });
+                    control: None,
+                    unsure: None,
+                };
+                negative_control(&mut ev, x, &f0, analytic, config, &mut report);
+                return Ok(report);
             }
             Some(summary)
         }
         None => None,
     };
-    let mut entries = Vec::with_capacity(n * m);
+    let coordinates: Vec<usize> = if directional.is_some() {
+        directional::suspects(&mut ev, &f0, x, analytic, config)
+    } else {
+        (0..n).collect()
+    };
+    let mut entries = check_coordinates(&mut ev, x, &f0, analytic, config, &coordinates, parallel);
+    let unsure = rule::settle(&mut entries, config);
+    let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
+    let mut report = CheckReport {
+        entries,
+        outputs: m,
+        inputs: n,
+        jacobian,
+        evaluations: ev.count,
+        directional,
+        diagnosis,
+        control: None,
+        unsure,
+    };
+    negative_control(&mut ev, x, &f0, analytic, config, &mut report);
+    Ok(report)
+}
+
+/// Runs the negative control when the configuration asks for it, and makes
+/// the report inconclusive when the control slips through (see [`rule`]).
+fn negative_control<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    x: &[F],
+    f0: &[F],
+    analytic: &[Vec<F>],
+    config: &CheckConfig,
+    report: &mut CheckReport,
+) {
+    if !config.negative_control {
+        return;
+    }
+    let as_f64: Vec<Vec<f64>> = analytic
+        .iter()
+        .map(|row| row.iter().map(|v| f64_of(*v)).collect())
+        .collect();
+    let (o, i, moved) = rule::control_entry(&as_f64);
+    let mut wrong = analytic.to_vec();
+    wrong[o][i] += cst::<F>(moved);
+    let before = ev.count;
+    let mut entries = check_coordinates(ev, x, f0, &wrong, config, &[i], None);
+    rule::settle(&mut entries, config);
+    let verdict = entries
+        .iter()
+        .find(|e| e.output == o)
+        .map_or(Verdict::Inconclusive, |e| e.outcome);
+    report.evaluations += ev.count - before;
+    let control = NegativeControl {
+        output: o,
+        input: i,
+        moved_by: moved,
+        verdict,
+    };
+    if !control.caught() {
+        report.unsure = Some(rule::control_missed(verdict));
+    }
+    report.control = Some(control);
+}
+
+/// Steps 1 to 6 of the module doc for the coordinates `range`, one entry per
+/// output and coordinate, then the quantized look across them.
+fn check_coordinates<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    x: &[F],
+    f0: &[F],
+    analytic: &[Vec<F>],
+    config: &CheckConfig,
+    coordinates: &[usize],
+    parallel: Option<SharedEval<'_, F>>,
+) -> Vec<EntryCheck> {
+    let m = f0.len();
+    let mut entries = Vec::with_capacity(coordinates.len() * m);
     let noise = NoiseModel::new(x, analytic, config);
     let mut quantization = Quantization::new(m);
     if noise.eager {
-        noise.get(&mut ev, x, &f0);
+        noise.get(ev, x, f0);
     }
     let point = Point {
-        f0: &f0,
+        f0,
         x,
         analytic,
         config,
@@ -505,9 +648,8 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
             // and the chunks are joined in order, so the report is the same for
             // any number of threads.
             use rayon::prelude::*;
-            let indices: Vec<usize> = (0..n).collect();
-            let chunk = (n / (4 * rayon::current_num_threads())).max(8);
-            let parts: Vec<(Vec<EntryCheck>, usize, Quantization)> = indices
+            let chunk = (coordinates.len() / (4 * rayon::current_num_threads())).max(8);
+            let parts: Vec<(Vec<EntryCheck>, usize, Quantization)> = coordinates
                 .par_chunks(chunk)
                 .map(|part| {
                     let mut local = |p: &[F], out: &mut [F]| shared(p, out);
@@ -515,6 +657,7 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
                         eval: &mut local,
                         work: x.to_vec(),
                         count: 0,
+                        nonfinite: false,
                     };
                     let mut scratch = Scratch::new(m);
                     let mut out = Vec::with_capacity(part.len() * m);
@@ -540,31 +683,15 @@ fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         }
         None => {
             let mut scratch = Scratch::new(m);
-            for i in 0..n {
-                check_coordinate(
-                    &mut ev,
-                    point,
-                    i,
-                    &mut scratch,
-                    &mut entries,
-                    &mut quantization,
-                );
+            for &i in coordinates {
+                check_coordinate(ev, point, i, &mut scratch, &mut entries, &mut quantization);
             }
         }
     }
-    let t = Tolerances::<F>::new().with_claims(&noise.so_far(f0.len()), &f0);
-    quantization.look_for_grid(&mut ev, x, &f0, &entries, &t);
+    let t = Tolerances::<F>::new(config).with_claims(&noise.so_far(f0.len()), f0);
+    quantization.look_for_grid(ev, x, f0, &entries, &t);
     quantization.settle(&mut entries, &t);
-    let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
-    Ok(CheckReport {
-        entries,
-        outputs: m,
-        inputs: n,
-        jacobian,
-        evaluations: ev.count,
-        directional,
-        diagnosis,
-    })
+    entries
 }
 
 /// What the tolerances know of f's noise at x, per output: the rounding of
@@ -580,6 +707,9 @@ struct NoiseModel<F> {
     /// its escalation. Otherwise on first need.
     eager: bool,
     cell: std::sync::OnceLock<Vec<F>>,
+    /// f(x) evaluated again differed from $f_0$: f is nondeterministic, and
+    /// the noisy stage decides (see [`noisy`]).
+    nondeterministic: std::sync::atomic::AtomicBool,
 }
 
 impl<F: Real> NoiseModel<F> {
@@ -597,7 +727,53 @@ impl<F: Real> NoiseModel<F> {
             input,
             eager: config.method == Method::Auto && x.len() >= 1000,
             cell: std::sync::OnceLock::new(),
+            nondeterministic: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Whether f changed from call to call at x (known once the noise is measured).
+    fn nondeterministic(&self) -> bool {
+        self.nondeterministic
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// f at x, [`noisy::REPEATS`] times in all: the standard deviation per
+    /// output if any value differs from $f_0$ (f is nondeterministic), else
+    /// `None` (2 evaluations then: f(x) once more agreed).
+    fn repeated<E: FnMut(&[F], &mut [F])>(
+        &self,
+        ev: &mut Evaluator<'_, F, E>,
+        x: &[F],
+        f0: &[F],
+    ) -> Option<Vec<F>> {
+        let m = f0.len();
+        let mut again = vec![F::zero(); m];
+        (ev.eval)(x, &mut again);
+        ev.count += 1;
+        if again.iter().zip(f0).all(|(a, b)| a == b || !a.is_finite()) {
+            return None;
+        }
+        let mut samples = vec![f0.to_vec(), again];
+        for _ in 2..noisy::REPEATS {
+            let mut v = vec![F::zero(); m];
+            (ev.eval)(x, &mut v);
+            ev.count += 1;
+            samples.push(v);
+        }
+        let count = cst::<F>(samples.len() as f64);
+        let sigma = (0..m)
+            .map(|o| {
+                let mean = samples.iter().fold(F::zero(), |acc, v| acc + v[o]) / count;
+                let var = samples
+                    .iter()
+                    .fold(F::zero(), |acc, v| acc + (v[o] - mean) * (v[o] - mean))
+                    / (count - F::one());
+                var.sqrt()
+            })
+            .collect();
+        self.nondeterministic
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        Some(sigma)
     }
 
     /// The noise measured so far, or 0 for each of the `m` outputs (a claim's
@@ -627,6 +803,10 @@ impl<F: Real> NoiseModel<F> {
     ) -> Vec<F> {
         self.cell
             .get_or_init(|| {
+                // Call-to-call noise is real noise, not kinks: uncapped.
+                if let Some(sigma) = self.repeated(ev, x, f0) {
+                    return sigma;
+                }
                 let (sigma, evaluations) = estimate_noise(&mut *ev.eval, x, f0);
                 ev.count += evaluations;
                 // Kinks along the sampled segment read as noise too (a hinge with
@@ -650,8 +830,15 @@ struct Scratch<F> {
     /// f at x - 2 h3, x - h3, x + h3, x + 2 h3: the first pass's stencil, kept for
     /// the kink analysis.
     wide: [Vec<F>; 4],
-
+    /// f at x + 4 h3 and x - 4 h3, once evaluated for this coordinate: the
+    /// fourth difference at 2 h3 (kink evidence) and the wide stencil's kinks.
+    far: Option<[Vec<F>; 2]>,
     pending: Vec<bool>,
+    /// Per output, what the fourth differences say of f at the first pass's
+    /// scale: see [`structure_at_h3`].
+    structure: Vec<Structure>,
+    /// Per output, the jump of a kink at x that $n_3 - n_4$ implies, $6|n_3 - n_4|$.
+    jump: Vec<F>,
 }
 
 impl<F: Real> Scratch<F> {
@@ -662,9 +849,24 @@ impl<F: Real> Scratch<F> {
             plus2: vec![F::zero(); m],
             minus2: vec![F::zero(); m],
             wide: std::array::from_fn(|_| vec![F::zero(); m]),
-
+            far: None,
             pending: vec![false; m],
+            structure: vec![Structure::Unseen; m],
+            jump: vec![F::zero(); m],
         }
+    }
+
+    /// Whether a central estimate whose one-sided gaps are `gaps` may pass
+    /// output `o` within `tol`: no kink was seen at the first pass's scale,
+    /// or the jump seen could move a central estimate by no more than `tol`
+    /// (half the jump), or these gaps are well under the jump, so that the
+    /// kink lies outside their steps (a kink within them leaves a gap near
+    /// its jump).
+    fn kink_clear_of(&self, o: usize, gaps: &[F], tol: F) -> bool {
+        let jump = self.jump[o];
+        self.structure[o] != Structure::Kink
+            || jump <= cst::<F>(2.0) * tol
+            || (!gaps.is_empty() && gaps.iter().all(|g| g.abs() < jump / cst::<F>(4.0)))
     }
 }
 
@@ -679,7 +881,18 @@ struct Point<'a, F> {
     noise: &'a NoiseModel<F>,
 }
 
+/// How often the steps shrink when f is not finite at a probe.
+const DOMAIN_RETRIES: usize = 12;
+
 /// Steps 1 to 6 of the module doc for coordinate `i`: one entry per output.
+///
+/// The steps scale with the coordinate's width $w_i = \max(1, |x_i|)$. Where
+/// f is NaN or infinite at a probe point, the steps crossed the edge of f's
+/// domain ($\ln x$ at $x = 10^{-9}$ probed at $x - 10^{-4}$): the coordinate is
+/// judged again with $w_i = |x_i|$ (for $0 < |x_i| < 1$), then sixteen times
+/// smaller each time, up to [`DOMAIN_RETRIES`] times. A coordinate whose
+/// probes still meet a non-finite f (f is finite at x only, or on one side
+/// only) is inconclusive: a domain boundary at x.
 fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     point: Point<'_, F>,
@@ -689,8 +902,31 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     quantization: &mut Quantization,
 ) {
     let first = entries.len();
-    decide_coordinate(ev, point, i, s, entries, quantization);
-    resolve::resolve_weak_passes(ev, point, i, &mut entries[first..]);
+    let unresolved = quantization.unresolved.len();
+    let xi = point.x[i].abs();
+    let mut width = F::one().max(xi);
+    for attempt in 0..=DOMAIN_RETRIES {
+        ev.nonfinite = false;
+        decide_coordinate(ev, point, i, width, s, entries, quantization);
+        resolve::resolve_weak_passes(ev, point, i, width, &mut entries[first..]);
+        if !ev.nonfinite {
+            return;
+        }
+        if attempt == DOMAIN_RETRIES {
+            break;
+        }
+        entries.truncate(first);
+        quantization.unresolved.truncate(unresolved);
+        width = if attempt == 0 && xi > F::zero() && xi < width {
+            xi
+        } else {
+            width / cst::<F>(16.0)
+        };
+    }
+    for e in &mut entries[first..] {
+        e.outcome = Verdict::Inconclusive;
+        e.tolerance = f64::INFINITY;
+    }
 }
 
 /// Steps 1 to 5 of the module doc for coordinate `i`.
@@ -698,6 +934,7 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     point: Point<'_, F>,
     i: usize,
+    width: F,
     s: &mut Scratch<F>,
     entries: &mut Vec<EntryCheck>,
     quantization: &mut Quantization,
@@ -712,6 +949,8 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     let m = f0.len();
     let first = entries.len();
     let input_noise = &noise.input;
+    s.far = None;
+    s.structure.iter_mut().for_each(|v| *v = Structure::Unseen);
     // Method::Ridders skips the first passes and escalates everything.
     let auto = config.method == Method::Auto;
     let mut any_pending = !auto;
@@ -723,8 +962,30 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     } else {
         vec![F::zero(); m]
     };
-    let mut t = Tolerances::<F>::new().with_claims(&sigma, f0);
-    let h3 = scaled_step(DifferenceScheme::ThirdOrder.optimal_step::<F>(), x[i]);
+    if measured && noise.nondeterministic() {
+        for o in 0..m {
+            let a = analytic[o][i];
+            let (l, r) = (F::zero(), F::zero());
+            let placeholder = entry(o, i, a, a, l, r, F::zero(), Verdict::Pass, Evidence::Noisy);
+            entries.push(placeholder);
+        }
+        noisy::judge_noisy(
+            ev,
+            point,
+            i,
+            width,
+            &sigma,
+            &vec![true; m],
+            &mut entries[first..],
+        );
+        return;
+    }
+    let mut t = Tolerances::<F>::new(config).with_claims(&sigma, f0);
+    let h3 = step_within(
+        DifferenceScheme::ThirdOrder.optimal_step::<F>(),
+        x[i],
+        width,
+    );
     let two: F = cst(2.0);
     if auto {
         // Step 1: the third-order stencil on x - h3, x, x + h3, x + 2 h3 (3 evaluations).
@@ -774,16 +1035,26 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                     continue;
                 }
                 let a = analytic[o][i];
-                let n3 = third_order(minus[o], f0[o], plus[o], plus2[o], h3);
-                let n4 = fourth_order(minus2[o], minus[o], plus[o], plus2[o], h3);
-                let scale =
-                    magnitude(&[f0[o], plus[o], minus[o], plus2[o], minus2[o]]) + input_noise[o];
+                let [minus2, minus, plus, plus2] = s.wide.each_ref().map(|v| v[o]);
+                let n3 = third_order(minus, f0[o], plus, plus2, h3);
+                let n4 = fourth_order(minus2, minus, plus, plus2, h3);
+                let scale = magnitude(&[f0[o], plus, minus, plus2, minus2]) + input_noise[o];
                 // Rounding at most (8 + 8 + 1 + 1)/12 eps nu / h3, times `strict`; the
-                // truncation left, bounded by a sixteenth of the third-order value's.
-                let allowance = t.bar(cst(1.5), scale, cst(5.0), sigma[o], h3)
-                    + (n3 - n4).abs() / cst::<F>(16.0);
+                // truncation left, bounded by a sixteenth of the third-order value's
+                // where f follows the h^4 law at this scale (no kink within 2 h3).
+                let rounding = t.bar(cst(1.5), scale, cst(5.0), sigma[o], h3);
+                // (Judged again once the noise is measured: what looked like structure
+                // may be noise.)
+                s.structure[o] = if (n3 - n4).abs() > rounding {
+                    structure_at_h3(ev, i, h3, f0, o, s, scale, sigma[o], &t)
+                } else {
+                    Structure::Unseen
+                };
+                // A kink of jump J at x gives n3 - n4 = J/6.
+                s.jump[o] = cst::<F>(6.0) * (n3 - n4).abs();
+                let allowance = rounding + (n3 - n4).abs() / cst::<F>(16.0);
                 let tol = tolerance(config, &t, o, a, n4, allowance);
-                if (a - n4).abs() <= tol {
+                if (a - n4).abs() <= tol && s.kink_clear_of(o, &[], tol) {
                     s.pending[o] = false;
                     pass_refined(&mut entries[first + o], a, n4, tol, Evidence::HigherOrder);
                 }
@@ -798,6 +1069,11 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             // Still unsure: measure f's noise (once per check) and look again with it,
             // for a function that loses digits inside (cancellation, long sums).
             sigma = noise.get(ev, x, f0);
+            if noise.nondeterministic() {
+                let pending = s.pending.clone();
+                noisy::judge_noisy(ev, point, i, width, &sigma, &pending, &mut entries[first..]);
+                return;
+            }
             t = t.with_claims(&sigma, f0);
             measured = true;
         }
@@ -805,7 +1081,7 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     // Step 2: central differences at their own, smaller step (2 evaluations), for
     // the coordinates the larger steps left unsure (a kink within 2 h3, or
     // high derivatives).
-    let h = scaled_step(DifferenceScheme::Central.optimal_step::<F>(), x[i]);
+    let h = step_within(DifferenceScheme::Central.optimal_step::<F>(), x[i], width);
     ev.at(i, h, &mut s.plus);
     ev.at(i, -h, &mut s.minus);
     any_pending = false;
@@ -826,7 +1102,7 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             c,
             t.bar(F::one(), scale, cst(4.0), sigma[o], h),
         );
-        let pass = auto && (a - c).abs() <= tol;
+        let pass = auto && (a - c).abs() <= tol && s.kink_clear_of(o, &[right - left], tol);
         s.pending[o] = !pass;
         any_pending |= !pass;
         let here = entry(
@@ -871,7 +1147,11 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             let noise =
                 t.bar(cst(3.0), scale, cst(5.0), sigma[o], h) + (c1 - c4).abs() / cst::<F>(16.0);
             let tol = tolerance(config, &t, o, a, c4, noise);
-            if (a - c4).abs() <= tol {
+            let gaps = [
+                (s.plus[o] + s.minus[o] - two * f0[o]) / h,
+                (s.plus2[o] + s.minus2[o] - two * f0[o]) / (two * h),
+            ];
+            if (a - c4).abs() <= tol && s.kink_clear_of(o, &gaps, tol) {
                 s.pending[o] = false;
                 pass_refined(&mut entries[first + o], a, c4, tol, Evidence::Central);
             }
@@ -882,7 +1162,7 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         }
     }
     // Step 3: Ridders' extrapolation on all outputs of this coordinate.
-    let h0 = scaled_step(cst::<F>(config.ridders.initial_step), x[i]);
+    let h0 = step_within(cst::<F>(config.ridders.initial_step), x[i], width);
     let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
     // Every f(x +- h) Ridders evaluates is kept: the one-sided slopes come free from them.
     let mut sided: Vec<(F, Vec<F>, Vec<F>)> = Vec::with_capacity(config.ridders.levels);
@@ -931,7 +1211,8 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             Verdict::Pass,
             Evidence::Ridders,
         );
-        if trusted[o] && (a - r.value).abs() <= tol {
+        // Ridders' steps (from 2^-6 w_i) reach past any kink the first pass saw.
+        if trusted[o] && (a - r.value).abs() <= tol && s.kink_clear_of(o, &[], tol) {
             s.pending[o] = false;
         }
     }
@@ -978,11 +1259,17 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         })
         .collect();
     let ten: F = cst(10.0);
-    let levels = config.kink_levels.max(1);
+    let mut levels = config.kink_levels.max(1);
+    // A kink between two levels' steps (a ReLU input of 1e-9 below h_3 = 6e-9)
+    // leaves the gap shrinking at the last level only: up to two more levels
+    // settle it, while the step stays far above the spacing of the floats at x_i.
+    let most_levels = (levels + 2).min(LEVEL_CAP);
     // Per level: resolved (see `smooth_level`) and (c_k, L_k, R_k, tolerance of c_k).
     let mut history: Vec<Vec<(Option<bool>, LevelData<F>)>> = vec![Vec::with_capacity(levels); m];
     // Whether a gap has stood clear of its level's noise (from then on, noise explains nothing away).
     let mut visible = vec![false; m];
+    // The largest gap that stood clear of its level's noise.
+    let mut seen_gap = vec![F::zero(); m];
     // The one-sided slopes at every step, level 0 (the first step h) included.
     let mut level_slopes: Vec<Vec<(F, F)>> = vec![vec![(F::zero(), F::zero()); m]; levels + 1];
     let mut level_steps: Vec<F> = vec![h; levels + 1];
@@ -990,9 +1277,12 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         level_slopes[0][o] = ((f0[o] - s.minus[o]) / h, (s.plus[o] - f0[o]) / h);
     }
     let mut hk = h;
-    for level in 1..=levels {
+    let mut level = 0;
+    while level < levels {
+        level += 1;
         hk /= ten;
         level_steps[level] = hk;
+        let mut extend = false;
         ev.at(i, hk, &mut plus);
         ev.at(i, -hk, &mut minus);
         samples.push((hk, plus.clone()));
@@ -1012,9 +1302,17 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             // `Some(true)`: resolved; `Some(false)`: a kink within h_k; `None`: this step's
             // noise is too large to tell a shrinking gap from a standing one. Once a gap
             // stood clear of the noise, the noise band counts against both answers.
-            visible[o] |= old_gap > cst::<F>(2.0) * prev_rho[o];
+            if old_gap > cst::<F>(2.0) * prev_rho[o] {
+                visible[o] = true;
+                seen_gap[o] = seen_gap[o].max(old_gap);
+            }
+            // A level whose noise is well below the largest gap seen would show that
+            // kink again if it were within h_k: f linear through x (both gaps within
+            // their rounding) at two scales in a row there is resolved, not hidden.
+            let linear_twice = gap <= rho && old_gap <= prev_rho[o];
+            let sees_kink = rho < shrink * seen_gap[o];
             let resolved = if visible[o] {
-                if gap + rho <= shrink * old_gap {
+                if gap + rho <= shrink * old_gap || (sees_kink && linear_twice) {
                     Some(true)
                 } else if gap - rho > shrink * old_gap {
                     Some(false)
@@ -1046,6 +1344,17 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             if level < levels {
                 continue;
             }
+            // (Only where the gap collapsed to the rounding at the last level: f
+            // linear through x there. A gap still shrinking towards a kink just
+            // inside h_k would read as resolved on the way.)
+            let shrinking_late = smooth_level(&history[o]).is_none()
+                && history[o].last().is_some_and(|(r, _)| *r == Some(true))
+                && gap <= rho;
+            let room = hk / ten > cst::<F>(1024.0) * t.eps * x[i].abs();
+            if shrinking_late && levels < most_levels && room {
+                extend = true;
+                continue;
+            }
             let e = &mut entries[first + o];
             if let Some(k) = smooth_level(&history[o]) {
                 let LevelData {
@@ -1058,7 +1367,10 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 // the central difference there is free of it.
                 let tol = tolerance(config, &t, o, a, c, noise);
                 let r = ridders[o];
-                *e = if trusted[o] && (r.value - c).abs() <= tol {
+                // (Ridders disagrees with a: it may also agree, where the first
+                // pass's kink evidence alone kept it from passing a.)
+                let ridders_against = (a - r.value).abs() > cst::<F>(e.tolerance);
+                *e = if trusted[o] && ridders_against && (r.value - c).abs() <= tol {
                     // Ridders agrees with the small step. Either the function is smooth and
                     // Ridders' sharper verdict stands, or a kink sits below the slopes' noise
                     // but within Ridders' precision: the extrapolated one-sided slopes tell.
@@ -1261,8 +1573,28 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                     QuantizedLook::Nothing => {}
                 }
             }
+            // The wide stencil sees kinks too small for the small steps (under their
+            // rounding, or under the curvature of their wider levels). A kink at x of
+            // jump J leaves every level's gap near J; where two levels, whose rounding
+            // is well under J, show no gap at all (f linear through x: ReLU at 1e-6
+            // and |x| at 1e-5, under h3 = 1.2e-4), the kink the wide stencil saw is
+            // not at x and explains no failure.
             if e.outcome == Verdict::Fail {
-                if let Some(kink) = wide_kinks[o] {
+                let blind = |k: &WideKink<F>| {
+                    let scale = f0[o].abs() + input_noise[o];
+                    let jump = (k.right - k.left).abs();
+                    let clear = level_slopes
+                        .iter()
+                        .zip(&level_steps)
+                        .filter(|(ls, hh)| {
+                            let (l, r) = ls[o];
+                            let rounding = t.rounding(scale, sigma[o], **hh);
+                            (r - l).abs() <= rounding && rounding < jump / cst::<F>(4.0)
+                        })
+                        .count();
+                    clear < 2
+                };
+                if let Some(kink) = wide_kinks[o].filter(blind) {
                     *e = entry(
                         o,
                         i,
@@ -1279,6 +1611,11 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 }
             }
             s.pending[o] = false;
+        }
+        if extend {
+            levels += 1;
+            level_slopes.push(vec![(F::zero(), F::zero()); m]);
+            level_steps.push(hk);
         }
     }
 }
@@ -1328,15 +1665,13 @@ fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
     input_noise: &[F],
     sigma: &[F],
     h3: F,
-    s: &Scratch<F>,
+    s: &mut Scratch<F>,
     config: &CheckConfig,
 ) -> Vec<Option<WideKink<F>>> {
-    let t = Tolerances::<F>::new().with_claims(sigma, f0);
+    let t = Tolerances::<F>::new(config).with_claims(sigma, f0);
     let m = f0.len();
     let (two, three, four, six) = (cst::<F>(2.0), cst::<F>(3.0), cst::<F>(4.0), cst::<F>(6.0));
-    let (mut plus4, mut minus4) = (vec![F::zero(); m], vec![F::zero(); m]);
-    ev.at(i, four * h3, &mut plus4);
-    ev.at(i, -(four * h3), &mut minus4);
+    let [plus4, minus4] = far_values(ev, i, h3, s);
     let [minus2, minus, plus, plus2] = &s.wide;
     (0..m)
         .map(|o| {
@@ -1400,6 +1735,87 @@ fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
             })
         })
         .collect()
+}
+
+/// f at $x \pm 4h_3$ (2 evaluations, once per coordinate).
+fn far_values<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    i: usize,
+    h3: F,
+    s: &mut Scratch<F>,
+) -> [Vec<F>; 2] {
+    if s.far.is_none() {
+        let m = s.plus.len();
+        let four = cst::<F>(4.0);
+        let (mut plus4, mut minus4) = (vec![F::zero(); m], vec![F::zero(); m]);
+        ev.at(i, four * h3, &mut plus4);
+        ev.at(i, -(four * h3), &mut minus4);
+        s.far = Some([plus4, minus4]);
+    }
+    s.far.clone().unwrap_or_default()
+}
+
+/// What the fourth differences say of f along a coordinate at the first
+/// pass's scale $h_3$.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Structure {
+    /// Not looked at: $|n_3 - n_4|$ (the fourth difference over $12h_3$) is
+    /// within its rounding, so no kink of consequence lies within $2h_3$.
+    Unseen,
+    /// The fourth difference follows the $h^4$ law from $h_3$ to $2h_3$:
+    /// f is smooth there, and $|n_3 - n_4|/16$ bounds $n_4$'s truncation.
+    Smooth,
+    /// It does not (a kink within $4h_3$ makes it grow like $h$, not $h^4$):
+    /// no central estimate is trusted to pass a claim; the kink analysis decides.
+    Kink,
+}
+
+/// The kink evidence of the first pass (2 evaluations, at $x \pm 4h_3$, once
+/// per coordinate): with $\Delta_4(h) = f(2h) - 4f(h) + 6f_0 - 4f(-h) + f(-2h)$,
+/// $n_3 - n_4 = -\Delta_4(h_3)/12h_3$. On a smooth f, $\Delta_4(h) = h^4 f'''' +
+/// O(h^6)$ and $\Delta_4(2h_3) \approx 16\,\Delta_4(h_3)$; across a kink of jump
+/// $J$ within the stencil, $\Delta_4$ is of order $Jh$ and the ratio is near 2.
+/// Kink when $\Delta_4$ grows between one and four times with the same sign
+/// and stands above twice its rounding ($16\varepsilon\nu$ times `strict`, or
+/// its noise); smooth otherwise, since beyond its asymptotic range a smooth f
+/// gives any ratio. A kink at $d$ from x with $d$ a sizeable fraction of $h_3$
+/// gives other ratios (16 at $d = 0.62h_3$, where $n_4$ is off by $0.14J$ while
+/// $|n_3 - n_4|/16$ allows $0.0007J$): a known limit, a claim equal to that
+/// wrong $n_4$ passes; the tests hold kinks within $10^{-2}h_3$ of x.
+#[allow(clippy::too_many_arguments)]
+fn structure_at_h3<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    i: usize,
+    h3: F,
+    f0: &[F],
+    o: usize,
+    s: &mut Scratch<F>,
+    scale: F,
+    sigma: F,
+    t: &Tolerances<F>,
+) -> Structure {
+    let [plus4, minus4] = far_values(ev, i, h3, s);
+    let [minus2, minus, plus, plus2] = &s.wide;
+    let (four, six) = (cst::<F>(4.0), cst::<F>(6.0));
+    let fourth = |m2: F, m1: F, p1: F, p2: F| p2 - four * p1 + six * f0[o] - four * m1 + m2;
+    let near = fourth(minus2[o], minus[o], plus[o], plus2[o]);
+    let far = fourth(minus4[o], minus2[o], plus2[o], plus4[o]);
+    // Rounding of a fourth difference: 16 eps nu, times `strict`, or its noise
+    // sqrt(1 + 16 + 36 + 16 + 1) = 8.4 sigma, five times over.
+    let rounding = t.bar(cst(16.0), scale, cst(42.0), sigma, F::one());
+    // A kink's signature: growth between 1 and 4 times with the same sign (2 for
+    // a kink at x or within a few percent of h3 of it). Anything else is taken
+    // for smooth: sixteenfold in the asymptotic range, and any ratio beyond it
+    // (e^t at h3 = 0.84 gives 23; a logistic at h3 = 0.85, an f32 step at
+    // |x_i| = 45, turns sign).
+    let kink_like = far.signum() == near.signum()
+        && far.abs() >= near.abs()
+        && far.abs() <= cst::<F>(4.0) * near.abs();
+    if kink_like && near.abs() > cst::<F>(2.0) * rounding {
+        Structure::Kink
+    } else {
+        Structure::Smooth
+    }
 }
 
 /// What one kink-analysis level measured: the central difference, the
@@ -1497,88 +1913,5 @@ fn entry<F: Real>(
         tolerance: f64_of(tol),
         outcome,
         evidence,
-    }
-}
-
-fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
-    ev: &mut Evaluator<'_, F, E>,
-    f0: &[F],
-    x: &[F],
-    analytic: &[Vec<F>],
-    config: &CheckConfig,
-    count: usize,
-) -> DirectionalSummary {
-    let t = Tolerances::<F>::new();
-    let m = f0.len();
-    let n = x.len();
-    let width = F::one().max(magnitude(x));
-    let h = DifferenceScheme::Central.optimal_step::<F>() * width;
-    let h0 = cst::<F>(config.ridders.initial_step) * width;
-    let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
-    let mut failed = 0;
-    let mut worst = 0.0_f64;
-    for v in random_directions::<F>(config.seed, n, count) {
-        let gv: Vec<F> = (0..m)
-            .map(|o| (0..n).fold(F::zero(), |acc, i| acc + analytic[o][i] * v[i]))
-            .collect();
-        let gv_scale: Vec<F> = (0..m)
-            .map(|o| (0..n).fold(F::zero(), |acc, i| acc + (analytic[o][i] * v[i]).abs()))
-            .collect();
-        ev.along(x, &v, h, &mut plus);
-        ev.along(x, &v, -h, &mut minus);
-        let mut ok = true;
-        let mut errs = vec![F::zero(); m];
-        for o in 0..m {
-            let d = (plus[o] - minus[o]) / (h + h);
-            let scale = magnitude(&[f0[o], plus[o], minus[o]]);
-            let tol = tolerance(
-                config,
-                &t,
-                o,
-                gv_scale[o],
-                d,
-                t.rounding(scale, F::zero(), h),
-            );
-            errs[o] = (gv[o] - d).abs();
-            ok &= errs[o] <= tol;
-        }
-        if !ok {
-            let (mut p, mut q) = (vec![F::zero(); m], vec![F::zero(); m]);
-            let r = ridders_vec(
-                |hh, out: &mut [F]| {
-                    ev.along(x, &v, hh, &mut p);
-                    ev.along(x, &v, -hh, &mut q);
-                    for o in 0..m {
-                        out[o] = (p[o] - q[o]) / (hh + hh);
-                    }
-                },
-                m,
-                h0,
-                &config.ridders,
-            );
-            ok = true;
-            for o in 0..m {
-                let trusted = r[o].error <= t.trust * F::one().max(r[o].value.abs());
-                let tol = match config.user_tolerance(f64_of(gv_scale[o]), f64_of(r[o].value)) {
-                    Some(u) => cst(u),
-                    None => {
-                        cst::<F>(4.0) * r[o].error
-                            + t.relative(o) * gv_scale[o].max(r[o].value.abs())
-                            + t.tiny
-                    }
-                };
-                errs[o] = (gv[o] - r[o].value).abs();
-                ok &= trusted && errs[o] <= tol;
-            }
-        }
-        worst = errs.iter().fold(worst, |acc, e| acc.max(f64_of(*e)));
-        if !ok {
-            failed += 1;
-        }
-    }
-    DirectionalSummary {
-        directions: count,
-        failed,
-        worst_abs_error: worst,
     }
 }

@@ -186,7 +186,18 @@ pub(super) fn value_grid<F: Real>(f0: F, samples: &[(F, F)], confirmed: bool) ->
         exponent = Some(exponent.map_or(e, |x| x.min(e)));
     }
     let g = cst::<F>(2.0).powi(exponent?);
-    (witnessed && g >= cst::<F>(65536.0) * F::epsilon() * largest).then_some(g)
+    (witnessed && g >= cst::<F>(65536.0) * F::epsilon() * largest && rounding_quantum(g, largest))
+        .then_some(g)
+}
+
+/// Whether a quantum `q` can come from rounding: the ulp of an intermediate
+/// $M = q/\varepsilon$ at most $1/\sqrt\varepsilon$ times the larger of 1 and
+/// f's values ($6.7\cdot10^7$ times in `f64`, 2900 in `f32`). A coarser
+/// quantum is the function's own: a step function (`floor` jumps by 1 at
+/// $|f| \le 2$) is flat between its jumps, its derivative there is 0, and a
+/// claim of 1 is wrong, not a derivative hidden under a grid.
+fn rounding_quantum<F: Real>(q: F, scale: F) -> bool {
+    q <= F::epsilon().sqrt() * F::one().max(scale)
 }
 
 /// The last look at a would-be **Fail**: is f quantized along coordinate `i`?
@@ -341,11 +352,13 @@ fn staircase_quantum<F: Real>(f0: F, xi: F, samples: &[(F, F)]) -> Option<F> {
     if !plateau {
         return None;
     }
+    let largest = samples.iter().fold(f0.abs(), |m, (_, v)| m.max(v.abs()));
     samples
         .iter()
         .map(|(_, v)| (*v - f0).abs())
         .filter(|d| *d > F::zero() && d.is_finite())
         .reduce(F::min)
+        .filter(|q| rounding_quantum(*q, largest))
 }
 
 /// The symmetric pairs $(t, f(x+t), f(x-t))$ among the samples, by step.

@@ -52,6 +52,31 @@ pub struct DirectionalSummary {
     pub failed: usize,
     /// The largest $|g\cdot v - D_v f|$ over the directions.
     pub worst_abs_error: f64,
+    /// The largest, over the directions, of the tolerance relative to
+    /// $\sum_i |g_i v_i|$: a claim whose directional derivatives are wrong by
+    /// more than this fraction would have been caught.
+    pub resolution: f64,
+}
+
+/// What the negative control found (see
+/// [`CheckConfig::with_negative_control`](crate::CheckConfig::with_negative_control)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NegativeControl {
+    /// The output (row) of the moved entry.
+    pub output: usize,
+    /// The input (column) of the moved entry.
+    pub input: usize,
+    /// How far the entry was moved (0.1 % of the largest claimed entry).
+    pub moved_by: f64,
+    /// The verdict on the moved claim: it must not be ok.
+    pub verdict: Verdict,
+}
+
+impl NegativeControl {
+    /// Whether the check caught the known-wrong claim.
+    pub fn caught(&self) -> bool {
+        !self.verdict.is_ok()
+    }
 }
 
 /// Everything a check found.
@@ -64,16 +89,70 @@ pub struct CheckReport {
     pub(crate) evaluations: usize,
     pub(crate) directional: Option<DirectionalSummary>,
     pub(crate) diagnosis: Option<String>,
+    pub(crate) control: Option<NegativeControl>,
+    /// Why the check cannot decide, when it cannot.
+    pub(crate) unsure: Option<String>,
 }
 
 impl CheckReport {
-    /// `Fail` if any entry fails, else `Kink` if any is a kink, else `Pass`.
+    /// `Fail` if any entry fails; else `Inconclusive` if any entry is, or the
+    /// check as a whole cannot decide (the negative control slipped through);
+    /// else `Kink` if any entry is a kink; else `Pass`.
     pub fn verdict(&self) -> Verdict {
-        self.entries
+        let worst = self
+            .entries
             .iter()
             .map(|e| e.outcome)
             .max()
-            .unwrap_or(Verdict::Pass)
+            .unwrap_or(Verdict::Pass);
+        if self.unsure.is_some() {
+            worst.max(Verdict::Inconclusive)
+        } else {
+            worst
+        }
+    }
+
+    /// Why the check could not decide: the negative control's or the
+    /// inconclusive entries' reason (`None` when it decided).
+    pub fn inconclusive_reason(&self) -> Option<&str> {
+        self.unsure.as_deref()
+    }
+
+    /// The negative control's result, when it ran.
+    pub fn negative_control(&self) -> Option<&NegativeControl> {
+        self.control.as_ref()
+    }
+
+    /// The smallest relative error this check is sure to catch: the largest,
+    /// over the entries, of the tolerance over the largest $|a|$ claimed in
+    /// its output row. A claim wrong by more than this fraction (of its row's
+    /// largest entry), in any entry, would have failed. Infinite when a row
+    /// claims all zeros; for the fast mode, the directional resolution.
+    pub fn resolution(&self) -> f64 {
+        let mut row_max = vec![0.0_f64; self.outputs];
+        for e in &self.entries {
+            row_max[e.output] = row_max[e.output].max(e.analytic.abs());
+        }
+        let entries = self
+            .entries
+            .iter()
+            .map(|e| {
+                if e.tolerance.is_nan() {
+                    f64::INFINITY
+                } else {
+                    e.tolerance / row_max[e.output]
+                }
+            })
+            .fold(0.0, f64::max);
+        match (&self.directional, self.entries.is_empty()) {
+            (Some(d), true) => d.resolution,
+            _ => entries,
+        }
+    }
+
+    /// The inconclusive entries.
+    pub fn inconclusive(&self) -> Vec<&EntryCheck> {
+        self.with_outcome(Verdict::Inconclusive)
     }
 
     /// Every checked entry, in order (empty when the fast mode passed).
@@ -138,10 +217,14 @@ impl CheckReport {
     }
 
     fn index(&self, e: &EntryCheck) -> String {
+        self.index_of(e.output, e.input)
+    }
+
+    fn index_of(&self, output: usize, input: usize) -> String {
         if self.jacobian {
-            format!("({}, {})", e.output, e.input)
+            format!("({output}, {input})")
         } else {
-            e.input.to_string()
+            input.to_string()
         }
     }
 }
@@ -157,7 +240,13 @@ impl fmt::Display for CheckReport {
         };
         let total = self.outputs * self.inputs;
         write!(f, "{}: ", self.verdict())?;
+        let unsure = self.inconclusive();
         match (fails.len(), kinks.len()) {
+            (0, 0) if !unsure.is_empty() => write!(
+                f,
+                "{} of {total} {what} cannot be decided, the rest agree",
+                unsure.len()
+            )?,
             (0, 0) => write!(f, "all {total} {what} agree")?,
             (0, k) => write!(
                 f,
@@ -166,6 +255,26 @@ impl fmt::Display for CheckReport {
             (n, k) => write!(f, "{n} of {total} {what} wrong, {k} at a kink")?,
         }
         writeln!(f, " ({} function evaluations)", self.evaluations)?;
+        if self.verdict() == Verdict::Pass || self.verdict() == Verdict::Kink {
+            writeln!(
+                f,
+                "resolution: {:.1e} (a claim off by more than this fraction of its largest entry would have failed)",
+                self.resolution()
+            )?;
+        }
+        if let Some(c) = &self.control {
+            writeln!(
+                f,
+                "negative control: entry {} moved by {:.3e} (0.1 % of the largest claimed entry) was {} ({})",
+                self.index_of(c.output, c.input),
+                c.moved_by,
+                if c.caught() { "caught" } else { "NOT caught" },
+                c.verdict
+            )?;
+        }
+        if let Some(reason) = &self.unsure {
+            writeln!(f, "inconclusive: {reason}")?;
+        }
         if let Some(d) = &self.directional {
             writeln!(
                 f,
@@ -176,7 +285,7 @@ impl fmt::Display for CheckReport {
         if let Some(diag) = &self.diagnosis {
             writeln!(f, "diagnosis: {diag}")?;
         }
-        if fails.is_empty() && kinks.is_empty() {
+        if fails.is_empty() && kinks.is_empty() && unsure.is_empty() {
             return Ok(());
         }
         writeln!(
@@ -184,7 +293,7 @@ impl fmt::Display for CheckReport {
             "{:<10} {:>14} {:>14} {:>14} {:>14} {:>10} {:>10} {:>10}  outcome",
             "index", "analytic", "numeric", "left", "right", "abs err", "rel err", "tol"
         )?;
-        for e in fails.iter().chain(kinks.iter()) {
+        for e in fails.iter().chain(unsure.iter()).chain(kinks.iter()) {
             writeln!(
                 f,
                 "{:<10} {:>14.7e} {:>14.7e} {:>14.7e} {:>14.7e} {:>10.2e} {:>10.2e} {:>10.2e}  {} ({})",

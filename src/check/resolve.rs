@@ -9,7 +9,7 @@
 //! differences at the step $t$ where the claim moves f by 128 times its
 //! rounding ($|a|\,t = 128\max(16\varepsilon\nu, 8\hat\sigma)$), at $2t$ and at
 //! $4t$ judge the claim once more (6 evaluations per coordinate that has such
-//! an entry, for all its outputs at once), if $t \le \max(1, |x_i|)/4$.
+//! an entry, for all its outputs at once), if $t \le w_i/4$ ($w_i$ the coordinate's width, $\max(1, |x_i|)$ unless f's domain shrank it).
 //! Wide steps meet kinks and a function's changes of character, so a failure
 //! here needs a gross miss and every sign of a smooth f in its asymptotic range.
 
@@ -45,14 +45,15 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     point: Point<'_, F>,
     i: usize,
+    width: F,
     entries: &mut [EntryCheck],
 ) {
     let Point {
         f0,
-        x,
         analytic,
         config,
         noise,
+        ..
     } = point;
     if !config.derives_tolerances() {
         return;
@@ -80,8 +81,8 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
     }
     let m = f0.len();
     let sigma = noise.so_far(m);
-    let t = Tolerances::<F>::new().with_claims(&sigma, f0);
-    let reach = F::one().max(x[i].abs()) / four;
+    let t = Tolerances::<F>::new(point.config).with_claims(&sigma, f0);
+    let reach = width / four;
     // Per output: the step at which the claim moves f by 128 times its rounding
     // (2048 eps nu), for the weak passes it can resolve: far above the ulps where
     // absorbed digits and nearby kinks play.

@@ -5,7 +5,7 @@ use std::fmt;
 /// The outcome of a check.
 ///
 /// Ordered by severity, so the verdict of a report is the maximum of its
-/// entries' outcomes: `Pass < Kink < Fail`.
+/// entries' outcomes: `Pass < Kink < Inconclusive < Fail`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Verdict {
     /// The analytic value agrees with the numeric derivative.
@@ -14,23 +14,30 @@ pub enum Verdict {
     /// between the left and right slopes (a valid one-sided derivative or
     /// subgradient).
     Kink,
+    /// The evidence cannot decide: its error bars are too wide to tell the
+    /// claim from a wrong one (noise, a domain boundary, a tolerance that
+    /// overflows, a loose `atol` that the negative control exposed). Not ok:
+    /// an oracle never rounds an unsure case to a pass.
+    Inconclusive,
     /// The analytic value is wrong.
     Fail,
 }
 
 impl Verdict {
-    /// `PASS`, `KINK` or `FAIL`.
+    /// `PASS`, `KINK`, `INCONCLUSIVE` or `FAIL`.
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Pass => "PASS",
             Verdict::Kink => "KINK",
+            Verdict::Inconclusive => "INCONCLUSIVE",
             Verdict::Fail => "FAIL",
         }
     }
 
-    /// Whether the gradient is acceptable (pass or kink).
+    /// Whether the gradient is acceptable: [`Verdict::Pass`] or
+    /// [`Verdict::Kink`] (an [`Verdict::Inconclusive`] check accepts nothing).
     pub fn is_ok(self) -> bool {
-        self != Verdict::Fail
+        matches!(self, Verdict::Pass | Verdict::Kink)
     }
 }
 
@@ -65,6 +72,10 @@ pub enum Evidence {
     /// of the claim: a pass whose tolerance did not resolve a small claim,
     /// looked at again.
     WideStep,
+    /// f changes from call to call at the same point: central and one-sided
+    /// estimates at the step where the measured noise and the truncation
+    /// balance, with error bars from that noise.
+    Noisy,
 }
 
 impl Evidence {
@@ -79,6 +90,7 @@ impl Evidence {
             Evidence::Directional => "directional",
             Evidence::Quantized => "quantized",
             Evidence::WideStep => "wide-step",
+            Evidence::Noisy => "noisy",
         }
     }
 }

@@ -17,8 +17,11 @@ pub struct Tally {
     pub kink_targeted: usize,
     pub pass: usize,
     pub kink: usize,
+    pub inconclusive: usize,
     pub fail: usize,
     pub worst_scaled_error: f64,
+    /// The coarsest resolution of a passing or kink point.
+    pub resolution: f64,
     pub evaluations: usize,
     #[serde(skip)]
     pub first_failure: Option<String>,
@@ -34,8 +37,10 @@ impl Tally {
             kink_targeted: 0,
             pass: 0,
             kink: 0,
+            inconclusive: 0,
             fail: 0,
             worst_scaled_error: 0.0,
+            resolution: 0.0,
             evaluations: 0,
             first_failure: None,
             progress: super::progress::Progress::new(points as u64, &format!("checking {model}")),
@@ -49,7 +54,11 @@ impl Tally {
         match report.verdict() {
             Verdict::Pass => self.pass += 1,
             Verdict::Kink => self.kink += 1,
-            Verdict::Fail => {
+            // An unsure check accepts nothing: it counts against the model too.
+            Verdict::Inconclusive | Verdict::Fail => {
+                if report.verdict() == Verdict::Inconclusive {
+                    self.inconclusive += 1;
+                }
                 self.fail += 1;
                 if self.first_failure.is_none() {
                     self.first_failure = Some(report.to_string());
@@ -57,6 +66,9 @@ impl Tally {
             }
         }
         self.worst_scaled_error = self.worst_scaled_error.max(report.worst_scaled_error());
+        if report.verdict().is_ok() {
+            self.resolution = self.resolution.max(report.resolution());
+        }
         self.evaluations += report.evaluations();
     }
 }

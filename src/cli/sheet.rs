@@ -204,6 +204,7 @@ pub fn run(
         },
         "checks": checks.iter().map(|c| json!({
             "name": c.name, "verdict": c.report.verdict().label(), "evaluations": c.report.evaluations(),
+            "resolution": c.report.resolution(),
         })).collect::<Vec<_>>(),
     });
     Ok(SheetRun {

@@ -173,6 +173,7 @@ pub fn verdict_word(v: gradient_oracle::Verdict, colour: bool) -> String {
     let code = match v {
         gradient_oracle::Verdict::Pass => "32",
         gradient_oracle::Verdict::Kink => "33",
+        gradient_oracle::Verdict::Inconclusive => "35",
         gradient_oracle::Verdict::Fail => "31",
     };
     format!("\x1b[1;{code}m{}\x1b[0m", v.label())

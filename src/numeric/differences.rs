@@ -142,7 +142,14 @@ pub fn fourth_order<F: Real>(minus2: F, minus: F, plus: F, plus2: F, h: F) -> F 
 /// The step for coordinate value `xi`: `base * max(1, |xi|)`, adjusted so that
 /// `xi + h` and `xi - h` are exactly representable and `h` is the true distance.
 pub fn scaled_step<F: Real>(base: F, xi: F) -> F {
-    let h = base * F::one().max(xi.abs());
+    step_within(base, xi, F::one().max(xi.abs()))
+}
+
+/// The step `base * width` at coordinate value `xi`, adjusted as in
+/// [`scaled_step`]: for a width other than $\max(1, |x_i|)$ (the checker
+/// narrows it where f's domain ends close to $x_i$).
+pub fn step_within<F: Real>(base: F, xi: F, width: F) -> F {
+    let h = base * width;
     // (xi + h) - xi is the step the float grid actually takes.
     let exact = (xi + h) - xi;
     if exact > F::zero() { exact } else { h }

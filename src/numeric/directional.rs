@@ -17,11 +17,36 @@ use crate::float::{Real, cst};
 
 /// `count` unit directions in $\mathbb{R}^n$ from `seed`.
 pub fn random_directions<F: Real>(seed: u64, n: usize, count: usize) -> Vec<Vec<F>> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let scale = F::one() / cst::<F>(n.max(1) as f64).sqrt();
-    (0..count)
-        .map(|_| {
-            (0..n)
+    RandomDirections::new(seed, n).take(count).collect()
+}
+
+/// The directions of [`random_directions`], drawn one at a time: memory for
+/// one direction, however many are asked for.
+#[derive(Debug, Clone)]
+pub struct RandomDirections<F> {
+    rng: StdRng,
+    n: usize,
+    scale: F,
+}
+
+impl<F: Real> RandomDirections<F> {
+    /// The sequence of unit directions in $\mathbb{R}^n$ from `seed`.
+    pub fn new(seed: u64, n: usize) -> Self {
+        Self {
+            rng: StdRng::seed_from_u64(seed),
+            n,
+            scale: F::one() / cst::<F>(n.max(1) as f64).sqrt(),
+        }
+    }
+}
+
+impl<F: Real> Iterator for RandomDirections<F> {
+    type Item = Vec<F>;
+
+    fn next(&mut self) -> Option<Vec<F>> {
+        let (rng, scale) = (&mut self.rng, self.scale);
+        Some(
+            (0..self.n)
                 .map(|_| {
                     // A continuous magnitude in [0.5, 1.5) avoids the orthogonal
                     // cancellations a pure sign vector can hit on structured errors.
@@ -29,9 +54,9 @@ pub fn random_directions<F: Real>(seed: u64, n: usize, count: usize) -> Vec<Vec<
                     let s = if rng.random::<bool>() { m } else { -m };
                     cst::<F>(s) * scale
                 })
-                .collect()
-        })
-        .collect()
+                .collect(),
+        )
+    }
 }
 
 /// The central difference of `f` along `v` at `x` with step `h` (2 evaluations).

@@ -1,0 +1,146 @@
+//! The noisy stage: a function whose value at the same point changes from
+//! call to call (a nondeterministic reduction, a Monte-Carlo term).
+//!
+//! Such a function is detected when the noise is measured (see `NoiseModel`):
+//! $f(x)$ evaluated again differs from $f_0$. Its noise $\hat\sigma_o$ is then
+//! the standard deviation of [`REPEATS`] evaluations at $x$, uncapped (it is no
+//! kink), and the small steps of the other stages, which divide it by
+//! $h \approx 10^{-4}$, cannot decide. This stage takes the step where the
+//! noise and the truncation balance,
+//! $h = w_i\,(\hat\sigma/\nu)^{1/3}$ (at most $w_i/4$, with $w_i$ the coordinate's width, $\max(1,|x_i|)$ unless the domain shrank it;
+//! $\nu = |f_0| + \sum_j|x_j a_j|$), halved while f is not finite there (a
+//! domain boundary), and evaluates f at $x \pm h, \pm2h, \pm4h$ (6 evaluations).
+//!
+//! The evidence, each with an error bar of $K = 5$ standard deviations of its
+//! noise plus its truncation:
+//! - the central estimate $c_4 = (4c(h) - c(2h))/3$, noise
+//!   $0.95\,\hat\sigma/h$, truncation $|c_4(h) - c_4(2h)|/15$;
+//! - the one-sided slopes $R(h) = (-3f_0 + 4f(x+h) - f(x+2h))/2h$ and $L(h)$,
+//!   noise $2.55\,\hat\sigma/h$, truncation $2|c(h) - c_4|$ (both carry
+//!   $-h^2 f'''/3$, and $c(h) - c_4 = h^2 f'''/6$), at $h$ and at $2h$.
+//!
+//! The verdict is the one rule of [`rule::judge`](super::rule): Pass within
+//! the central bar, Kink when the slopes stand apart at both levels and
+//! bracket the claim, Inconclusive when only a one-sided bar holds the claim,
+//! Fail otherwise. A pass states its resolution (the bar over the claim), so
+//! a pass at noise $10^{-4}$ says it could not see a $10^{-3}$ error.
+
+use crate::check::report::EntryCheck;
+use crate::check::verdict::{Evidence, Verdict};
+use crate::float::{Real, cst};
+
+use super::rule::{Estimate, Sides, judge};
+use super::{Evaluator, Point, Tolerances, entry};
+
+/// Evaluations of f at x that measure a nondeterministic f's noise.
+pub(super) const REPEATS: usize = 16;
+
+/// Standard deviations in an error bar.
+const K: f64 = 5.0;
+
+/// The noisy stage for the pending outputs of coordinate `i`.
+pub(super) fn judge_noisy<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    point: Point<'_, F>,
+    i: usize,
+    width: F,
+    sigma: &[F],
+    pending: &[bool],
+    entries: &mut [EntryCheck],
+) {
+    let Point {
+        f0,
+        analytic,
+        config,
+        noise,
+        ..
+    } = point;
+    let m = f0.len();
+    let t = Tolerances::<F>::new(config).with_claims(sigma, f0);
+    let ratio = (0..m)
+        .filter(|o| pending[*o])
+        .map(|o| sigma[o] / (f0[o].abs() + noise.input[o]).max(F::min_positive_value()))
+        .fold(F::epsilon(), |acc, r| acc.max(r));
+    let mut h = width * ratio.cbrt().min(cst(0.25));
+    let offsets = [1.0, -1.0, 2.0, -2.0, 4.0, -4.0];
+    let mut values: Vec<Vec<F>> = vec![vec![F::zero(); m]; offsets.len()];
+    for _ in 0..60 {
+        for (k, v) in offsets.iter().zip(values.iter_mut()) {
+            ev.at(i, cst::<F>(*k) * h, v);
+        }
+        if values.iter().flatten().all(|v| v.is_finite()) {
+            break;
+        }
+        h /= cst::<F>(2.0);
+    }
+    let [p1, m1, p2, m2, p4, m4] = &values[..] else {
+        unreachable!("six offsets")
+    };
+    let (two, three, four) = (cst::<F>(2.0), cst::<F>(3.0), cst::<F>(4.0));
+    for o in (0..m).filter(|o| pending[*o]) {
+        let a = analytic[o][i];
+        let central = |p: F, q: F, step: F| (p - q) / (two * step);
+        let (c1, c2, c3) = (
+            central(p1[o], m1[o], h),
+            central(p2[o], m2[o], two * h),
+            central(p4[o], m4[o], four * h),
+        );
+        let c4 = (four * c1 - c2) / three;
+        let c4_wide = (four * c2 - c3) / three;
+        let k = cst::<F>(K);
+        let floor = |v: F| t.relative(o) * a.abs().max(v.abs()) + t.tiny;
+        let best = Estimate {
+            value: c4,
+            bar: k * cst::<F>(0.95) * sigma[o] / h
+                + (c4 - c4_wide).abs() / cst::<F>(15.0)
+                + floor(c4),
+        };
+        let sides = |near_p: F, far_p: F, near_m: F, far_m: F, step: F, curvature: F| {
+            let bar = |v: F| k * cst::<F>(2.55) * sigma[o] / step + two * curvature + floor(v);
+            let right = (-three * f0[o] + four * near_p - far_p) / (two * step);
+            let left = (three * f0[o] - four * near_m + far_m) / (two * step);
+            Sides {
+                left: Estimate {
+                    value: left,
+                    bar: bar(left),
+                },
+                right: Estimate {
+                    value: right,
+                    bar: bar(right),
+                },
+            }
+        };
+        let levels = [
+            sides(p1[o], p2[o], m1[o], m2[o], h, (c1 - c4).abs()),
+            sides(p2[o], p4[o], m2[o], m4[o], two * h, four * (c1 - c4).abs()),
+        ];
+        let verdict = judge(a, best, &levels);
+        let near = &levels[0];
+        let (numeric, tol) = if verdict == Verdict::Kink {
+            let nearest = if (a - near.left.value).abs() <= (a - near.right.value).abs() {
+                near.left
+            } else {
+                near.right
+            };
+            (nearest.value, nearest.bar)
+        } else {
+            (best.value, best.bar)
+        };
+        let mut e = entry(
+            o,
+            i,
+            a,
+            numeric,
+            near.left.value,
+            near.right.value,
+            tol,
+            verdict,
+            Evidence::Noisy,
+        );
+        if verdict == Verdict::Kink {
+            e.abs_error = 0.0;
+            e.rel_error = 0.0;
+        }
+        entries[o] = e;
+    }
+}

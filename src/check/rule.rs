@@ -1,0 +1,151 @@
+//! The verdict rule's last word on every entry, and the negative control.
+//!
+//! The stages of [`crate::check`] each leave an entry with an estimate $n$, a
+//! tolerance $\tau$ (the estimate's error bar plus the claim's own rounding)
+//! and an outcome. Before a report is made, one rule holds for all of them:
+//!
+//! - a claim $a$ that is NaN or infinite is **Fail**: no finite function has
+//!   it as a derivative anywhere a finite difference can see;
+//! - an estimate or a tolerance that is NaN or infinite (an intermediate
+//!   overflowed, f is NaN on a side of x) decides nothing: the outcome is
+//!   **Inconclusive**, never Pass or Kink, with the reason in the report;
+//! - with [`CheckConfig::forbid_kinks`], **Kink** is **Fail**.
+//!
+//! The **negative control** ([`CheckConfig::with_negative_control`]) judges,
+//! with the same stages, the claim with its largest entry moved by 0.1 % of
+//! itself. If that known-wrong claim is not caught, the check cannot tell a
+//! 0.1 % error (a loose `atol`, noise, a tolerance wider than the claim) and
+//! the verdict is **Inconclusive** whatever the claim itself got.
+
+use crate::check::config::CheckConfig;
+use crate::check::report::EntryCheck;
+use crate::check::verdict::Verdict;
+use crate::float::Real;
+
+/// The relative size of the negative control's error: 0.1 %.
+pub const CONTROL_OFFSET: f64 = 1e-3;
+
+/// Applies the rule to every entry; returns the reason when some entry is
+/// inconclusive.
+pub(crate) fn settle(entries: &mut [EntryCheck], config: &CheckConfig) -> Option<String> {
+    let mut unsure = 0;
+    let mut first: Option<(usize, usize)> = None;
+    for e in entries.iter_mut() {
+        if !e.analytic.is_finite() {
+            e.outcome = Verdict::Fail;
+            e.abs_error = f64::INFINITY;
+            e.rel_error = f64::INFINITY;
+        } else if !(e.numeric.is_finite() && e.tolerance.is_finite()) {
+            e.outcome = Verdict::Inconclusive;
+        }
+        if config.forbid_kinks && e.outcome == Verdict::Kink {
+            e.outcome = Verdict::Fail;
+        }
+        if e.outcome == Verdict::Inconclusive {
+            unsure += 1;
+            first.get_or_insert((e.output, e.input));
+        }
+    }
+    first.map(|(o, i)| {
+        format!(
+            "{unsure} entries (the first: output {o}, input {i}) have an estimate or tolerance that is not finite (f overflows or is NaN near x), so nothing decides them"
+        )
+    })
+}
+
+/// The entry the negative control moves, and by how much: the largest
+/// claimed entry (the first of them on a tie), by 0.1 % of it; where every
+/// entry is 0, entry (0, 0) by $10^{-3}$.
+pub(crate) fn control_entry(analytic: &[Vec<f64>]) -> (usize, usize, f64) {
+    let mut best = (0, 0, 0.0_f64);
+    for (o, row) in analytic.iter().enumerate() {
+        for (i, a) in row.iter().enumerate() {
+            if a.abs() > best.2 {
+                best = (o, i, a.abs());
+            }
+        }
+    }
+    let moved = if best.2 > 0.0 && best.2.is_finite() {
+        CONTROL_OFFSET * best.2
+    } else {
+        CONTROL_OFFSET
+    };
+    (best.0, best.1, moved)
+}
+
+/// The report's reason when the control slipped through.
+pub(crate) fn control_missed(verdict: Verdict) -> String {
+    format!(
+        "this check cannot tell a 0.1 % error: the negative control (the largest claimed entry moved by 0.1 % of itself) got {verdict}"
+    )
+}
+
+/// An estimate of a derivative and how far it can be off (rounding, measured
+/// noise and truncation, each bounded).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Estimate<F> {
+    /// The estimate.
+    pub value: F,
+    /// Its error bar.
+    pub bar: F,
+}
+
+impl<F: Real> Estimate<F> {
+    fn holds(&self, a: F) -> bool {
+        (a - self.value).abs() <= self.bar
+    }
+}
+
+/// One-sided slopes at one step level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Sides<F> {
+    pub left: Estimate<F>,
+    pub right: Estimate<F>,
+}
+
+impl<F: Real> Sides<F> {
+    /// The one-sided limits differ by more than their combined error bars.
+    fn apart(&self) -> bool {
+        (self.right.value - self.left.value).abs() > self.left.bar + self.right.bar
+    }
+
+    /// `a` lies between the slopes, widened by their error bars.
+    fn brackets(&self, a: F) -> bool {
+        let (l, r) = (self.left, self.right);
+        let lo = (l.value - l.bar).min(r.value - r.bar);
+        let hi = (l.value + l.bar).max(r.value + r.bar);
+        a >= lo && a <= hi
+    }
+}
+
+/// The verdict rule on evidence with error bars: **Pass** when the claim lies
+/// within the best estimate's bar; **Kink** when the one-sided slopes stand
+/// apart beyond their bars at every level and bracket the claim; **Fail** when
+/// the claim lies outside every plausible value (each estimate's bar);
+/// **Inconclusive** when it lies outside the best bar but inside another
+/// estimate's (the evidence cannot tell), or any bar is not finite.
+pub(crate) fn judge<F: Real>(a: F, best: Estimate<F>, levels: &[Sides<F>]) -> Verdict {
+    let finite = best.bar.is_finite()
+        && best.value.is_finite()
+        && levels.iter().all(|s| {
+            s.left.bar.is_finite()
+                && s.right.bar.is_finite()
+                && s.left.value.is_finite()
+                && s.right.value.is_finite()
+        });
+    if !finite {
+        return Verdict::Inconclusive;
+    }
+    if best.holds(a) {
+        return Verdict::Pass;
+    }
+    let kink = !levels.is_empty() && levels.iter().all(Sides::apart);
+    if kink && levels[0].brackets(a) {
+        return Verdict::Kink;
+    }
+    if levels.iter().any(|s| s.left.holds(a) || s.right.holds(a)) {
+        Verdict::Inconclusive
+    } else {
+        Verdict::Fail
+    }
+}
