@@ -127,3 +127,23 @@ fn the_wrong_gradient_report_quoted_is_the_one_printed() {
         assert_eq!(quoted.trim_end(), printed.trim_end(), "{name}");
     }
 }
+
+/// The passing report the README quotes, resolution included, is the one the
+/// checker prints.
+#[test]
+fn the_passing_report_quoted_is_the_one_printed() {
+    use gradient_oracle::{CheckConfig, check_gradient};
+    let f = |x: &[f64]| (x[0] * x[1]).sin() + x[1] * x[1];
+    let grad = |x: &[f64]| {
+        vec![
+            x[1] * (x[0] * x[1]).cos(),
+            x[0] * (x[0] * x[1]).cos() + 2.0 * x[1],
+        ]
+    };
+    let report = check_gradient(&f, &grad, &[0.3, -1.2], &CheckConfig::default()).unwrap();
+    let readme =
+        std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let quoted = between(&readme, "```text\nPASS: all 2", "```");
+    let quoted = format!("PASS: all 2{quoted}");
+    assert_eq!(quoted.trim_end(), report.to_string().trim_end());
+}
