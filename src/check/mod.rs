@@ -1,5 +1,57 @@
 //! The judgement: is a claimed derivative right, with the evidence.
 //!
+//! # The stages and the one verdict rule
+//!
+//! Each coordinate goes through these stages, each leaving evidence (an
+//! estimate, the one-sided slopes, and a tolerance: the estimate's error bar
+//! from rounding, measured noise and truncation, plus the claim's own
+//! rounding):
+//!
+//! | stage | where | evaluations |
+//! |---|---|---|
+//! | probe width: steps scale with $w_i = \max(1,|x_i|)$, narrowed where f is not finite at a probe | `check_coordinate` | as the stages below, again per narrowing |
+//! | first pass: third- and fourth-order stencils, with the **kink evidence** of the fourth difference's growth from $h_3$ to $2h_3$ | step 1 below, `structure_at_h3` | 3, + 1, + 2 where the fourth difference shows |
+//! | noise: measured once per check; f(x) evaluated again tells a nondeterministic f | `NoiseModel`, [`numeric::noise`](crate::numeric::noise) | 2 + 28 to 112, or 16 |
+//! | noisy stage, for a nondeterministic f | `noisy.rs` | 6 |
+//! | central differences and Richardson | step 2 | 2 + 2 |
+//! | Ridders' extrapolation | step 3 | 8 |
+//! | kink analysis: one-sided slopes at shrinking levels, the wide stencil | step 4 | 8 (+ 4), + 2 |
+//! | quantized look | step 5, `quantized.rs` | 2 to 6 |
+//! | a weak pass at a wider step | step 6, `resolve.rs` | 6 |
+//! | the fast mode and its halving | `directional.rs` | $2d + 1$ |
+//!
+//! **The verdict rule** (`rule.rs`): **Pass** when the claim lies within the
+//! best estimate's error bar; **Kink** only when the one-sided slopes differ
+//! by more than their combined error bars, consistently across step levels,
+//! and the claim lies between them; **Fail** when it lies outside every
+//! plausible value; **Inconclusive** when the error bars are too wide to tell
+//! (a non-finite estimate or tolerance, a domain boundary at x, a negative
+//! control that slipped through), never Pass or Kink by default. The noisy
+//! stage applies it as one function (`rule::judge`); the deterministic stages
+//! below are its cases, each with the error bar its estimate carries, and
+//! `rule::settle` gives the last word on every entry (a non-finite claim fails,
+//! a non-finite estimate or tolerance is inconclusive,
+//! [`CheckConfig::forbid_kinks`] makes a kink a failure) before the negative
+//! control ([`CheckConfig::with_negative_control`]) runs.
+//!
+//! A pass states its resolution ([`CheckReport::resolution`]): the largest
+//! tolerance relative to the largest claimed entry of its row.
+//!
+//! **Kink evidence at the first pass.** The fourth-order value's truncation
+//! bound $|n_3 - n_4|/16$ holds only where f follows the $h^4$ law within the
+//! stencil; a kink within $2h_3$ makes $|n_3 - n_4|$ large ($J/6$ for a kink of
+//! jump $J$ at x), and that bound would pass a wrong claim (ReLU at $10^{-6}$
+//! with the claim 0.5). Where $|n_3 - n_4|$ stands above its rounding, f at
+//! $x \pm 4h_3$ gives the fourth difference at $2h_3$; growth between one and
+//! four times (a kink: 2) keeps the first pass, the central differences and
+//! Ridders from passing the claim, unless the estimate's one-sided gaps are
+//! under a quarter of the jump $6|n_3 - n_4|$ (the kink lies beyond their
+//! steps) or half the jump is within the tolerance; the kink analysis decides
+//! the rest. **Known limit**: 3 evaluations cannot tell a kink at x from a
+//! smooth f, so a claim equal to the first stencil's value there
+//! ($L/3 + 2R/3$ for one-sided slopes $L, R$: $1/3$ for $|x|$ at 0) to 11 digits
+//! passes; every other claim between the slopes is a kink.
+//!
 //! # The decision, per coordinate $i$ (all outputs of a Jacobian at once)
 //!
 //! With $\varepsilon$ the machine epsilon, $f_0 = f(x)$, the claimed gradient
