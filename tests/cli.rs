@@ -61,6 +61,11 @@ fn report_formats() {
             .iter()
             .all(|c| c["verdict"] == "PASS")
     );
+    // Every passing check carries its resolution, a small positive fraction.
+    for c in json["checks"].as_array().unwrap() {
+        let r = c["resolution"].as_f64().unwrap();
+        assert!(r > 0.0 && r < 1e-6, "{c}");
+    }
     let o = run(&[
         "report",
         "--activations",
@@ -159,6 +164,9 @@ fn check_command_counts_and_passes() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["models"][0]["points"], 20);
     assert_eq!(v["fail"], 0);
+    assert_eq!(v["models"][0]["inconclusive"], 0);
+    let resolution = v["models"][0]["resolution"].as_f64().unwrap();
+    assert!(resolution > 0.0 && resolution < 1e-3, "{resolution}");
     assert!(
         v["models"][0]["kink"].as_u64().unwrap() > 0,
         "kink-targeted points are included"

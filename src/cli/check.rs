@@ -20,7 +20,7 @@ pub struct Tally {
     pub inconclusive: usize,
     pub fail: usize,
     pub worst_scaled_error: f64,
-    /// The coarsest resolution of a passing or kink point.
+    /// The coarsest finite resolution of a passing or kink point.
     pub resolution: f64,
     pub evaluations: usize,
     #[serde(skip)]
@@ -66,7 +66,8 @@ impl Tally {
             }
         }
         self.worst_scaled_error = self.worst_scaled_error.max(report.worst_scaled_error());
-        if report.verdict().is_ok() {
+        // (A row claiming all zeros has no relative resolution: infinite, left out.)
+        if report.verdict().is_ok() && report.resolution().is_finite() {
             self.resolution = self.resolution.max(report.resolution());
         }
         self.evaluations += report.evaluations();
