@@ -261,6 +261,7 @@ use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, fourth_order, step_within, third_order};
 use crate::numeric::extrapolation::{Extrapolated, richardson, ridders_vec};
 use crate::numeric::noise::estimate_noise;
+use crate::numeric::probe::at_offset;
 use config::MAX_KINK_LEVELS as LEVEL_CAP;
 
 use quantized::{Quantization, QuantizedLook, quantized_pass};
@@ -457,10 +458,8 @@ struct Evaluator<'a, F, E> {
 
 impl<F: Real, E: FnMut(&[F], &mut [F])> Evaluator<'_, F, E> {
     fn at(&mut self, i: usize, offset: F, out: &mut [F]) {
-        let saved = self.work[i];
-        self.work[i] = saved + offset;
-        (self.eval)(&self.work, out);
-        self.work[i] = saved;
+        let eval = &mut *self.eval;
+        at_offset(&mut self.work, i, offset, |p| eval(p, out));
         self.count += 1;
         self.nonfinite |= out.iter().any(|v| !v.is_finite());
     }

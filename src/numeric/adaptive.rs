@@ -76,6 +76,7 @@
 
 use crate::float::{Real, cst};
 use crate::numeric::extrapolation::Extrapolated;
+use crate::numeric::probe::at_offset;
 
 /// Settings of Ridders' method with adaptive steps.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -181,11 +182,8 @@ pub fn adaptive_ridders<F: Real>(
     let saved = x[i];
     // A central difference, and the larger |f| of its two evaluations.
     let mut central_with_size = |h: F| -> (Node<F>, F) {
-        x[i] = saved + h;
-        let plus = f(x);
-        x[i] = saved - h;
-        let minus = f(x);
-        x[i] = saved;
+        let plus = at_offset(x, i, h, &mut *f);
+        let minus = at_offset(x, i, -h, &mut *f);
         // The step actually taken, so that x_i +- h need not be representable.
         let step = ((saved + h) - (saved - h)) / cst::<F>(2.0);
         let node = Node {

@@ -24,6 +24,7 @@
 //! copy of $x$ per coordinate.
 
 use crate::float::{Real, cst};
+use crate::numeric::probe::at_offset;
 
 /// A finite-difference stencil.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -100,13 +101,7 @@ impl DifferenceScheme {
         h: F,
         fx: F,
     ) -> F {
-        let mut at = |offset: F| {
-            let saved = x[i];
-            x[i] = saved + offset;
-            let v = f(x);
-            x[i] = saved;
-            v
-        };
+        let mut at = |offset: F| at_offset(x, i, offset, &mut *f);
         match self {
             DifferenceScheme::Forward => (at(h) - fx) / h,
             DifferenceScheme::Backward => (fx - at(-h)) / h,

@@ -20,6 +20,7 @@
 
 use crate::float::{Real, cst};
 use crate::numeric::differences::scaled_step;
+use crate::numeric::probe::at_offset;
 
 /// An extrapolated estimate with its error estimate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,12 +128,8 @@ pub fn ridders<F: Real>(
     let h0 = scaled_step(cst::<F>(config.initial_step), x[i]);
     let mut out = ridders_vec(
         |h, out: &mut [F]| {
-            let saved = x[i];
-            x[i] = saved + h;
-            let plus = f(x);
-            x[i] = saved - h;
-            let minus = f(x);
-            x[i] = saved;
+            let plus = at_offset(x, i, h, &mut *f);
+            let minus = at_offset(x, i, -h, &mut *f);
             out[0] = (plus - minus) / (h + h);
         },
         1,

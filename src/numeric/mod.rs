@@ -7,3 +7,4 @@ pub mod directional;
 pub mod dual;
 pub mod extrapolation;
 pub mod noise;
+pub mod probe;
