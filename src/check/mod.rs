@@ -242,6 +242,7 @@
 mod config;
 mod diagnose;
 mod directional;
+mod kinks;
 mod noisy;
 mod quantized;
 mod report;
@@ -259,12 +260,13 @@ use nalgebra::DMatrix;
 use crate::error::{OracleError, Result, require_finite};
 use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, fourth_order, step_within, third_order};
-use crate::numeric::extrapolation::{Extrapolated, richardson, ridders_vec};
+use crate::numeric::extrapolation::{Extrapolated, ridders_vec};
 use crate::numeric::noise::estimate_noise;
 use crate::numeric::probe::at_offset;
 use config::MAX_KINK_LEVELS as LEVEL_CAP;
 
-use quantized::{Quantization, QuantizedLook, quantized_pass};
+use kinks::{Last, LevelsSeen};
+use quantized::Quantization;
 
 /// Checks a claimed gradient `grad` of the scalar function `f` at `x`.
 ///
@@ -1406,261 +1408,39 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 extend = true;
                 continue;
             }
+            let seen = LevelsSeen {
+                i,
+                f0,
+                config,
+                t: &t,
+                sigma: &sigma,
+                history: &history,
+                slopes: &level_slopes,
+                steps: &level_steps,
+                ridders: &ridders,
+                trusted: &trusted,
+                sided: &sided,
+            };
             let e = &mut entries[first + o];
-            if let Some(k) = smooth_level(&history[o]) {
-                let LevelData {
-                    central: c,
-                    left,
-                    right,
-                    tolerance: noise,
-                } = history[o][k].1;
-                // No kink closer than the step where the gap started to shrink for good:
-                // the central difference there is free of it.
-                let tol = tolerance(config, &t, o, a, c, noise);
-                let r = ridders[o];
-                // (Ridders disagrees with a: it may also agree, where the first
-                // pass's kink evidence alone kept it from passing a.)
-                let ridders_against = (a - r.value).abs() > cst::<F>(e.tolerance);
-                *e = if trusted[o] && ridders_against && (r.value - c).abs() <= tol {
-                    // Ridders agrees with the small step. Either the function is smooth and
-                    // Ridders' sharper verdict stands, or a kink sits below the slopes' noise
-                    // but within Ridders' precision: the extrapolated one-sided slopes tell.
-                    let ratio = cst::<F>(config.ridders.ratio);
-                    let rs: Vec<F> = sided
-                        .iter()
-                        .map(|(hh, p, _)| (p[o] - f0[o]) / *hh)
-                        .collect();
-                    let ls: Vec<F> = sided
-                        .iter()
-                        .map(|(hh, _, q)| (f0[o] - q[o]) / *hh)
-                        .collect();
-                    let (rv, re) = richardson(&rs, ratio, 1);
-                    let (lv, le) = richardson(&ls, ratio, 1);
-                    let spread = cst::<F>(2.0) * (re + le) + cst::<F>(e.tolerance);
-                    let (lo, hi) = if lv <= rv { (lv, rv) } else { (rv, lv) };
-                    let extrapolated_kink =
-                        (rv - lv).abs() > spread && a >= lo - spread && a <= hi + spread;
-                    // A kink below the plain slopes' noise estimate can still show: the gap
-                    // keeps its size at every level (a smooth one shrinks tenfold), the
-                    // analytic value sits on one side, and Ridders on the midpoint.
-                    // Level 1 and the levels whose bare rounding (eps |f| / h, the slopes'
-                    // quantum) is well below its gap take part.
-                    let (l1, r1) = level_slopes[1][o];
-                    let g1 = r1 - l1;
-                    let quantum = t.eps * f0[o].abs();
-                    let gaps: Vec<F> = level_slopes
-                        .iter()
-                        .zip(&level_steps)
-                        .enumerate()
-                        .filter(|(k, (_, hh))| *k == 1 || quantum / **hh < cst::<F>(0.3) * g1.abs())
-                        .map(|(_, (ls, _))| ls[o].1 - ls[o].0)
-                        .collect();
-                    let band = cst::<F>(0.1) * g1.abs() + cst::<F>(e.tolerance);
-                    let steady_kink = gaps.len() >= 2
-                        && gaps
-                            .iter()
-                            .all(|g| (*g - g1).abs() <= cst::<F>(0.3) * g1.abs())
-                        && ((a - l1).abs() <= band || (a - r1).abs() <= band)
-                        && (r.value - (l1 + r1) / cst::<F>(2.0)).abs() <= band;
-                    // The one-sided slopes with their curvature term removed by one
-                    // Richardson step between the first two steps (L(h) = f'- - f'' h / 2 + ..):
-                    // a kink hidden under curvature shows as two different limits.
-                    let (l0, r0) = level_slopes[0][o];
-                    let ten_ninths = |fine: F, coarse: F| (ten * fine - coarse) / cst::<F>(9.0);
-                    let (lc, rc) = (ten_ninths(l1, l0), ten_ninths(r1, r0));
-                    let bare = cst::<F>(2.0) * quantum / level_steps[1] + cst::<F>(e.tolerance);
-                    let (loc, hic) = if lc <= rc { (lc, rc) } else { (rc, lc) };
-                    let corrected_kink = (rc - lc).abs() > cst::<F>(4.0) * bare
-                        && a >= loc - bare
-                        && a <= hic + bare;
-                    if extrapolated_kink || steady_kink || corrected_kink {
-                        let mut k = entry(
-                            o,
-                            i,
-                            a,
-                            r.value,
-                            lv,
-                            rv,
-                            spread,
-                            Verdict::Kink,
-                            Evidence::OneSided,
-                        );
-                        k.abs_error = 0.0;
-                        k.rel_error = 0.0;
-                        k
-                    } else {
-                        entry(
-                            o,
-                            i,
-                            a,
-                            r.value,
-                            left,
-                            right,
-                            cst(e.tolerance),
-                            Verdict::Fail,
-                            Evidence::Ridders,
-                        )
-                    }
-                } else if (a - c).abs() <= tol {
-                    entry(
-                        o,
-                        i,
-                        a,
-                        c,
-                        left,
-                        right,
-                        tol,
-                        Verdict::Pass,
-                        Evidence::ShrunkStep,
-                    )
-                } else if let Some((finer, tol)) = history[o]
-                    .get(k + 1)
-                    .map(|(_, d)| (*d, tolerance(config, &t, o, a, d.central, d.tolerance)))
-                    .filter(|(d, tol)| (a - d.central).abs() <= *tol)
-                {
-                    // A kink just inside h_k shrinks the gap by more than the resolving
-                    // ratio while the central difference at h_k still straddles it; the
-                    // next level's, free of it, agrees with a. Fail needs both against a.
-                    entry(
-                        o,
-                        i,
-                        a,
-                        finer.central,
-                        finer.left,
-                        finer.right,
-                        tol,
-                        Verdict::Pass,
-                        Evidence::ShrunkStep,
-                    )
-                } else {
-                    entry(
-                        o,
-                        i,
-                        a,
-                        c,
-                        left,
-                        right,
-                        tol,
-                        Verdict::Fail,
-                        Evidence::ShrunkStep,
-                    )
-                };
-            } else {
-                let (lo, hi) = if left <= right {
-                    (left, right)
-                } else {
-                    (right, left)
-                };
-                let tol = match config.user_tolerance(f64_of(a), f64_of(hi.abs().max(lo.abs()))) {
-                    Some(u) => cst(u),
-                    None => rho + drift + t.relative(o) * lo.abs().max(hi.abs()) + t.tiny,
-                };
-                let mut inside = a >= lo - tol && a <= hi + tol;
-                let (mut left, mut right, mut tol) = (left, right, tol);
-                if !inside && config.derives_tolerances() {
-                    // The smallest step's slopes carry the most rounding; where f loses
-                    // digits in ways its measured noise misses (a residual of 4e-4 on
-                    // an output of 0.5 flips a whole quantum), they stray. The kink
-                    // stood at every level: the best-resolved one decides too.
-                    let mut best: Option<(F, F, F)> = None;
-                    for k in 1..levels {
-                        let (lk, rk) = level_slopes[k][o];
-                        let (lp, rp) = level_slopes[k - 1][o];
-                        let noise_k = t.rounding(scale, sigma[o], level_steps[k])
-                            + (lk - lp).abs().max((rk - rp).abs());
-                        if best.is_none_or(|(_, _, b)| noise_k < b) {
-                            best = Some((lk, rk, noise_k));
-                        }
-                    }
-                    if let Some((lk, rk, noise_k)) = best {
-                        let (lo, hi) = if lk <= rk { (lk, rk) } else { (rk, lk) };
-                        let tol_k = noise_k + t.relative(o) * lo.abs().max(hi.abs()) + t.tiny;
-                        if a >= lo - tol_k && a <= hi + tol_k {
-                            (inside, left, right, tol) = (true, lk, rk, tol_k);
-                        }
-                    }
-                }
-                // The nearest slope is the numeric value reported.
-                let nearest = if (a - left).abs() <= (a - right).abs() {
-                    left
-                } else {
-                    right
-                };
-                let outcome = if inside { Verdict::Kink } else { Verdict::Fail };
-                *e = entry(
-                    o,
-                    i,
-                    a,
-                    nearest,
-                    left,
-                    right,
-                    tol,
-                    outcome,
-                    Evidence::OneSided,
-                );
-                if inside {
-                    e.abs_error = 0.0;
-                    e.rel_error = 0.0;
-                }
-            }
-            if e.outcome == Verdict::Fail && config.derives_tolerances() {
-                let mut along: Vec<(F, F)> = samples.iter().map(|(t, v)| (*t, v[o])).collect();
-                match quantized_pass(ev, (i, x[i]), f0, (o, a), &mut along, &t) {
-                    QuantizedLook::Pass(q, grid, amplitude) => {
-                        *e = q;
-                        quantization.grid_seen(o, f64_of(grid), f64_of(amplitude));
-                    }
-                    QuantizedLook::Unresolved {
-                        numeric,
-                        step,
-                        grid,
-                    } => {
-                        if let Some((g, amplitude)) = grid {
-                            quantization.grid_seen(o, f64_of(g), f64_of(amplitude));
-                        }
-                        let (numeric, step) = (f64_of(numeric), f64_of(step));
-                        quantization.unresolved.push((first + o, o, numeric, step));
-                    }
-                    QuantizedLook::Nothing => {}
-                }
-            }
-            // The wide stencil sees kinks too small for the small steps (under their
-            // rounding, or under the curvature of their wider levels). A kink at x of
-            // jump J leaves every level's gap near J; where two levels, whose rounding
-            // is well under J, show no gap at all (f linear through x: ReLU at 1e-6
-            // and |x| at 1e-5, under h3 = 1.2e-4), the kink the wide stencil saw is
-            // not at x and explains no failure.
-            if e.outcome == Verdict::Fail {
-                let blind = |k: &WideKink<F>| {
-                    let scale = f0[o].abs() + input_noise[o];
-                    let jump = (k.right - k.left).abs();
-                    let clear = level_slopes
-                        .iter()
-                        .zip(&level_steps)
-                        .filter(|(ls, hh)| {
-                            let (l, r) = ls[o];
-                            let rounding = t.rounding(scale, sigma[o], **hh);
-                            (r - l).abs() <= rounding && rounding < jump / cst::<F>(4.0)
-                        })
-                        .count();
-                    clear < 2
-                };
-                if let Some(kink) = wide_kinks[o].filter(blind) {
-                    *e = entry(
-                        o,
-                        i,
-                        analytic[o][i],
-                        kink.nearest,
-                        kink.left,
-                        kink.right,
-                        kink.tolerance,
-                        Verdict::Kink,
-                        Evidence::OneSided,
-                    );
-                    e.abs_error = 0.0;
-                    e.rel_error = 0.0;
-                }
-            }
+            let last = Last {
+                a,
+                left,
+                right,
+                rho,
+                drift,
+                scale,
+            };
+            *e = match smooth_level(&history[o]) {
+                Some(k) => kinks::judge_smooth(&seen, o, k, a, e.tolerance),
+                None => kinks::judge_standing(&seen, o, last),
+            };
+            let look = kinks::LastLook {
+                samples: &samples,
+                wide_kink: wide_kinks[o],
+                input_noise: input_noise[o],
+                first,
+            };
+            kinks::last_looks(ev, &seen, o, x[i], e, quantization, look);
             s.pending[o] = false;
         }
         if extend {
