@@ -982,7 +982,7 @@ fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     }
 }
 
-/// Steps 1 to 5 of the module doc for coordinate `i`.
+/// Steps 1 to 5 of the module doc for coordinate `i`, stage by stage.
 fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     point: Point<'_, F>,
@@ -1001,16 +1001,14 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     } = point;
     let m = f0.len();
     let first = entries.len();
-    let input_noise = &noise.input;
     s.far = None;
     s.structure.iter_mut().for_each(|v| *v = Structure::Unseen);
     // Method::Ridders skips the first passes and escalates everything.
     let auto = config.method == Method::Auto;
-    let mut any_pending = !auto;
     // The measured noise of each output: up front for Method::Ridders and for 1000
     // coordinates and more, else once the fourth-order look leaves one unsure; 0 until then.
-    let mut measured = !auto || noise.eager;
-    let mut sigma: Vec<F> = if measured {
+    let measured = !auto || noise.eager;
+    let sigma: Vec<F> = if measured {
         noise.get(ev, x, f0)
     } else {
         vec![F::zero(); m]
@@ -1033,13 +1031,83 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         );
         return;
     }
-    let mut t = Tolerances::<F>::new(config).with_claims(&sigma, f0);
+    let t = Tolerances::<F>::new(config).with_claims(&sigma, f0);
     let h3 = step_within(
         DifferenceScheme::ThirdOrder.optimal_step::<F>(),
         x[i],
         width,
     );
+    let mut w = Walk {
+        point,
+        i,
+        width,
+        first,
+        auto,
+        h3,
+        sigma,
+        t,
+        measured,
+    };
+    if auto && first_pass(ev, &mut w, s, entries) {
+        return;
+    }
+    let (h, done) = central_pass(ev, &w, s, entries);
+    if done {
+        return;
+    }
+    let look = ridders_pass(ev, &w, s, entries);
+    if !s.pending.iter().any(|p| *p) {
+        return;
+    }
+    kink_analysis(ev, &w, s, entries, quantization, h, look);
+}
+
+/// What the stages of one coordinate share, and what they learn on the way:
+/// f's measured noise and the tolerances built on it.
+struct Walk<'a, F> {
+    point: Point<'a, F>,
+    i: usize,
+    /// The coordinate's width $w_i$ (see [`check_coordinate`]).
+    width: F,
+    /// The index of the coordinate's first entry.
+    first: usize,
+    /// `Method::Auto` (else `Method::Ridders` skips the first passes).
+    auto: bool,
+    h3: F,
+    sigma: Vec<F>,
+    t: Tolerances<F>,
+    measured: bool,
+}
+
+/// What Ridders' extrapolation found (step 3), for the kink analysis.
+struct RiddersLook<F> {
+    ridders: Vec<Extrapolated<F>>,
+    trusted: Vec<bool>,
+    sided: Vec<(F, Vec<F>, Vec<F>)>,
+}
+
+/// Steps 1 and 1b of the module doc: the third- and fourth-order stencils at
+/// $h_3$, the kink evidence of the fourth difference, and the noise measured
+/// (and the noisy stage) when one output is still unsure. `true` when every
+/// output is decided.
+fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &mut Walk<'_, F>,
+    s: &mut Scratch<F>,
+    entries: &mut Vec<EntryCheck>,
+) -> bool {
+    let Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise,
+    } = w.point;
+    let (i, width, first, auto, h3) = (w.i, w.width, w.first, w.auto, w.h3);
+    let m = f0.len();
+    let input_noise = &noise.input;
     let two: F = cst(2.0);
+    let mut any_pending = false;
     if auto {
         // Step 1: the third-order stencil on x - h3, x, x + h3, x + 2 h3 (3 evaluations).
         let [minus2, minus, plus, plus2] = &mut s.wide;
@@ -1054,11 +1122,11 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             // or with measured noise its 1.18 sigma / h3 five times over.
             let tol = tolerance(
                 config,
-                &t,
+                &w.t,
                 o,
                 a,
                 n3,
-                t.bar(F::one(), scale, cst(6.0), sigma[o], h3),
+                w.t.bar(F::one(), scale, cst(6.0), w.sigma[o], h3),
             );
             let pass = (a - n3).abs() <= tol;
             s.pending[o] = !pass;
@@ -1076,7 +1144,7 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             ));
         }
         if !any_pending {
-            return;
+            return true;
         }
         // Step 1b: f(x - 2 h3) completes the fourth-order central stencil (1 evaluation);
         // its gap to the third-order value bounds the latter's truncation.
@@ -1095,18 +1163,18 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 // Rounding at most (8 + 8 + 1 + 1)/12 eps nu / h3, times `strict`; the
                 // truncation left, bounded by a sixteenth of the third-order value's
                 // where f follows the h^4 law at this scale (no kink within 2 h3).
-                let rounding = t.bar(cst(1.5), scale, cst(5.0), sigma[o], h3);
+                let rounding = w.t.bar(cst(1.5), scale, cst(5.0), w.sigma[o], h3);
                 // (Judged again once the noise is measured: what looked like structure
                 // may be noise.)
                 s.structure[o] = if (n3 - n4).abs() > rounding {
-                    structure_at_h3(ev, i, h3, f0, o, s, scale, sigma[o], &t)
+                    structure_at_h3(ev, i, h3, f0, o, s, scale, w.sigma[o], &w.t)
                 } else {
                     Structure::Unseen
                 };
                 // A kink of jump J at x gives n3 - n4 = J/6.
                 s.jump[o] = cst::<F>(6.0) * (n3 - n4).abs();
                 let allowance = rounding + (n3 - n4).abs() / cst::<F>(16.0);
-                let tol = tolerance(config, &t, o, a, n4, allowance);
+                let tol = tolerance(config, &w.t, o, a, n4, allowance);
                 if (a - n4).abs() <= tol && s.kink_clear_of(o, &[], tol) {
                     s.pending[o] = false;
                     pass_refined(&mut entries[first + o], a, n4, tol, Evidence::HigherOrder);
@@ -1114,30 +1182,61 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 any_pending |= s.pending[o];
             }
             if !any_pending {
-                return;
+                return true;
             }
-            if measured {
+            if w.measured {
                 break;
             }
             // Still unsure: measure f's noise (once per check) and look again with it,
             // for a function that loses digits inside (cancellation, long sums).
-            sigma = noise.get(ev, x, f0);
+            w.sigma = noise.get(ev, x, f0);
             if noise.nondeterministic() {
                 let pending = s.pending.clone();
-                noisy::judge_noisy(ev, point, i, width, &sigma, &pending, &mut entries[first..]);
-                return;
+                noisy::judge_noisy(
+                    ev,
+                    w.point,
+                    i,
+                    width,
+                    &w.sigma,
+                    &pending,
+                    &mut entries[first..],
+                );
+                return true;
             }
-            t = t.with_claims(&sigma, f0);
-            measured = true;
+            let fresh = Tolerances::<F>::new(config);
+            w.t = std::mem::replace(&mut w.t, fresh).with_claims(&w.sigma, f0);
+            w.measured = true;
         }
     }
+    false
+}
+
+/// Steps 2 and 2b: central differences at $h = \varepsilon^{1/3}w_i$ and one
+/// Richardson step with $2h$; a pass needs the first pass's kink evidence
+/// clear of their steps. Returns $h$, and `true` when every output is decided.
+fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    s: &mut Scratch<F>,
+    entries: &mut Vec<EntryCheck>,
+) -> (F, bool) {
+    let Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise,
+    } = w.point;
+    let (i, width, first, auto) = (w.i, w.width, w.first, w.auto);
+    let m = f0.len();
+    let input_noise = &noise.input;
     // Step 2: central differences at their own, smaller step (2 evaluations), for
     // the coordinates the larger steps left unsure (a kink within 2 h3, or
     // high derivatives).
     let h = step_within(DifferenceScheme::Central.optimal_step::<F>(), x[i], width);
     ev.at(i, h, &mut s.plus);
     ev.at(i, -h, &mut s.minus);
-    any_pending = false;
+    let mut any_pending = false;
     for o in 0..m {
         if auto && !s.pending[o] {
             continue;
@@ -1149,11 +1248,11 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o];
         let tol = tolerance(
             config,
-            &t,
+            &w.t,
             o,
             a,
             c,
-            t.bar(F::one(), scale, cst(4.0), sigma[o], h),
+            w.t.bar(F::one(), scale, cst(4.0), w.sigma[o], h),
         );
         let pass = auto && (a - c).abs() <= tol && s.kink_clear_of(o, &[right - left], tol);
         s.pending[o] = !pass;
@@ -1176,7 +1275,7 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         }
     }
     if !any_pending {
-        return;
+        return (h, true);
     }
     // Step 2b: the central difference at 2h (2 evaluations) and one Richardson
     // step, c4 = (4 c(h) - c(2h)) / 3, fourth order.
@@ -1197,9 +1296,9 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 + input_noise[o];
             // Rounding of c4 (4/3 of c(h)'s plus a sixth of c(2h)'s, doubled) and its
             // truncation, bounded by a sixteenth of the correction it made.
-            let noise =
-                t.bar(cst(3.0), scale, cst(5.0), sigma[o], h) + (c1 - c4).abs() / cst::<F>(16.0);
-            let tol = tolerance(config, &t, o, a, c4, noise);
+            let noise = w.t.bar(cst(3.0), scale, cst(5.0), w.sigma[o], h)
+                + (c1 - c4).abs() / cst::<F>(16.0);
+            let tol = tolerance(config, &w.t, o, a, c4, noise);
             let gaps = [
                 (s.plus[o] + s.minus[o] - two * f0[o]) / h,
                 (s.plus2[o] + s.minus2[o] - two * f0[o]) / (two * h),
@@ -1211,9 +1310,30 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             any_pending |= s.pending[o];
         }
         if !any_pending {
-            return;
+            return (h, true);
         }
     }
+    (h, false)
+}
+
+/// Step 3: Ridders' extrapolation on every output of the coordinate; every
+/// f it evaluates is kept (the kink analysis reads one-sided slopes from them).
+fn ridders_pass<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    s: &mut Scratch<F>,
+    entries: &mut [EntryCheck],
+) -> RiddersLook<F> {
+    let Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise,
+    } = w.point;
+    let (i, width, first) = (w.i, w.width, w.first);
+    let m = f0.len();
+    let input_noise = &noise.input;
     // Step 3: Ridders' extrapolation on all outputs of this coordinate.
     let h0 = step_within(cst::<F>(config.ridders.initial_step), x[i], width);
     let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
@@ -1241,14 +1361,14 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         let a = analytic[o][i];
         let r = ridders[o];
         let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o];
-        trusted[o] = r.error <= t.trust * F::one().max(r.value.abs());
+        trusted[o] = r.error <= w.t.trust * F::one().max(r.value.abs());
         let tol = match config.user_tolerance(f64_of(a), f64_of(r.value)) {
             Some(u) => cst(u),
             None => {
                 cst::<F>(4.0) * r.error
-                    + t.rounding(scale, sigma[o], h_min)
-                    + t.relative(o) * a.abs().max(r.value.abs())
-                    + t.tiny
+                    + w.t.rounding(scale, w.sigma[o], h_min)
+                    + w.t.relative(o) * a.abs().max(r.value.abs())
+                    + w.t.tiny
             }
         };
         let e = &mut entries[first + o];
@@ -1269,9 +1389,42 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             s.pending[o] = false;
         }
     }
-    if !s.pending.iter().any(|p| *p) {
-        return;
+    RiddersLook {
+        ridders,
+        trusted,
+        sided,
     }
+}
+
+/// Step 4: the kink analysis, shrinking the step tenfold per level (see the
+/// module doc), then the decisions of [`kinks`] for every output still open.
+#[allow(clippy::too_many_arguments)]
+fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    s: &mut Scratch<F>,
+    entries: &mut [EntryCheck],
+    quantization: &mut Quantization,
+    h: F,
+    look: RiddersLook<F>,
+) {
+    let Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise,
+    } = w.point;
+    let (i, first, auto, h3) = (w.i, w.first, w.auto, w.h3);
+    let m = f0.len();
+    let input_noise = &noise.input;
+    let two: F = cst(2.0);
+    let RiddersLook {
+        ridders,
+        trusted,
+        sided,
+    } = look;
+    let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
     // Step 4: kink analysis, shrinking the step tenfold per level; first, the
     // second-order one-sided slopes of the wide stencil.
     if !auto {
@@ -1281,7 +1434,7 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         ev.at(i, two * h3, plus2);
         ev.at(i, -(two * h3), minus2);
     }
-    let wide_kinks = wide_stencil_kinks(ev, i, f0, analytic, input_noise, &sigma, h3, s, config);
+    let wide_kinks = wide_stencil_kinks(ev, i, f0, analytic, input_noise, &w.sigma, h3, s, config);
     // Every value of f along coordinate i, by offset: the evidence of a quantized f.
     let mut samples: Vec<(F, Vec<F>)> = vec![
         (-(two * h3), s.wide[0].clone()),
@@ -1304,9 +1457,9 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     let mut prev_central: Vec<F> = (0..m).map(|o| (s.plus[o] - s.minus[o]) / (h + h)).collect();
     let mut prev_rho: Vec<F> = (0..m)
         .map(|o| {
-            t.rounding(
+            w.t.rounding(
                 magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o],
-                sigma[o],
+                w.sigma[o],
                 h,
             )
         })
@@ -1348,7 +1501,7 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             let left = (f0[o] - minus[o]) / hk;
             let right = (plus[o] - f0[o]) / hk;
             let scale = magnitude(&[f0[o], plus[o], minus[o]]) + input_noise[o];
-            let rho = t.rounding(scale, sigma[o], hk);
+            let rho = w.t.rounding(scale, w.sigma[o], hk);
             let old_gap = (prev_right[o] - prev_left[o]).abs();
             let gap = (right - left).abs();
             let shrink: F = cst(0.3);
@@ -1403,7 +1556,7 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
             let shrinking_late = smooth_level(&history[o]).is_none()
                 && history[o].last().is_some_and(|(r, _)| *r == Some(true))
                 && gap <= rho;
-            let room = hk / ten > cst::<F>(1024.0) * t.eps * x[i].abs();
+            let room = hk / ten > cst::<F>(1024.0) * w.t.eps * x[i].abs();
             if shrinking_late && levels < most_levels && room {
                 extend = true;
                 continue;
@@ -1412,8 +1565,8 @@ fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 i,
                 f0,
                 config,
-                t: &t,
-                sigma: &sigma,
+                t: &w.t,
+                sigma: &w.sigma,
                 history: &history,
                 slopes: &level_slopes,
                 steps: &level_steps,
