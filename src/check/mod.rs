@@ -1436,22 +1436,7 @@ fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
     }
     let wide_kinks = wide_stencil_kinks(ev, i, f0, analytic, input_noise, &w.sigma, h3, s, config);
     // Every value of f along coordinate i, by offset: the evidence of a quantized f.
-    let mut samples: Vec<(F, Vec<F>)> = vec![
-        (-(two * h3), s.wide[0].clone()),
-        (-h3, s.wide[1].clone()),
-        (h3, s.wide[2].clone()),
-        (two * h3, s.wide[3].clone()),
-        (h, s.plus.clone()),
-        (-h, s.minus.clone()),
-    ];
-    if auto {
-        samples.push((two * h, s.plus2.clone()));
-        samples.push((-(two * h), s.minus2.clone()));
-    }
-    for (hh, p, q) in &sided {
-        samples.push((*hh, p.clone()));
-        samples.push((-*hh, q.clone()));
-    }
+    let mut samples = samples_so_far(s, h3, h, auto, &sided);
     let mut prev_left: Vec<F> = (0..m).map(|o| (f0[o] - s.minus[o]) / h).collect();
     let mut prev_right: Vec<F> = (0..m).map(|o| (s.plus[o] - f0[o]) / h).collect();
     let mut prev_central: Vec<F> = (0..m).map(|o| (s.plus[o] - s.minus[o]) / (h + h)).collect();
@@ -1472,10 +1457,13 @@ fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
     let most_levels = (levels + 2).min(LEVEL_CAP);
     // Per level: resolved (see `smooth_level`) and (c_k, L_k, R_k, tolerance of c_k).
     let mut history: Vec<Vec<(Option<bool>, LevelData<F>)>> = vec![Vec::with_capacity(levels); m];
-    // Whether a gap has stood clear of its level's noise (from then on, noise explains nothing away).
-    let mut visible = vec![false; m];
-    // The largest gap that stood clear of its level's noise.
-    let mut seen_gap = vec![F::zero(); m];
+    let mut gaps = vec![
+        GapHistory {
+            visible: false,
+            seen: F::zero(),
+        };
+        m
+    ];
     // The one-sided slopes at every step, level 0 (the first step h) included.
     let mut level_slopes: Vec<Vec<(F, F)>> = vec![vec![(F::zero(), F::zero()); m]; levels + 1];
     let mut level_steps: Vec<F> = vec![h; levels + 1];
@@ -1504,30 +1492,7 @@ fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
             let rho = w.t.rounding(scale, w.sigma[o], hk);
             let old_gap = (prev_right[o] - prev_left[o]).abs();
             let gap = (right - left).abs();
-            let shrink: F = cst(0.3);
-            // `Some(true)`: resolved; `Some(false)`: a kink within h_k; `None`: this step's
-            // noise is too large to tell a shrinking gap from a standing one. Once a gap
-            // stood clear of the noise, the noise band counts against both answers.
-            if old_gap > cst::<F>(2.0) * prev_rho[o] {
-                visible[o] = true;
-                seen_gap[o] = seen_gap[o].max(old_gap);
-            }
-            // A level whose noise is well below the largest gap seen would show that
-            // kink again if it were within h_k: f linear through x (both gaps within
-            // their rounding) at two scales in a row there is resolved, not hidden.
-            let linear_twice = gap <= rho && old_gap <= prev_rho[o];
-            let sees_kink = rho < shrink * seen_gap[o];
-            let resolved = if visible[o] {
-                if gap + rho <= shrink * old_gap || (sees_kink && linear_twice) {
-                    Some(true)
-                } else if gap - rho > shrink * old_gap {
-                    Some(false)
-                } else {
-                    None
-                }
-            } else {
-                Some(gap <= shrink * old_gap + rho)
-            };
+            let resolved = gaps[o].classify(old_gap, prev_rho[o], gap, rho);
             prev_rho[o] = rho;
             // How much the one-sided slopes still move: a bound on their truncation error.
             let drift = (left - prev_left[o])
@@ -1600,6 +1565,72 @@ fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
             levels += 1;
             level_slopes.push(vec![(F::zero(), F::zero()); m]);
             level_steps.push(hk);
+        }
+    }
+}
+
+/// Every value of f the earlier stages took along the coordinate, by offset:
+/// the wide stencil, the central steps, and Ridders' steps.
+fn samples_so_far<F: Real>(
+    s: &Scratch<F>,
+    h3: F,
+    h: F,
+    auto: bool,
+    sided: &[(F, Vec<F>, Vec<F>)],
+) -> Vec<(F, Vec<F>)> {
+    let two: F = cst(2.0);
+    let mut samples: Vec<(F, Vec<F>)> = vec![
+        (-(two * h3), s.wide[0].clone()),
+        (-h3, s.wide[1].clone()),
+        (h3, s.wide[2].clone()),
+        (two * h3, s.wide[3].clone()),
+        (h, s.plus.clone()),
+        (-h, s.minus.clone()),
+    ];
+    if auto {
+        samples.push((two * h, s.plus2.clone()));
+        samples.push((-(two * h), s.minus2.clone()));
+    }
+    for (hh, p, q) in sided {
+        samples.push((*hh, p.clone()));
+        samples.push((-*hh, q.clone()));
+    }
+    samples
+}
+
+/// What the kink analysis' levels have shown of one output's gap
+/// $G_k = |R_k - L_k|$ so far.
+#[derive(Debug, Clone, Copy)]
+struct GapHistory<F> {
+    /// A gap stood clear of its level's noise: from then on, noise explains
+    /// nothing away.
+    visible: bool,
+    /// The largest gap that stood clear of its level's noise.
+    seen: F,
+}
+
+impl<F: Real> GapHistory<F> {
+    /// Level $k$ against level $k - 1$: `Some(true)` resolved (the gap shrank
+    /// below $0.3\,G_{k-1}$, or f is linear through x at both scales where this
+    /// level would show the largest kink seen), `Some(false)` a kink within
+    /// $h_k$, `None` this step's noise is too large to tell.
+    fn classify(&mut self, old_gap: F, old_rho: F, gap: F, rho: F) -> Option<bool> {
+        let shrink: F = cst(0.3);
+        if old_gap > cst::<F>(2.0) * old_rho {
+            self.visible = true;
+            self.seen = self.seen.max(old_gap);
+        }
+        if !self.visible {
+            return Some(gap <= shrink * old_gap + rho);
+        }
+        let linear_twice = gap <= rho && old_gap <= old_rho;
+        let sees_kink = rho < shrink * self.seen;
+        if gap + rho <= shrink * old_gap || (sees_kink && linear_twice) {
+            Some(true)
+        } else if gap - rho > shrink * old_gap {
+            Some(false)
+        } else {
+            None
         }
     }
 }
