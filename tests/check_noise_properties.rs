@@ -3,21 +3,13 @@
 //! wrong by more than 10 times the reported resolution never passes (nor is a
 //! kink), and a correct claim never fails. Case counts follow `PROPTEST_CASES`.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+mod common;
+
+use common::uniform;
+use std::sync::atomic::AtomicU64;
 
 use gradient_oracle::{CheckConfig, Verdict, check_gradient};
 use proptest::prelude::*;
-
-/// A fresh uniform draw in [-1, 1] per call (splitmix64 over a counter).
-fn uniform(counter: &AtomicU64) -> f64 {
-    let mut z = counter
-        .fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed)
-        .wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-}
 
 /// f(x) = sum_j c_j sin(w_j x_j + p_j) + q x_0 x_1, and its gradient.
 #[derive(Debug, Clone)]

@@ -2,8 +2,11 @@
 //! gradient"): noise, domain boundaries, kinks and near-kinks, overflow, the
 //! fast mode at scale, the negative control, mixed precision, resolution.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 
+mod common;
+
+use common::uniform;
 use gradient_oracle::{CheckConfig, OracleError, Verdict, check_gradient, check_gradient_mixed};
 
 fn cfg() -> CheckConfig {
@@ -12,18 +15,6 @@ fn cfg() -> CheckConfig {
 
 fn verdict(f: &dyn Fn(&[f64]) -> f64, g: &dyn Fn(&[f64]) -> Vec<f64>, x: &[f64]) -> Verdict {
     check_gradient(f, g, x, &cfg()).unwrap().verdict()
-}
-
-/// A fresh uniform draw in [-1, 1] per call (splitmix64 over a counter), as
-/// from a nondeterministic reduction.
-fn uniform(counter: &AtomicU64) -> f64 {
-    let mut z = counter
-        .fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed)
-        .wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
 }
 
 fn smooth(x: &[f64]) -> f64 {
@@ -287,8 +278,6 @@ fn the_negative_control_exposes_a_loose_tolerance() {
         Verdict::Fail
     );
 }
-
-mod common;
 
 /// An f32 chain network of eight tanh and sigmoid layers: the f32 gradient by
 /// the crate's backpropagation, f by the same model in f64.

@@ -159,3 +159,15 @@ pub fn check_softmax_jacobian(o: &[f64]) -> CheckReport {
     )
     .unwrap()
 }
+
+/// A fresh uniform draw in [-1, 1] per call (splitmix64 over a counter), as
+/// from a nondeterministic reduction: noise that changes from call to call.
+pub fn uniform(counter: &std::sync::atomic::AtomicU64) -> f64 {
+    let mut z = counter
+        .fetch_add(0x9e37_79b9_7f4a_7c15, std::sync::atomic::Ordering::Relaxed)
+        .wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+}
