@@ -48,13 +48,16 @@ struct DirectionCheck<F> {
 }
 
 /// Judges the claim along one direction `v` (2 evaluations, 10 when the
-/// central difference misses and Ridders looks again).
+/// central difference misses and Ridders looks again). `input` is, per
+/// output, $\sum_i |x_i g_i|$ (the inputs' rounding carried through the
+/// claim; the same for every direction).
 fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     f0: &[F],
     x: &[F],
     analytic: &[Vec<F>],
     config: &CheckConfig,
+    input: &[F],
     v: &[F],
 ) -> DirectionCheck<F> {
     let t = Tolerances::<F>::new(config);
@@ -73,14 +76,6 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
             row.iter()
                 .zip(v)
                 .fold(F::zero(), |acc, (a, vi)| acc + (*a * *vi).abs())
-        })
-        .collect();
-    let input: Vec<F> = analytic
-        .iter()
-        .map(|row| {
-            row.iter()
-                .zip(x)
-                .fold(F::zero(), |acc, (a, xi)| acc + (*a * *xi).abs())
         })
         .collect();
     ev.along(x, v, h, &mut plus);
@@ -143,11 +138,12 @@ pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     config: &CheckConfig,
     count: usize,
 ) -> DirectionalSummary {
+    let input = carried_rounding(x, analytic);
     let mut failed = 0;
     let mut worst = 0.0_f64;
     let mut resolution = 0.0_f64;
     for v in RandomDirections::<F>::new(config.seed, x.len()).take(count) {
-        let d = judge_direction(ev, f0, x, analytic, config, &v);
+        let d = judge_direction(ev, f0, x, analytic, config, &input, &v);
         worst = d.errors.iter().fold(worst, |acc, e| acc.max(f64_of(*e)));
         for (tol, scale) in d.tolerances.iter().zip(&d.scales) {
             resolution = resolution.max(f64_of(*tol / *scale));
@@ -178,6 +174,7 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
     if n <= LOCALIZE_ABOVE {
         return (0..n).collect();
     }
+    let input = carried_rounding(x, analytic);
     let mut kept = Vec::new();
     let mut blocks = vec![(0, n)];
     let mut draw = 0u64;
@@ -195,7 +192,7 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
                 .unwrap_or_default();
             let mut v = vec![F::zero(); n];
             v[a..b].copy_from_slice(&part);
-            if !judge_direction(ev, f0, x, analytic, config, &v).agrees {
+            if !judge_direction(ev, f0, x, analytic, config, &input, &v).agrees {
                 blocks.push((a, b));
             }
         }
@@ -205,6 +202,19 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
     }
     kept.sort_unstable();
     kept
+}
+
+/// Per output, $\sum_i |x_i g_i|$: $\varepsilon$ times this is the inputs'
+/// rounding carried through the claim into f.
+pub(super) fn carried_rounding<F: Real>(x: &[F], analytic: &[Vec<F>]) -> Vec<F> {
+    analytic
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(x)
+                .fold(F::zero(), |acc, (a, xi)| acc + (*a * *xi).abs())
+        })
+        .collect()
 }
 
 /// Neumaier's compensated sum.

@@ -767,13 +767,8 @@ struct NoiseModel<F> {
 
 impl<F: Real> NoiseModel<F> {
     fn new(x: &[F], analytic: &[Vec<F>], config: &CheckConfig) -> Self {
-        let input = analytic
-            .iter()
-            .map(|row| {
-                x.iter()
-                    .zip(row)
-                    .fold(F::zero(), |acc, (xj, aj)| acc + (*xj * *aj).abs())
-            })
+        let input = directional::carried_rounding(x, analytic)
+            .into_iter()
             .map(|v| if v.is_finite() { v } else { F::zero() })
             .collect();
         Self {
@@ -1415,40 +1410,24 @@ fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
         config,
         noise,
     } = w.point;
-    let (i, first, auto, h3) = (w.i, w.first, w.auto, w.h3);
+    let (i, first) = (w.i, w.first);
     let m = f0.len();
     let input_noise = &noise.input;
-    let two: F = cst(2.0);
     let RiddersLook {
         ridders,
         trusted,
         sided,
     } = look;
     let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
-    // Step 4: kink analysis, shrinking the step tenfold per level; first, the
-    // second-order one-sided slopes of the wide stencil.
-    if !auto {
-        let [minus2, minus, plus, plus2] = &mut s.wide;
-        ev.at(i, h3, plus);
-        ev.at(i, -h3, minus);
-        ev.at(i, two * h3, plus2);
-        ev.at(i, -(two * h3), minus2);
-    }
-    let wide_kinks = wide_stencil_kinks(ev, i, f0, analytic, input_noise, &w.sigma, h3, s, config);
-    // Every value of f along coordinate i, by offset: the evidence of a quantized f.
-    let mut samples = samples_so_far(s, h3, h, auto, &sided);
-    let mut prev_left: Vec<F> = (0..m).map(|o| (f0[o] - s.minus[o]) / h).collect();
-    let mut prev_right: Vec<F> = (0..m).map(|o| (s.plus[o] - f0[o]) / h).collect();
-    let mut prev_central: Vec<F> = (0..m).map(|o| (s.plus[o] - s.minus[o]) / (h + h)).collect();
-    let mut prev_rho: Vec<F> = (0..m)
-        .map(|o| {
-            w.t.rounding(
-                magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o],
-                w.sigma[o],
-                h,
-            )
-        })
-        .collect();
+    // First, the second-order one-sided slopes of the wide stencil; every value
+    // of f along coordinate i, by offset, is the evidence of a quantized f.
+    let (wide_kinks, mut samples) = wide_evidence(ev, w, s, h, &sided);
+    let [
+        mut prev_left,
+        mut prev_right,
+        mut prev_central,
+        mut prev_rho,
+    ] = level_zero(w, s, h);
     let ten: F = cst(10.0);
     let mut levels = config.kink_levels.max(1);
     // A kink between two levels' steps (a ReLU input of 1e-9 below h_3 = 6e-9)
@@ -1567,6 +1546,57 @@ fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
             level_steps.push(hk);
         }
     }
+}
+
+/// The wide stencil's evidence for step 4 (f at $x \pm h_3, \pm 2h_3$ first,
+/// for `Method::Ridders`, which skipped the first pass): its kinks, and every
+/// value of f along the coordinate so far.
+#[allow(clippy::type_complexity)]
+fn wide_evidence<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    s: &mut Scratch<F>,
+    h: F,
+    sided: &[(F, Vec<F>, Vec<F>)],
+) -> (Vec<Option<WideKink<F>>>, Vec<(F, Vec<F>)>) {
+    let Point {
+        f0,
+        analytic,
+        config,
+        noise,
+        ..
+    } = w.point;
+    let (i, h3) = (w.i, w.h3);
+    let two: F = cst(2.0);
+    if !w.auto {
+        let [minus2, minus, plus, plus2] = &mut s.wide;
+        ev.at(i, h3, plus);
+        ev.at(i, -h3, minus);
+        ev.at(i, two * h3, plus2);
+        ev.at(i, -(two * h3), minus2);
+    }
+    let kinks = wide_stencil_kinks(ev, i, f0, analytic, &noise.input, &w.sigma, h3, s, config);
+    (kinks, samples_so_far(s, h3, h, w.auto, sided))
+}
+
+/// Level 0 of the kink analysis, the central step $h$: per output the
+/// left and right slopes, the central difference and the rounding $\rho(h)$.
+fn level_zero<F: Real>(w: &Walk<'_, F>, s: &Scratch<F>, h: F) -> [Vec<F>; 4] {
+    let (f0, input) = (w.point.f0, &w.point.noise.input);
+    let outputs = 0..f0.len();
+    let left = outputs.clone().map(|o| (f0[o] - s.minus[o]) / h).collect();
+    let right = outputs.clone().map(|o| (s.plus[o] - f0[o]) / h).collect();
+    let central = outputs
+        .clone()
+        .map(|o| (s.plus[o] - s.minus[o]) / (h + h))
+        .collect();
+    let rho = outputs
+        .map(|o| {
+            let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input[o];
+            w.t.rounding(scale, w.sigma[o], h)
+        })
+        .collect();
+    [left, right, central, rho]
 }
 
 /// Every value of f the earlier stages took along the coordinate, by offset:
