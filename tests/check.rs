@@ -1158,7 +1158,7 @@ fn a_linear_function_at_a_dyadic_point_is_not_taken_for_quantized() {
 #[case(20.0, 2)]
 fn hinge_terms_within_1e_12_of_their_margins_do_not_fail(#[case] spread: f64, #[case] seed: u64) {
     let mut r = rng(seed);
-    let mut checked = 0;
+    let (mut checked, mut unsure) = (0, 0);
     while checked < 300 {
         let k = r.random_range(2..40);
         let o: Vec<f64> = (0..k).map(|_| r.random_range(-spread..spread)).collect();
@@ -1170,8 +1170,19 @@ fn hinge_terms_within_1e_12_of_their_margins_do_not_fail(#[case] spread: f64, #[
         }
         checked += 1;
         let report = check_hinge(&o, label, margin);
-        assert!(report.verdict().is_ok(), "{o:?} {label} {margin}\n{report}");
+        assert_ne!(
+            report.verdict(),
+            Verdict::Fail,
+            "{o:?} {label} {margin}\n{report}"
+        );
+        if report.verdict() == Verdict::Inconclusive {
+            unsure += 1;
+        }
     }
+    // Where kinks crowd (another within the wide steps, a third between the
+    // small ones), the one-sided limits can hold the claim while the central
+    // difference does not: the evidence contradicts itself, and says so.
+    assert!(unsure <= 3, "{unsure} of 300 inconclusive");
 }
 
 /// Confident classifiers: logits spread over ±1 to ±300, half of them with one

@@ -30,7 +30,9 @@ use crate::numeric::differences::DifferenceScheme;
 use crate::numeric::directional::RandomDirections;
 use crate::numeric::extrapolation::ridders_vec;
 
-use super::{Evaluator, Tolerances, f64_of, magnitude, tolerance};
+use super::budget::{Tolerances, magnitude, tolerance};
+use super::f64_of;
+use super::probe::Evaluator;
 
 /// Above this many inputs a disagreeing fast mode localizes by halving.
 pub const LOCALIZE_ABOVE: usize = 256;

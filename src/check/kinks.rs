@@ -12,8 +12,14 @@ use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 use crate::numeric::extrapolation::{Extrapolated, richardson};
 
+use super::budget::{Tolerances, tolerance};
+use super::f64_of;
+use super::kink_levels::LevelData;
+use super::probe::Evaluator;
 use super::quantized::{Quantization, QuantizedLook, quantized_pass};
-use super::{Evaluator, LevelData, Tolerances, WideKink, entry, f64_of, tolerance};
+use super::rule;
+use super::walk::entry;
+use super::wide_stencil::WideKink;
 
 /// What the kink analysis measured along coordinate `i`.
 pub(super) struct LevelsSeen<'a, F> {
@@ -32,6 +38,64 @@ pub(super) struct LevelsSeen<'a, F> {
     pub trusted: &'a [bool],
     /// Every step Ridders took, with f at $x + h$ and $x - h$ per output.
     pub sided: &'a [(F, Vec<F>, Vec<F>)],
+    /// Per output, the rounding of the inputs carried through the claim.
+    pub input_noise: &'a [F],
+}
+
+impl<F: Real> LevelsSeen<'_, F> {
+    /// The plain slopes deny a kink of jump `jump` at x: at two levels or more
+    /// they could have seen it (their rounding under a quarter of it) and
+    /// their gap stayed below a quarter of it. A kink at x keeps the gap at
+    /// least `jump` minus twice the rounding at every level, so this never
+    /// denies one that is there; what it denies is evidence from wider steps
+    /// (Ridders', the wide stencil's) that reached a kink farther from x
+    /// than the small steps: f is differentiable at x.
+    fn deny_kink(&self, o: usize, jump: F) -> bool {
+        let scale = self.f0[o].abs() + self.input_noise[o];
+        let quarter = jump.abs() / cst::<F>(4.0);
+        let clear = self
+            .slopes
+            .iter()
+            .zip(self.steps)
+            .filter(|(ls, hh)| {
+                let (l, r) = ls[o];
+                let rounding = self.t.rounding(scale, self.sigma[o], **hh);
+                let gap = (r - l).abs();
+                (gap <= rounding && rounding < quarter) || gap + rounding <= quarter
+            })
+            .count();
+        clear >= 2
+    }
+
+    /// The one-sided limits at the levels from `k` on (index into `history`),
+    /// each freed of its curvature term by one Richardson step with the next
+    /// finer level, $L^* = (10L_{j+1} - L_j)/9$: a slope's truncation is
+    /// $h f''/2$, so the one-sided limits of a smooth f agree, a kink's stand
+    /// apart. Each bar: the finer level's rounding (times 11/9), a ninth of
+    /// the change left (the next Richardson term), and the relative floor.
+    fn limits_from(&self, o: usize, k: usize) -> Vec<rule::Sides<F>> {
+        let scale = self.f0[o].abs() + self.input_noise[o];
+        let (ten, nine) = (cst::<F>(10.0), cst::<F>(9.0));
+        (k + 1..self.slopes.len().saturating_sub(1))
+            .map(|j| {
+                let (l0, r0) = self.slopes[j][o];
+                let (l1, r1) = self.slopes[j + 1][o];
+                let rounding = self.t.rounding(scale, self.sigma[o], self.steps[j + 1]);
+                let limit = |coarse: F, fine: F| {
+                    let value = (ten * fine - coarse) / nine;
+                    let bar = rounding * cst::<F>(11.0) / nine
+                        + (fine - coarse).abs() / nine
+                        + self.t.relative(o) * value.abs()
+                        + self.t.tiny;
+                    rule::Estimate { value, bar }
+                };
+                rule::Sides {
+                    left: limit(l0, l1),
+                    right: limit(r0, r1),
+                }
+            })
+            .collect()
+    }
 }
 
 /// The claim and what the last level saw of it.
@@ -41,7 +105,8 @@ pub(super) struct Last<F> {
     pub left: F,
     pub right: F,
     pub rho: F,
-    pub drift: F,
+    /// How far the left and the right slope moved since the previous level.
+    pub drift: (F, F),
     pub scale: F,
 }
 
@@ -74,22 +139,28 @@ pub(super) fn judge_smooth<F: Real>(
     if seen.trusted[o] && ridders_against && (r.value - c).abs() <= tol {
         // Either the function is smooth and Ridders' sharper verdict stands, or
         // a kink sits below the slopes' noise but within Ridders' precision.
-        return kink_below_the_slopes(seen, o, a, ridders_tolerance).unwrap_or_else(|| {
-            let rt = cst::<F>(ridders_tolerance);
-            entry(
-                o,
-                i,
-                a,
-                r.value,
-                left,
-                right,
-                rt,
-                Verdict::Fail,
-                Evidence::Ridders,
-            )
-        });
+        match kink_below_the_slopes(seen, o, a, ridders_tolerance) {
+            BelowTheSlopes::Kink(k) => return k,
+            // Ridders' steps reach a kink off x: its estimate carries that
+            // kink, and the small steps' central difference decides below.
+            BelowTheSlopes::OffX => {}
+            BelowTheSlopes::Nothing => {
+                let rt = cst::<F>(ridders_tolerance);
+                return entry(
+                    o,
+                    i,
+                    a,
+                    r.value,
+                    left,
+                    right,
+                    rt,
+                    Verdict::Fail,
+                    Evidence::Ridders,
+                );
+            }
+        }
     }
-    if (a - c).abs() <= tol {
+    if rule::within(a, c, tol) {
         return entry(
             o,
             i,
@@ -108,7 +179,7 @@ pub(super) fn judge_smooth<F: Real>(
     let finer = seen.history[o]
         .get(k + 1)
         .map(|(_, d)| (*d, tolerance(config, t, o, a, d.central, d.tolerance)))
-        .filter(|(d, tol)| (a - d.central).abs() <= *tol);
+        .filter(|(d, tol)| rule::within(a, d.central, *tol));
     match finer {
         Some((d, tol)) => entry(
             o,
@@ -121,18 +192,34 @@ pub(super) fn judge_smooth<F: Real>(
             Verdict::Pass,
             Evidence::ShrunkStep,
         ),
-        None => entry(
-            o,
-            i,
-            a,
-            c,
-            left,
-            right,
-            tol,
-            Verdict::Fail,
-            Evidence::ShrunkStep,
-        ),
+        None => {
+            // The rule on the one-sided limits of the finer levels: a claim
+            // that one of them holds is no failure the evidence can prove.
+            let levels = seen.limits_from(o, k);
+            let best = rule::Estimate { value: c, bar: tol };
+            let outcome = match rule::judge(a, best, &levels) {
+                Verdict::Pass => Verdict::Fail,
+                v => v,
+            };
+            let mut e = entry(o, i, a, c, left, right, tol, outcome, Evidence::ShrunkStep);
+            if outcome != Verdict::Fail {
+                (e.abs_error, e.rel_error) = (0.0, 0.0);
+            }
+            e
+        }
     }
+}
+
+/// What [`kink_below_the_slopes`] made of Ridders' disagreement with the claim.
+enum BelowTheSlopes {
+    /// A kink at x, with the claim between its slopes.
+    Kink(EntryCheck),
+    /// Ridders' one-sided slopes stand apart, but the small steps deny a
+    /// kink that size at x: the kink is off x, within Ridders' steps, and
+    /// Ridders' value is no evidence about the claim.
+    OffX,
+    /// No kink: Ridders' verdict stands.
+    Nothing,
 }
 
 /// A kink that Ridders' precision sees but the plain slopes' noise hides,
@@ -147,7 +234,7 @@ fn kink_below_the_slopes<F: Real>(
     o: usize,
     a: F,
     ridders_tolerance: f64,
-) -> Option<EntryCheck> {
+) -> BelowTheSlopes {
     let (f0, t) = (seen.f0, seen.t);
     let r = seen.ridders[o];
     let ratio = cst::<F>(seen.config.ridders.ratio);
@@ -166,7 +253,9 @@ fn kink_below_the_slopes<F: Real>(
     let rt = cst::<F>(ridders_tolerance);
     let spread = cst::<F>(2.0) * (re + le) + rt;
     let (lo, hi) = if lv <= rv { (lv, rv) } else { (rv, lv) };
-    let extrapolated_kink = (rv - lv).abs() > spread && a >= lo - spread && a <= hi + spread;
+    let apart = (rv - lv).abs() > spread;
+    let off_x = apart && seen.deny_kink(o, rv - lv);
+    let extrapolated_kink = apart && !off_x && a >= lo - spread && a <= hi + spread;
     // Level 1 and the levels whose bare rounding (eps |f| / h, the slopes'
     // quantum) is well below its gap take part.
     let (l1, r1) = seen.slopes[1][o];
@@ -197,7 +286,11 @@ fn kink_below_the_slopes<F: Real>(
     let corrected_kink =
         (rc - lc).abs() > cst::<F>(4.0) * bare && a >= loc - bare && a <= hic + bare;
     if !(extrapolated_kink || steady_kink || corrected_kink) {
-        return None;
+        return if off_x {
+            BelowTheSlopes::OffX
+        } else {
+            BelowTheSlopes::Nothing
+        };
     }
     let mut k = entry(
         o,
@@ -212,7 +305,7 @@ fn kink_below_the_slopes<F: Real>(
     );
     k.abs_error = 0.0;
     k.rel_error = 0.0;
-    Some(k)
+    BelowTheSlopes::Kink(k)
 }
 
 /// A gap that stood to the last level: f is not differentiable at x (or a
@@ -233,46 +326,48 @@ pub(super) fn judge_standing<F: Real>(
         drift,
         scale,
     } = last;
-    let (lo, hi) = if left <= right {
-        (left, right)
-    } else {
-        (right, left)
+    // Each slope's error bar: the rounding, how far that slope still moved
+    // since the previous level (a slope whose step straddles a kink just off
+    // x moves; the other side's does not), and the relative floor.
+    let bar = |v: F, moved: F| rho + moved + t.relative(o) * v.abs() + t.tiny;
+    let user = config.user_tolerance(f64_of(a), f64_of(left.abs().max(right.abs())));
+    let bars = match user {
+        Some(u) => (cst(u), cst(u)),
+        None => (bar(left, drift.0), bar(right, drift.1)),
     };
-    let tol = match config.user_tolerance(f64_of(a), f64_of(hi.abs().max(lo.abs()))) {
-        Some(u) => cst(u),
-        None => rho + drift + t.relative(o) * lo.abs().max(hi.abs()) + t.tiny,
-    };
-    let mut inside = a >= lo - tol && a <= hi + tol;
-    let (mut left, mut right, mut tol) = (left, right, tol);
+    let mut judged = (left, right, bars);
+    let mut inside = between(a, judged);
     if !inside && config.derives_tolerances() {
         // The smallest step's slopes carry the most rounding; where f loses
         // digits in ways its measured noise misses (a residual of 4e-4 on an
         // output of 0.5 flips a whole quantum), they stray. The kink stood at
         // every level: the best-resolved one decides too.
         let levels = seen.history[o].len();
-        let mut best: Option<(F, F, F)> = None;
+        let mut best: Option<(F, F, (F, F), F)> = None;
         for k in 1..levels {
             let (lk, rk) = seen.slopes[k][o];
             let (lp, rp) = seen.slopes[k - 1][o];
-            let noise_k = t.rounding(scale, seen.sigma[o], seen.steps[k])
-                + (lk - lp).abs().max((rk - rp).abs());
-            if best.is_none_or(|(_, _, b)| noise_k < b) {
-                best = Some((lk, rk, noise_k));
+            let rounding = t.rounding(scale, seen.sigma[o], seen.steps[k]);
+            let (ml, mr) = ((lk - lp).abs(), (rk - rp).abs());
+            let noise_k = rounding + ml.max(mr);
+            if best.is_none_or(|(_, _, _, b)| noise_k < b) {
+                best = Some((lk, rk, (rounding + ml, rounding + mr), noise_k));
             }
         }
-        if let Some((lk, rk, noise_k)) = best {
-            let (lo, hi) = if lk <= rk { (lk, rk) } else { (rk, lk) };
-            let tol_k = noise_k + t.relative(o) * lo.abs().max(hi.abs()) + t.tiny;
-            if a >= lo - tol_k && a <= hi + tol_k {
-                (inside, left, right, tol) = (true, lk, rk, tol_k);
+        if let Some((lk, rk, (nl, nr), _)) = best {
+            let floor = |v: F| t.relative(o) * v.abs() + t.tiny;
+            let candidate = (lk, rk, (nl + floor(lk), nr + floor(rk)));
+            if between(a, candidate) {
+                (inside, judged) = (true, candidate);
             }
         }
     }
-    // The nearest slope is the numeric value reported.
-    let nearest = if (a - left).abs() <= (a - right).abs() {
-        left
+    let (left, right, (left_bar, right_bar)) = judged;
+    // The nearest slope is the numeric value reported, with its bar.
+    let (nearest, tol) = if (a - left).abs() <= (a - right).abs() {
+        (left, left_bar)
     } else {
-        right
+        (right, right_bar)
     };
     let outcome = if inside { Verdict::Kink } else { Verdict::Fail };
     let mut e = entry(
@@ -286,11 +381,18 @@ pub(super) fn judge_standing<F: Real>(
         outcome,
         Evidence::OneSided,
     );
-    if inside {
+    if outcome != Verdict::Fail {
         e.abs_error = 0.0;
         e.rel_error = 0.0;
     }
     e
+}
+
+/// The claim lies between the one-sided slopes, each widened by its own bar.
+fn between<F: Real>(a: F, (left, right, (lb, rb)): (F, F, (F, F))) -> bool {
+    let lo = (left - lb).min(right - rb);
+    let hi = (left + lb).max(right + rb);
+    a >= lo && a <= hi
 }
 
 /// What the last looks need besides the levels.
@@ -299,8 +401,6 @@ pub(super) struct LastLook<'a, F> {
     pub samples: &'a [(F, Vec<F>)],
     /// The wide stencil's kink, if it saw one bracketing the claim.
     pub wide_kink: Option<WideKink<F>>,
-    /// $\sum_j |x_j a_j|$ of this output.
-    pub input_noise: F,
     /// The index of this coordinate's first entry.
     pub first: usize,
 }
@@ -348,21 +448,9 @@ pub(super) fn last_looks<F: Real, E: FnMut(&[F], &mut [F])>(
     if e.outcome != Verdict::Fail {
         return;
     }
-    let blind = |k: &WideKink<F>| {
-        let scale = f0[o].abs() + look.input_noise;
-        let jump = (k.right - k.left).abs();
-        let clear = seen
-            .slopes
-            .iter()
-            .zip(seen.steps)
-            .filter(|(ls, hh)| {
-                let (l, r) = ls[o];
-                let rounding = t.rounding(scale, seen.sigma[o], **hh);
-                (r - l).abs() <= rounding && rounding < jump / cst::<F>(4.0)
-            })
-            .count();
-        clear < 2
-    };
+    // The small steps could have seen the wide stencil's jump at x and did
+    // not: that kink is off x.
+    let blind = |k: &WideKink<F>| !seen.deny_kink(o, k.right - k.left);
     if let Some(kink) = look.wide_kink.filter(blind) {
         *e = entry(
             o,

@@ -29,8 +29,10 @@ use crate::check::report::EntryCheck;
 use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 
+use super::budget::Tolerances;
+use super::probe::Evaluator;
 use super::rule::{Estimate, Sides, judge};
-use super::{Evaluator, Point, Tolerances, entry};
+use super::walk::{Point, entry};
 
 /// Evaluations of f at x that measure a nondeterministic f's noise.
 pub(super) const REPEATS: usize = 16;

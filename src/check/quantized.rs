@@ -4,13 +4,57 @@
 //! $1 + p_j - p_y$ on the grid of 1 while the loss is $10^{-12}$); its values
 //! then move in whole grid steps, and a correct derivative reads 0 at small
 //! steps. Here the claim is judged at the resolution that grid allows.
+//!
+//! **Quantized f** (only for a would-be **Fail**, without `atol`/`rtol`).
+//! Some functions lose their low digits inside: a saturated softmax under a
+//! hinge of margin 1 computes $1 + p_j - p_y$ on the grid of 1 ($2^{-53}$)
+//! while the loss is $10^{-12}$, so f moves in whole grid steps (and by
+//! $k-1$ at once when $p_y$ crosses a rounding boundary), and a true
+//! derivative of $10^{-13}$ reads 0 at every small step. When every
+//! difference $f(x+t) - f_0$ seen along $e_i$ is a multiple of a power of
+//! two $g \ge 2^{16}\varepsilon|f|$ (rounding leaves the low bits of a
+//! difference random, so a grid that coarse means an intermediate far larger
+//! than f absorbed them), f is probed at $0.07\cdot4^k\max(1,|x_i|)$, $k = 0,1,2$
+//! (2 evaluations each, while f stays on the grid), and the claim is judged at
+//! the best-resolved step $t$: the central difference $c_t$ within
+//! $2A/t + 2|c_t - c_{t'}|$, with $A$ the noise amplitude seen up to $t$ (the
+//! pairs' asymmetry, and how far each pair's central difference strays from
+//! the next wider one's, times its step; at least $8g$) and $t'$ the next
+//! narrower step. A coordinate this leaves unresolved (f flat out to $H$,
+//! or the claim off by more than its own noise estimate) is judged once
+//! more after the last coordinate, with the largest noise amplitude $A$ any
+//! coordinate of that output showed (if none looked yet, f along the
+//! coordinate of the largest claimed entry, at non-dyadic steps
+//! $4^k\varepsilon^{1/3}\max(1,|x_j|)$, 2 evaluations each): within
+//! $2A/H$ of its numeric value at $H$ (0 where flat).
+//! **Pass** with [`Evidence::Quantized`]; a kink, or a genuinely flat f,
+//! leaves differences without such a grid, and the **Fail** stands. The
+//! resolution is that of f: a doubled gradient entry of $10^{-15}$ on a loss
+//! whose grid is $10^{-16}$ cannot be caught.
+//!
+//! Without a grid, a **staircase** still shows: f equal to $f_0$ on both
+//! sides at a step where its slope (the widest pair's) predicts a change of
+//! at least $4\varepsilon|f_0|$. An `f32` loss whose output moves in whole
+//! ulps is one along some weights: it jumps by $r\,u$, far above its own
+//! ulp, and is flat between, while along ECnoise's direction it can look
+//! smooth. Up to two probes (2 evaluations each) between the widest flat
+//! and the narrowest moving step bring the smallest move seen down to one
+//! quantum $q$, and the claim is judged as above with $A = q$ (a
+//! staircase's values stray from the smooth f by less than a quantum; its
+//! pairs' asymmetries are curvature). A kink with a flat side is flat on one
+//! side only, and is no staircase.
+//!
 
 use crate::check::report::EntryCheck;
 use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, scaled_step};
 
-use super::{Evaluator, Tolerances, entry, f64_of};
+use super::budget::Tolerances;
+use super::f64_of;
+use super::probe::Evaluator;
+use super::rule;
+use super::walk::entry;
 
 /// What [`quantized_pass`] made of a would-be **Fail**.
 pub(super) enum QuantizedLook<F> {
@@ -144,7 +188,7 @@ impl Quantization {
             let tol = 2.0 * amplitude.max(8.0 * g) / widest
                 + floor * e.analytic.abs().max(numeric.abs())
                 + tiny;
-            if e.outcome == Verdict::Fail && (e.analytic - numeric).abs() <= tol {
+            if e.outcome == Verdict::Fail && rule::within(e.analytic, numeric, tol) {
                 *e = entry(
                     o,
                     e.input,
@@ -453,7 +497,7 @@ fn judge_quantized<F: Real>(
     let best = judged
         .into_iter()
         .min_by(|p, q| p.1.partial_cmp(&q.1).unwrap_or(std::cmp::Ordering::Equal))
-        .filter(|(c, tol)| (a - *c).abs() <= *tol)
+        .filter(|(c, tol)| rule::within(a, *c, *tol))
         .map(|(c, tol)| entry(o, i, a, c, c, c, tol, Verdict::Pass, Evidence::Quantized));
     (best, amplitude)
 }

@@ -17,8 +17,11 @@ use crate::check::report::EntryCheck;
 use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 
+use super::budget::{Tolerances, magnitude};
+use super::probe::Evaluator;
 use super::quantized::value_grid;
-use super::{Evaluator, Point, Tolerances, entry, magnitude};
+use super::rule;
+use super::walk::{Point, entry};
 
 /// Step 6 on the entries of coordinate `i` (one per output).
 ///
@@ -126,7 +129,7 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
             (f0[o] - m2[o]) / (two * step),
             (p2[o] - f0[o]) / (two * step),
         );
-        if (a - c1).abs() <= tol {
+        if rule::within(a, c1, tol) {
             if tol < cst(e.tolerance) {
                 *e = entry(
                     o,

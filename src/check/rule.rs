@@ -92,14 +92,23 @@ pub(crate) struct Estimate<F> {
 
 impl<F: Real> Estimate<F> {
     fn holds(&self, a: F) -> bool {
-        (a - self.value).abs() <= self.bar
+        within(a, self.value, self.bar)
     }
+}
+
+/// The rule's Pass clause, the one comparison every stage's pass makes: the
+/// claim `a` lies within the error bar `bar` of the estimate `value` (false
+/// when either is NaN).
+pub(crate) fn within<F: Real>(a: F, value: F, bar: F) -> bool {
+    (a - value).abs() <= bar
 }
 
 /// One-sided slopes at one step level.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Sides<F> {
+    /// The left slope.
     pub left: Estimate<F>,
+    /// The right slope.
     pub right: Estimate<F>,
 }
 
@@ -122,8 +131,9 @@ impl<F: Real> Sides<F> {
 /// within the best estimate's bar; **Kink** when the one-sided slopes stand
 /// apart beyond their bars at every level and bracket the claim; **Fail** when
 /// the claim lies outside every plausible value (each estimate's bar);
-/// **Inconclusive** when it lies outside the best bar but inside another
-/// estimate's (the evidence cannot tell), or any bar is not finite.
+/// **Inconclusive** when it lies outside the best bar but inside the bar of
+/// another estimate at least as precise (the evidence contradicts itself and
+/// cannot tell; a coarser estimate is outweighed), or any bar is not finite.
 pub(crate) fn judge<F: Real>(a: F, best: Estimate<F>, levels: &[Sides<F>]) -> Verdict {
     let finite = best.bar.is_finite()
         && best.value.is_finite()
@@ -143,7 +153,10 @@ pub(crate) fn judge<F: Real>(a: F, best: Estimate<F>, levels: &[Sides<F>]) -> Ve
     if kink && levels[0].brackets(a) {
         return Verdict::Kink;
     }
-    if levels.iter().any(|s| s.left.holds(a) || s.right.holds(a)) {
+    // Another estimate at least as precise as the best one that holds the
+    // claim: the evidence contradicts itself. A coarser one is outweighed.
+    let doubt = |e: &Estimate<F>| e.holds(a) && e.bar <= best.bar;
+    if levels.iter().any(|s| doubt(&s.left) || doubt(&s.right)) {
         Verdict::Inconclusive
     } else {
         Verdict::Fail

@@ -1,0 +1,123 @@
+//! Step 2: central differences at their own step, and one Richardson step.
+//! Notation as in `budget.rs`.
+//!
+//! **Central difference** at its own, smaller step $h = \varepsilon^{1/3}\max(1,|x_i|)$
+//! (2 evaluations; a kink within $2h_3$ or large high derivatives spoil the
+//! wide stencil): $c = (f_+ - f_-)/2h$, pass if
+//! $|a - c| \le \max(4\varepsilon\nu, 4\hat\sigma)/h + 64\varepsilon\max(|a|,|c|)$.
+//! Then the central difference at $2h$ (2 more) and one Richardson step
+//! $c_4 = (4c(h) - c(2h))/3$: pass if
+//! $|a - c_4| \le \max(12\varepsilon\nu, 5\hat\sigma)/h + |c - c_4|/16 + 64\varepsilon\max(|a|,|c_4|)$.
+
+use super::budget::{magnitude, tolerance};
+use super::probe::{Evaluator, Scratch};
+use super::rule;
+use super::walk::{Point, Walk, entry, pass_refined};
+use super::{EntryCheck, Evidence, Verdict};
+use crate::float::{Real, cst};
+use crate::numeric::differences::{DifferenceScheme, step_within};
+
+/// Steps 2 and 2b: central differences at $h = \varepsilon^{1/3}w_i$ and one
+/// Richardson step with $2h$; a pass needs the first pass's kink evidence
+/// clear of their steps. Returns $h$, and `true` when every output is decided.
+pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    s: &mut Scratch<F>,
+    entries: &mut Vec<EntryCheck>,
+) -> (F, bool) {
+    let Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise,
+    } = w.point;
+    let (i, width, first, auto) = (w.i, w.width, w.first, w.auto);
+    let m = f0.len();
+    let input_noise = &noise.input;
+    // Step 2: central differences at their own, smaller step (2 evaluations), for
+    // the coordinates the larger steps left unsure (a kink within 2 h3, or
+    // high derivatives).
+    let h = step_within(DifferenceScheme::Central.optimal_step::<F>(), x[i], width);
+    ev.at(i, h, &mut s.plus);
+    ev.at(i, -h, &mut s.minus);
+    let mut any_pending = false;
+    for o in 0..m {
+        if auto && !s.pending[o] {
+            continue;
+        }
+        let a = analytic[o][i];
+        let c = (s.plus[o] - s.minus[o]) / (h + h);
+        let left = (f0[o] - s.minus[o]) / h;
+        let right = (s.plus[o] - f0[o]) / h;
+        let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o];
+        let tol = tolerance(
+            config,
+            &w.t,
+            o,
+            a,
+            c,
+            w.t.bar(F::one(), scale, cst(4.0), w.sigma[o], h),
+        );
+        let pass = auto && rule::within(a, c, tol) && s.kink_clear_of(o, &[right - left], tol);
+        s.pending[o] = !pass;
+        any_pending |= !pass;
+        let here = entry(
+            o,
+            i,
+            a,
+            c,
+            left,
+            right,
+            tol,
+            Verdict::Pass,
+            Evidence::Central,
+        );
+        if auto {
+            entries[first + o] = here;
+        } else {
+            entries.push(here);
+        }
+    }
+    if !any_pending {
+        return (h, true);
+    }
+    // Step 2b: the central difference at 2h (2 evaluations) and one Richardson
+    // step, c4 = (4 c(h) - c(2h)) / 3, fourth order.
+    if auto {
+        let two: F = cst(2.0);
+        ev.at(i, two * h, &mut s.plus2);
+        ev.at(i, -(two * h), &mut s.minus2);
+        any_pending = false;
+        for o in 0..m {
+            if !s.pending[o] {
+                continue;
+            }
+            let a = analytic[o][i];
+            let c1 = (s.plus[o] - s.minus[o]) / (h + h);
+            let c2 = (s.plus2[o] - s.minus2[o]) / (cst::<F>(4.0) * h);
+            let c4 = (cst::<F>(4.0) * c1 - c2) / cst::<F>(3.0);
+            let scale = magnitude(&[f0[o], s.plus[o], s.minus[o], s.plus2[o], s.minus2[o]])
+                + input_noise[o];
+            // Rounding of c4 (4/3 of c(h)'s plus a sixth of c(2h)'s, doubled) and its
+            // truncation, bounded by a sixteenth of the correction it made.
+            let noise = w.t.bar(cst(3.0), scale, cst(5.0), w.sigma[o], h)
+                + (c1 - c4).abs() / cst::<F>(16.0);
+            let tol = tolerance(config, &w.t, o, a, c4, noise);
+            let gaps = [
+                (s.plus[o] + s.minus[o] - two * f0[o]) / h,
+                (s.plus2[o] + s.minus2[o] - two * f0[o]) / (two * h),
+            ];
+            if rule::within(a, c4, tol) && s.kink_clear_of(o, &gaps, tol) {
+                s.pending[o] = false;
+                pass_refined(&mut entries[first + o], a, c4, tol, Evidence::Central);
+            }
+            any_pending |= s.pending[o];
+        }
+        if !any_pending {
+            return (h, true);
+        }
+    }
+    (h, false)
+}

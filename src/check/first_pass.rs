@@ -1,0 +1,230 @@
+//! Step 1, the first pass: the third- and fourth-order stencils at the wide
+//! step $h_3$, and the kink evidence that keeps them from passing a claim
+//! across a kink. Notation ($\nu$, $\hat\sigma$, $\rho$) as in `budget.rs`.
+//!
+//! **Third-order stencil** at $h_3 = \varepsilon^{1/4}\max(1,|x_i|)$
+//! (3 evaluations: $x - h_3$, $x + h_3$, $x + 2h_3$),
+//! $n_3 = (-2f_{-1} - 3f_0 + 6f_1 - f_2)/6h_3$, error $\tfrac{h^3}{12}f^{(4)}$.
+//! Pass if $|a - n_3| \le \max(4\varepsilon\nu, 6\hat\sigma)/h_3 + 64\varepsilon\max(|a|,|n_3|)$
+//! — a strict bar on purpose ($n_3$'s rounding is typically
+//! $1.18\,\varepsilon\nu/h_3$, its noise $1.18\,\hat\sigma/h_3$): nothing but
+//! a pass is decided here, an unsure estimate escalates. Its accepted values are within
+//! $10^{-10}$ of the exact gradient on the benchmark protocol's smooth cases,
+//! where central differences reach $3\cdot10^{-9}$.
+//! Then, for the unsure only, $f(x - 2h_3)$ (1 evaluation) completes the
+//! fourth-order central stencil $n_4$: pass if
+//! $|a - n_4| \le \max(6\varepsilon\nu, 5\hat\sigma)/h_3 + |n_3 - n_4|/16 + 64\varepsilon\max(|a|,|n_4|)$;
+//! if the noise was not measured yet, it is now, and this test runs once more.
+//!
+//! **Kink evidence at the first pass.** The fourth-order value's truncation
+//! bound $|n_3 - n_4|/16$ holds only where f follows the $h^4$ law within the
+//! stencil; a kink within $2h_3$ makes $|n_3 - n_4|$ large ($J/6$ for a kink of
+//! jump $J$ at x), and that bound would pass a wrong claim (ReLU at $10^{-6}$
+//! with the claim 0.5). Where $|n_3 - n_4|$ stands above its rounding, f at
+//! $x \pm 4h_3$ gives the fourth difference at $2h_3$; growth between one and
+//! four times (a kink: 2) keeps the first pass, the central differences and
+//! Ridders from passing the claim, unless the estimate's one-sided gaps are
+//! under a quarter of the jump $6|n_3 - n_4|$ (the kink lies beyond their
+//! steps) or half the jump is within the tolerance; the kink analysis decides
+//! the rest. **Known limit**: 3 evaluations cannot tell a kink at x from a
+//! smooth f, so a claim equal to the first stencil's value there
+//! ($L/3 + 2R/3$ for one-sided slopes $L, R$: $1/3$ for $|x|$ at 0) to 11 digits
+//! passes; every other claim between the slopes is a kink.
+//!
+
+use super::budget::{Tolerances, magnitude, tolerance};
+use super::probe::{Evaluator, Scratch};
+use super::rule;
+use super::walk::{Point, Walk, entry, pass_refined};
+use super::wide_stencil::far_values;
+use super::{EntryCheck, Evidence, Verdict, noisy};
+use crate::float::{Real, cst};
+use crate::numeric::differences::{fourth_order, third_order};
+
+/// Steps 1 and 1b of the module doc: the third- and fourth-order stencils at
+/// $h_3$, the kink evidence of the fourth difference, and the noise measured
+/// (and the noisy stage) when one output is still unsure. `true` when every
+/// output is decided.
+pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &mut Walk<'_, F>,
+    s: &mut Scratch<F>,
+    entries: &mut Vec<EntryCheck>,
+) -> bool {
+    let Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise,
+    } = w.point;
+    let (i, width, first, auto, h3) = (w.i, w.width, w.first, w.auto, w.h3);
+    let m = f0.len();
+    let input_noise = &noise.input;
+    let two: F = cst(2.0);
+    let mut any_pending = false;
+    if auto {
+        // Step 1: the third-order stencil on x - h3, x, x + h3, x + 2 h3 (3 evaluations).
+        let [minus2, minus, plus, plus2] = &mut s.wide;
+        ev.at(i, h3, plus);
+        ev.at(i, -h3, minus);
+        ev.at(i, two * h3, plus2);
+        for o in 0..m {
+            let a = analytic[o][i];
+            let n3 = third_order(minus[o], f0[o], plus[o], plus2[o], h3);
+            let scale = magnitude(&[f0[o], plus[o], minus[o], plus2[o]]) + input_noise[o];
+            // Its rounding is at most 2 eps nu / h3, typically 1.18; the bar is 4 eps nu / h3,
+            // or with measured noise its 1.18 sigma / h3 five times over.
+            let tol = tolerance(
+                config,
+                &w.t,
+                o,
+                a,
+                n3,
+                w.t.bar(F::one(), scale, cst(6.0), w.sigma[o], h3),
+            );
+            let pass = rule::within(a, n3, tol);
+            s.pending[o] = !pass;
+            any_pending |= !pass;
+            entries.push(entry(
+                o,
+                i,
+                a,
+                n3,
+                (f0[o] - minus[o]) / h3,
+                (plus[o] - f0[o]) / h3,
+                tol,
+                Verdict::Pass,
+                Evidence::HigherOrder,
+            ));
+        }
+        if !any_pending {
+            return true;
+        }
+        // Step 1b: f(x - 2 h3) completes the fourth-order central stencil (1 evaluation);
+        // its gap to the third-order value bounds the latter's truncation.
+        ev.at(i, -(two * h3), minus2);
+        loop {
+            any_pending = false;
+            for o in 0..m {
+                if !s.pending[o] {
+                    continue;
+                }
+                let a = analytic[o][i];
+                let [minus2, minus, plus, plus2] = s.wide.each_ref().map(|v| v[o]);
+                let n3 = third_order(minus, f0[o], plus, plus2, h3);
+                let n4 = fourth_order(minus2, minus, plus, plus2, h3);
+                let scale = magnitude(&[f0[o], plus, minus, plus2, minus2]) + input_noise[o];
+                // Rounding at most (8 + 8 + 1 + 1)/12 eps nu / h3, times `strict`; the
+                // truncation left, bounded by a sixteenth of the third-order value's
+                // where f follows the h^4 law at this scale (no kink within 2 h3).
+                let rounding = w.t.bar(cst(1.5), scale, cst(5.0), w.sigma[o], h3);
+                // (Judged again once the noise is measured: what looked like structure
+                // may be noise.)
+                s.structure[o] = if (n3 - n4).abs() > rounding {
+                    structure_at_h3(ev, i, h3, f0, o, s, scale, w.sigma[o], &w.t)
+                } else {
+                    Structure::Unseen
+                };
+                // A kink of jump J at x gives n3 - n4 = J/6.
+                s.jump[o] = cst::<F>(6.0) * (n3 - n4).abs();
+                let allowance = rounding + (n3 - n4).abs() / cst::<F>(16.0);
+                let tol = tolerance(config, &w.t, o, a, n4, allowance);
+                if rule::within(a, n4, tol) && s.kink_clear_of(o, &[], tol) {
+                    s.pending[o] = false;
+                    pass_refined(&mut entries[first + o], a, n4, tol, Evidence::HigherOrder);
+                }
+                any_pending |= s.pending[o];
+            }
+            if !any_pending {
+                return true;
+            }
+            if w.measured {
+                break;
+            }
+            // Still unsure: measure f's noise (once per check) and look again with it,
+            // for a function that loses digits inside (cancellation, long sums).
+            w.sigma = noise.get(ev, x, f0);
+            if noise.nondeterministic() {
+                let pending = s.pending.clone();
+                noisy::judge_noisy(
+                    ev,
+                    w.point,
+                    i,
+                    width,
+                    &w.sigma,
+                    &pending,
+                    &mut entries[first..],
+                );
+                return true;
+            }
+            let fresh = Tolerances::<F>::new(config);
+            w.t = std::mem::replace(&mut w.t, fresh).with_claims(&w.sigma, f0);
+            w.measured = true;
+        }
+    }
+    false
+}
+
+/// What the fourth differences say of f along a coordinate at the first
+/// pass's scale $h_3$.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Structure {
+    /// Not looked at: $|n_3 - n_4|$ (the fourth difference over $12h_3$) is
+    /// within its rounding, so no kink of consequence lies within $2h_3$.
+    Unseen,
+    /// The fourth difference follows the $h^4$ law from $h_3$ to $2h_3$:
+    /// f is smooth there, and $|n_3 - n_4|/16$ bounds $n_4$'s truncation.
+    Smooth,
+    /// It does not (a kink within $4h_3$ makes it grow like $h$, not $h^4$):
+    /// no central estimate is trusted to pass a claim; the kink analysis decides.
+    Kink,
+}
+
+/// The kink evidence of the first pass (2 evaluations, at $x \pm 4h_3$, once
+/// per coordinate): with $\Delta_4(h) = f(2h) - 4f(h) + 6f_0 - 4f(-h) + f(-2h)$,
+/// $n_3 - n_4 = -\Delta_4(h_3)/12h_3$. On a smooth f, $\Delta_4(h) = h^4 f'''' +
+/// O(h^6)$ and $\Delta_4(2h_3) \approx 16\,\Delta_4(h_3)$; across a kink of jump
+/// $J$ within the stencil, $\Delta_4$ is of order $Jh$ and the ratio is near 2.
+/// Kink when $\Delta_4$ grows between one and four times with the same sign
+/// and stands above twice its rounding ($16\varepsilon\nu$ times `strict`, or
+/// its noise); smooth otherwise, since beyond its asymptotic range a smooth f
+/// gives any ratio. A kink at $d$ from x with $d$ a sizeable fraction of $h_3$
+/// gives other ratios (16 at $d = 0.62h_3$, where $n_4$ is off by $0.14J$ while
+/// $|n_3 - n_4|/16$ allows $0.0007J$): a known limit, a claim equal to that
+/// wrong $n_4$ passes; the tests hold kinks within $10^{-2}h_3$ of x.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn structure_at_h3<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    i: usize,
+    h3: F,
+    f0: &[F],
+    o: usize,
+    s: &mut Scratch<F>,
+    scale: F,
+    sigma: F,
+    t: &Tolerances<F>,
+) -> Structure {
+    let [plus4, minus4] = far_values(ev, i, h3, s);
+    let [minus2, minus, plus, plus2] = &s.wide;
+    let (four, six) = (cst::<F>(4.0), cst::<F>(6.0));
+    let fourth = |m2: F, m1: F, p1: F, p2: F| p2 - four * p1 + six * f0[o] - four * m1 + m2;
+    let near = fourth(minus2[o], minus[o], plus[o], plus2[o]);
+    let far = fourth(minus4[o], minus2[o], plus2[o], plus4[o]);
+    // Rounding of a fourth difference: 16 eps nu, times `strict`, or its noise
+    // sqrt(1 + 16 + 36 + 16 + 1) = 8.4 sigma, five times over.
+    let rounding = t.bar(cst(16.0), scale, cst(42.0), sigma, F::one());
+    // A kink's signature: growth between 1 and 4 times with the same sign (2 for
+    // a kink at x or within a few percent of h3 of it). Anything else is taken
+    // for smooth: sixteenfold in the asymptotic range, and any ratio beyond it
+    // (e^t at h3 = 0.84 gives 23; a logistic at h3 = 0.85, an f32 step at
+    // |x_i| = 45, turns sign).
+    let kink_like = far.signum() == near.signum()
+        && far.abs() >= near.abs()
+        && far.abs() <= cst::<F>(4.0) * near.abs();
+    if kink_like && near.abs() > cst::<F>(2.0) * rounding {
+        Structure::Kink
+    } else {
+        Structure::Smooth
+    }
+}

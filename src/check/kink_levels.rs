@@ -1,0 +1,381 @@
+//! Step 4, the kink analysis' measurements: the wide stencil's evidence
+//! (`wide_stencil.rs`), then the one-sided slopes at shrinking levels and the
+//! history of their gap. The decisions on what the levels showed are in
+//! `kinks.rs`.
+//!
+//! **Kink analysis** (2 evaluations per level, 4 levels, and 2 for the wide
+//! stencil): first the wide stencil's second-order one-sided slopes
+//! $L_2, R_2$ at $h_3$, corrected for curvature: their gap is
+//! $-\tfrac12 h^3 f^{(4)}$ on a smooth function and the jump $J$ at a kink,
+//! with far less rounding than the plain slopes below (see
+//! `wide_stencil_kinks`); a gap clear of its noise that keeps its size from
+//! $h_3$ to $2h_3$ turns a would-be **Fail** into **Kink** when $a$ lies
+//! between $L_2$ and $R_2$. Then the
+//! one-sided slopes $L_k = (f_0 - f(x - h_k e_i))/h_k$,
+//! $R_k = (f(x + h_k e_i) - f_0)/h_k$ at $h_k = 10^{-k} h$. On a smooth
+//! function their gap is $h_k |f''|$ and shrinks tenfold per level; across a
+//! kink it is the jump of the derivative and stays. With $G_k = |R_k - L_k|$,
+//! the gap is *resolved* at level $k$ (no kink is closer than $h_k$) when
+//! $G_k \le 0.3\,G_{k-1} + \rho(h_k)$ — or, once any gap stood clear of its
+//! level's noise ($G_j > 2\rho(h_j)$, $j < k$), only when $G_k + \rho(h_k) \le 0.3\,G_{k-1}$:
+//! a visible kink is never explained away by the larger noise of a smaller step
+//! (when $\rho(h_k) \ge 0.3\,G_{k-1}$ the level cannot tell and changes nothing).
+//! Every level is run. The coordinate counts as smooth when no level saw a
+//! standing gap, or when, after the last one that did, the gap shrank at
+//! two more levels; the decision then uses the last level where it shrank.
+//! - Smooth, deciding at level $k$: the central difference $c_k$ at $h_k$ is free of kinks; its
+//!   tolerance is $\rho(h_k) + |c_k - c_{k-1}|/10$ (truncation, ten times
+//!   over) $+ 64\varepsilon\max(|a|,|c_k|)$. If a trustworthy Ridders
+//!   estimate agrees with $c_k$, Ridders' sharper verdict stands: **Fail** —
+//!   unless the one-sided slopes, Richardson-extrapolated from Ridders' own
+//!   evaluations, differ beyond their error estimates and bracket $a$ (and
+//!   the plain slopes, which could have seen that jump at x, do not deny it;
+//!   if they do, the kink is off x and $c_k$ decides), or the
+//!   plain slopes' gap keeps its size at every level while $a$ sits on one
+//!   side and Ridders on the midpoint, or the one-sided slopes of the first
+//!   two steps, freed of their curvature term by one Richardson step
+//!   ($(10 L_1 - L_0)/9$), have different limits that bracket $a$: a kink
+//!   smaller than the noise or the curvature of the plain slopes, **Kink**.
+//!   Otherwise **Pass** or **Fail** by $c_k$; a **Fail** needs the next
+//!   level's $c_{k+1}$ to disagree with $a$ beyond its own tolerance too (a
+//!   kink just inside $h_k$ shrinks the gap below $0.3\,G_{k-1}$ while $c_k$
+//!   still straddles it, off by $J(h_k - d)/2h_k$; $c_{k+1}$ is free of it).
+//!   A would-be **Fail** goes through the verdict rule (`rule::judge`) with
+//!   the finer levels' one-sided limits $L^* = (10L_{j+1} - L_j)/9$ (their
+//!   curvature term removed; bars: rounding, the next Richardson term): all
+//!   apart and bracketing $a$ is **Kink**, one at least as precise as $c_k$
+//!   holding $a$ is **Inconclusive**.
+//!   Where the gap shrank at the last level only (a kink just inside the
+//!   step before, off x), up to two more levels run.
+//! - Not resolved at the last level: the function is not differentiable at $x$ (or a kink is
+//!   closer than the smallest step). **Kink** if $a$ lies in
+//!   $[\min(L,R), \max(L,R)]$ at the smallest step, each slope widened by its
+//!   own bar, $\rho + $ its drift since the previous level $+ 64\varepsilon|L|$
+//!   (a slope whose step straddles a kink just off x drifts; the other
+//!   side's does not, and a claim past it fails),
+//!   or at the best-resolved level (the smallest $\rho_k$ + drift, level 1
+//!   to the one before last: the smallest step's slopes carry the most
+//!   rounding, and stray where f loses digits in ways its measured noise
+//!   misses); **Fail** otherwise.
+//!
+
+use super::budget::magnitude;
+use super::config::MAX_KINK_LEVELS as LEVEL_CAP;
+use super::kinks::{Last, LevelsSeen};
+use super::probe::{Evaluator, Scratch};
+use super::quantized::Quantization;
+use super::ridders::RiddersLook;
+use super::walk::{Point, Walk};
+use super::wide_stencil::{WideKink, wide_stencil_kinks};
+use super::{EntryCheck, kinks};
+use crate::float::{Real, cst};
+
+/// Step 4: the kink analysis, shrinking the step tenfold per level (see the
+/// module doc), then the decisions of [`kinks`] for every output still open.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    s: &mut Scratch<F>,
+    entries: &mut [EntryCheck],
+    quantization: &mut Quantization,
+    h: F,
+    look: RiddersLook<F>,
+) {
+    let Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise,
+    } = w.point;
+    let (i, first) = (w.i, w.first);
+    let m = f0.len();
+    let input_noise = &noise.input;
+    let RiddersLook {
+        ridders,
+        trusted,
+        sided,
+    } = look;
+    let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
+    // First, the second-order one-sided slopes of the wide stencil; every value
+    // of f along coordinate i, by offset, is the evidence of a quantized f.
+    let (wide_kinks, mut samples) = wide_evidence(ev, w, s, h, &sided);
+    let [
+        mut prev_left,
+        mut prev_right,
+        mut prev_central,
+        mut prev_rho,
+    ] = level_zero(w, s, h);
+    let ten: F = cst(10.0);
+    let mut levels = config.kink_levels.max(1);
+    // A kink between two levels' steps (a ReLU input of 1e-9 below h_3 = 6e-9)
+    // leaves the gap shrinking at the last level only: up to two more levels
+    // settle it, while the step stays far above the spacing of the floats at x_i.
+    let most_levels = (levels + 2).min(LEVEL_CAP);
+    // Per level: resolved (see `smooth_level`) and (c_k, L_k, R_k, tolerance of c_k).
+    let mut history: Vec<Vec<(Option<bool>, LevelData<F>)>> = vec![Vec::with_capacity(levels); m];
+    let mut gaps = vec![
+        GapHistory {
+            visible: false,
+            seen: F::zero(),
+        };
+        m
+    ];
+    // The one-sided slopes at every step, level 0 (the first step h) included.
+    let mut level_slopes: Vec<Vec<(F, F)>> = vec![vec![(F::zero(), F::zero()); m]; levels + 1];
+    let mut level_steps: Vec<F> = vec![h; levels + 1];
+    for o in 0..m {
+        level_slopes[0][o] = ((f0[o] - s.minus[o]) / h, (s.plus[o] - f0[o]) / h);
+    }
+    let mut hk = h;
+    let mut level = 0;
+    while level < levels {
+        level += 1;
+        hk /= ten;
+        level_steps[level] = hk;
+        let mut extend = false;
+        ev.at(i, hk, &mut plus);
+        ev.at(i, -hk, &mut minus);
+        samples.push((hk, plus.clone()));
+        samples.push((-hk, minus.clone()));
+        for o in 0..m {
+            if !s.pending[o] {
+                continue;
+            }
+            let a = analytic[o][i];
+            let left = (f0[o] - minus[o]) / hk;
+            let right = (plus[o] - f0[o]) / hk;
+            let scale = magnitude(&[f0[o], plus[o], minus[o]]) + input_noise[o];
+            let rho = w.t.rounding(scale, w.sigma[o], hk);
+            let old_gap = (prev_right[o] - prev_left[o]).abs();
+            let gap = (right - left).abs();
+            let resolved = gaps[o].classify(old_gap, prev_rho[o], gap, rho);
+            prev_rho[o] = rho;
+            // How much the one-sided slopes still move: a bound on their truncation error.
+            let drift = ((left - prev_left[o]).abs(), (right - prev_right[o]).abs());
+            prev_left[o] = left;
+            prev_right[o] = right;
+            let c = (plus[o] - minus[o]) / (hk + hk);
+            level_slopes[level][o] = (left, right);
+            // c(h) = f' + C h^2: a tenth of the change since the last level bounds
+            // the truncation left at h_k (ten times over).
+            let here = LevelData {
+                central: c,
+                left,
+                right,
+                tolerance: rho + (c - prev_central[o]).abs() / ten,
+            };
+            history[o].push((resolved, here));
+            prev_central[o] = c;
+            if level < levels {
+                continue;
+            }
+            // The gap shrank at the last level only: the kink may lie just
+            // inside the previous step, off x (a ReLU input of 1e-9 under
+            // h_k = 6e-9). The finer levels settle it: a kink at x keeps its
+            // gap, one off x leaves them and their central differences.
+            let shrinking_late = smooth_level(&history[o]).is_none()
+                && history[o].last().is_some_and(|(r, _)| *r == Some(true));
+            let room = hk / ten > cst::<F>(1024.0) * w.t.eps * x[i].abs();
+            if shrinking_late && levels < most_levels && room {
+                extend = true;
+                continue;
+            }
+            let seen = LevelsSeen {
+                i,
+                f0,
+                config,
+                t: &w.t,
+                sigma: &w.sigma,
+                history: &history,
+                slopes: &level_slopes,
+                steps: &level_steps,
+                ridders: &ridders,
+                trusted: &trusted,
+                sided: &sided,
+                input_noise,
+            };
+            let e = &mut entries[first + o];
+            let last = Last {
+                a,
+                left,
+                right,
+                rho,
+                drift,
+                scale,
+            };
+            *e = match smooth_level(&history[o]) {
+                Some(k) => kinks::judge_smooth(&seen, o, k, a, e.tolerance),
+                None => kinks::judge_standing(&seen, o, last),
+            };
+            let look = kinks::LastLook {
+                samples: &samples,
+                wide_kink: wide_kinks[o],
+                first,
+            };
+            kinks::last_looks(ev, &seen, o, x[i], e, quantization, look);
+            s.pending[o] = false;
+        }
+        if extend {
+            levels += 1;
+            level_slopes.push(vec![(F::zero(), F::zero()); m]);
+            level_steps.push(hk);
+        }
+    }
+}
+
+/// The wide stencil's evidence for step 4 (f at $x \pm h_3, \pm 2h_3$ first,
+/// for `Method::Ridders`, which skipped the first pass): its kinks, and every
+/// value of f along the coordinate so far.
+#[allow(clippy::type_complexity)]
+pub(super) fn wide_evidence<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    s: &mut Scratch<F>,
+    h: F,
+    sided: &[(F, Vec<F>, Vec<F>)],
+) -> (Vec<Option<WideKink<F>>>, Vec<(F, Vec<F>)>) {
+    let Point {
+        f0,
+        analytic,
+        config,
+        noise,
+        ..
+    } = w.point;
+    let (i, h3) = (w.i, w.h3);
+    let two: F = cst(2.0);
+    if !w.auto {
+        let [minus2, minus, plus, plus2] = &mut s.wide;
+        ev.at(i, h3, plus);
+        ev.at(i, -h3, minus);
+        ev.at(i, two * h3, plus2);
+        ev.at(i, -(two * h3), minus2);
+    }
+    let kinks = wide_stencil_kinks(ev, i, f0, analytic, &noise.input, &w.sigma, h3, s, config);
+    (kinks, samples_so_far(s, h3, h, w.auto, sided))
+}
+
+/// Level 0 of the kink analysis, the central step $h$: per output the
+/// left and right slopes, the central difference and the rounding $\rho(h)$.
+pub(super) fn level_zero<F: Real>(w: &Walk<'_, F>, s: &Scratch<F>, h: F) -> [Vec<F>; 4] {
+    let (f0, input) = (w.point.f0, &w.point.noise.input);
+    let outputs = 0..f0.len();
+    let left = outputs.clone().map(|o| (f0[o] - s.minus[o]) / h).collect();
+    let right = outputs.clone().map(|o| (s.plus[o] - f0[o]) / h).collect();
+    let central = outputs
+        .clone()
+        .map(|o| (s.plus[o] - s.minus[o]) / (h + h))
+        .collect();
+    let rho = outputs
+        .map(|o| {
+            let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input[o];
+            w.t.rounding(scale, w.sigma[o], h)
+        })
+        .collect();
+    [left, right, central, rho]
+}
+
+/// Every value of f the earlier stages took along the coordinate, by offset:
+/// the wide stencil, the central steps, and Ridders' steps.
+pub(super) fn samples_so_far<F: Real>(
+    s: &Scratch<F>,
+    h3: F,
+    h: F,
+    auto: bool,
+    sided: &[(F, Vec<F>, Vec<F>)],
+) -> Vec<(F, Vec<F>)> {
+    let two: F = cst(2.0);
+    let mut samples: Vec<(F, Vec<F>)> = vec![
+        (-(two * h3), s.wide[0].clone()),
+        (-h3, s.wide[1].clone()),
+        (h3, s.wide[2].clone()),
+        (two * h3, s.wide[3].clone()),
+        (h, s.plus.clone()),
+        (-h, s.minus.clone()),
+    ];
+    if auto {
+        samples.push((two * h, s.plus2.clone()));
+        samples.push((-(two * h), s.minus2.clone()));
+    }
+    for (hh, p, q) in sided {
+        samples.push((*hh, p.clone()));
+        samples.push((-*hh, q.clone()));
+    }
+    samples
+}
+
+/// What the kink analysis' levels have shown of one output's gap
+/// $G_k = |R_k - L_k|$ so far.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct GapHistory<F> {
+    /// A gap stood clear of its level's noise: from then on, noise explains
+    /// nothing away.
+    pub(super) visible: bool,
+    /// The largest gap that stood clear of its level's noise.
+    pub(super) seen: F,
+}
+
+impl<F: Real> GapHistory<F> {
+    /// Level $k$ against level $k - 1$: `Some(true)` resolved (the gap shrank
+    /// below $0.3\,G_{k-1}$, or f is linear through x at both scales where this
+    /// level would show the largest kink seen), `Some(false)` a kink within
+    /// $h_k$, `None` this step's noise is too large to tell.
+    pub(super) fn classify(&mut self, old_gap: F, old_rho: F, gap: F, rho: F) -> Option<bool> {
+        let shrink: F = cst(0.3);
+        if old_gap > cst::<F>(2.0) * old_rho {
+            self.visible = true;
+            self.seen = self.seen.max(old_gap);
+        }
+        if !self.visible {
+            return Some(gap <= shrink * old_gap + rho);
+        }
+        let linear_twice = gap <= rho && old_gap <= old_rho;
+        let sees_kink = rho < shrink * self.seen;
+        if gap + rho <= shrink * old_gap || (sees_kink && linear_twice) {
+            Some(true)
+        } else if gap - rho > shrink * old_gap {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
+/// What one kink-analysis level measured: the central difference, the
+/// one-sided slopes, and the central difference's tolerance.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LevelData<F> {
+    pub(super) central: F,
+    pub(super) left: F,
+    pub(super) right: F,
+    pub(super) tolerance: F,
+}
+
+/// The index of the level whose data decide a coordinate that counts as
+/// smooth, or `None` for a kink. A resolved level only says the gap shrank
+/// since the level before (a kink, or the curvature, left it); the *last*
+/// resolved level of the final run is the one least likely to still straddle a
+/// kink. Without any sign of a kink (no level where the gap stood), that level,
+/// or else level 1. After a sign of a kink, the shrink must show at two levels:
+/// one lucky ratio does not explain a kink away.
+pub(super) fn smooth_level<F: Copy>(history: &[(Option<bool>, LevelData<F>)]) -> Option<usize> {
+    let last_resolved = |from: usize| {
+        history[from..]
+            .iter()
+            .rposition(|(r, _)| *r == Some(true))
+            .map(|k| from + k)
+    };
+    match history.iter().rposition(|(r, _)| *r == Some(false)) {
+        None => last_resolved(0).or(if history.is_empty() { None } else { Some(0) }),
+        Some(last_kink) => {
+            let after = &history[last_kink + 1..];
+            let resolved = after.iter().filter(|(r, _)| *r == Some(true)).count();
+            if resolved >= 2 {
+                last_resolved(last_kink + 1)
+            } else {
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! What the tolerances know of f's noise at x, per output (see `budget.rs` for
+//! how it enters the error bars). Measured once per check with
+//! [`numeric::noise`](crate::numeric::noise) (ECnoise on each side of x, 28 to 112
+//! evaluations, or a staircase's quantum over $\sqrt{12}$), capped at
+//! $2^{10}\varepsilon\nu$ since kinks along the sampled segment read as noise
+//! too: up front for 1000 coordinates and more, otherwise only when a
+//! coordinate is still unsure after step 1b. Before measuring, f(x) is
+//! evaluated once more: a value that differs from $f_0$ means f is
+//! nondeterministic, and its noise is then the standard deviation of 16
+//! evaluations at x, uncapped, for the noisy stage (`noisy.rs`).
+
+use super::probe::Evaluator;
+use super::{CheckConfig, Method, directional, noisy};
+use crate::float::{Real, cst};
+use crate::numeric::noise::estimate_noise;
+
+/// What the tolerances know of f's noise at x, per output: the rounding of
+/// the inputs carried through the claimed gradient, and the measured noise (0
+/// where it could not be measured): [`numeric::noise`](crate::numeric::noise),
+/// run at most once per check, by whichever coordinate first needs it (the same
+/// values on any thread).
+pub(super) struct NoiseModel<F> {
+    /// $\sum_j |x_j a_j|$: the inputs' rounding, $\varepsilon$ times this, reaches f.
+    pub(super) input: Vec<F>,
+    /// Measured up front: for 1000 coordinates and more, where its 14 evaluations
+    /// cost under 0.5 % of the first pass and spare every noise-bound coordinate
+    /// its escalation. Otherwise on first need.
+    pub(super) eager: bool,
+    pub(super) cell: std::sync::OnceLock<Vec<F>>,
+    /// f(x) evaluated again differed from $f_0$: f is nondeterministic, and
+    /// the noisy stage decides (see [`noisy`]).
+    pub(super) nondeterministic: std::sync::atomic::AtomicBool,
+}
+
+impl<F: Real> NoiseModel<F> {
+    pub(super) fn new(x: &[F], analytic: &[Vec<F>], config: &CheckConfig) -> Self {
+        let input = directional::carried_rounding(x, analytic)
+            .into_iter()
+            .map(|v| if v.is_finite() { v } else { F::zero() })
+            .collect();
+        Self {
+            input,
+            eager: config.method == Method::Auto && x.len() >= 1000,
+            cell: std::sync::OnceLock::new(),
+            nondeterministic: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Whether f changed from call to call at x (known once the noise is measured).
+    pub(super) fn nondeterministic(&self) -> bool {
+        self.nondeterministic
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// f at x, [`noisy::REPEATS`] times in all: the standard deviation per
+    /// output if any value differs from $f_0$ (f is nondeterministic), else
+    /// `None` (2 evaluations then: f(x) once more agreed).
+    pub(super) fn repeated<E: FnMut(&[F], &mut [F])>(
+        &self,
+        ev: &mut Evaluator<'_, F, E>,
+        x: &[F],
+        f0: &[F],
+    ) -> Option<Vec<F>> {
+        let m = f0.len();
+        let mut again = vec![F::zero(); m];
+        (ev.eval)(x, &mut again);
+        ev.count += 1;
+        if again.iter().zip(f0).all(|(a, b)| a == b || !a.is_finite()) {
+            return None;
+        }
+        let mut samples = vec![f0.to_vec(), again];
+        for _ in 2..noisy::REPEATS {
+            let mut v = vec![F::zero(); m];
+            (ev.eval)(x, &mut v);
+            ev.count += 1;
+            samples.push(v);
+        }
+        let count = cst::<F>(samples.len() as f64);
+        let sigma = (0..m)
+            .map(|o| {
+                let mean = samples.iter().fold(F::zero(), |acc, v| acc + v[o]) / count;
+                let var = samples
+                    .iter()
+                    .fold(F::zero(), |acc, v| acc + (v[o] - mean) * (v[o] - mean))
+                    / (count - F::one());
+                var.sqrt()
+            })
+            .collect();
+        self.nondeterministic
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        Some(sigma)
+    }
+
+    /// The noise measured so far, or 0 for each of the `m` outputs (a claim's
+    /// allowance for its own rounding is then 0 too).
+    pub(super) fn so_far(&self, m: usize) -> Vec<F> {
+        self.cell
+            .get()
+            .cloned()
+            .unwrap_or_else(|| vec![F::zero(); m])
+    }
+
+    /// Noise beyond $2^{10}\varepsilon\nu$ is taken for kinks and capped there.
+    pub(super) fn capped(&self, sigma: Vec<Option<F>>, f0: &[F]) -> Vec<F> {
+        let cap = cst::<F>(1024.0) * F::epsilon();
+        sigma
+            .into_iter()
+            .zip(f0.iter().zip(&self.input))
+            .map(|(v, (f, input))| v.unwrap_or(F::zero()).min(cap * (f.abs() + *input)))
+            .collect()
+    }
+
+    pub(super) fn get<E: FnMut(&[F], &mut [F])>(
+        &self,
+        ev: &mut Evaluator<'_, F, E>,
+        x: &[F],
+        f0: &[F],
+    ) -> Vec<F> {
+        self.cell
+            .get_or_init(|| {
+                // Call-to-call noise is real noise, not kinks: uncapped.
+                if let Some(sigma) = self.repeated(ev, x, f0) {
+                    return sigma;
+                }
+                let (sigma, evaluations) = estimate_noise(&mut *ev.eval, x, f0);
+                ev.count += evaluations;
+                // Kinks along the sampled segment read as noise too (a hinge with
+                // terms within 1e-9 of their margins measured 3.5e5 eps |f|). Rounding,
+                // even through cancellation or a sum of thousands of terms, stays within
+                // a few hundred eps nu (the cancelling chain loss: 230); noise beyond
+                // 2^10 eps nu is taken for kinks and capped there (set atol/rtol for a
+                // function noisier than that).
+                self.capped(sigma, f0)
+            })
+            .clone()
+    }
+}

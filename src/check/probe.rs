@@ -1,0 +1,87 @@
+//! The probe and its cache: `Evaluator` perturbs one coordinate (or moves
+//! along a direction), evaluates f, restores the point and counts; it notes a
+//! value of f that is not finite (the step crossed the edge of f's domain).
+//! `Scratch` holds the values of f each stage took along the coordinate, so
+//! that later stages reuse them instead of evaluating again, and the buffers
+//! reused across coordinates (no allocation per coordinate on the pass path).
+
+use super::first_pass::Structure;
+use crate::float::{Real, cst};
+use crate::numeric::probe::at_offset;
+
+/// Counts evaluations and perturbs one coordinate at a time.
+pub(super) struct Evaluator<'a, F, E> {
+    pub(super) eval: &'a mut E,
+    pub(super) work: Vec<F>,
+    pub(super) count: usize,
+    /// Some value f returned at a perturbed point was NaN or infinite (the
+    /// step crossed the edge of f's domain).
+    pub(super) nonfinite: bool,
+}
+
+impl<F: Real, E: FnMut(&[F], &mut [F])> Evaluator<'_, F, E> {
+    pub(super) fn at(&mut self, i: usize, offset: F, out: &mut [F]) {
+        let eval = &mut *self.eval;
+        at_offset(&mut self.work, i, offset, |p| eval(p, out));
+        self.count += 1;
+        self.nonfinite |= out.iter().any(|v| !v.is_finite());
+    }
+
+    pub(super) fn along(&mut self, x: &[F], v: &[F], t: F, out: &mut [F]) {
+        for ((w, xi), vi) in self.work.iter_mut().zip(x).zip(v) {
+            *w = *xi + t * *vi;
+        }
+        (self.eval)(&self.work, out);
+        self.work.copy_from_slice(x);
+        self.count += 1;
+    }
+}
+
+/// Buffers reused across coordinates (no allocation per coordinate on the pass path).
+pub(super) struct Scratch<F> {
+    pub(super) plus: Vec<F>,
+    pub(super) minus: Vec<F>,
+    pub(super) plus2: Vec<F>,
+    pub(super) minus2: Vec<F>,
+    /// f at x - 2 h3, x - h3, x + h3, x + 2 h3: the first pass's stencil, kept for
+    /// the kink analysis.
+    pub(super) wide: [Vec<F>; 4],
+    /// f at x + 4 h3 and x - 4 h3, once evaluated for this coordinate: the
+    /// fourth difference at 2 h3 (kink evidence) and the wide stencil's kinks.
+    pub(super) far: Option<[Vec<F>; 2]>,
+    pub(super) pending: Vec<bool>,
+    /// Per output, what the fourth differences say of f at the first pass's
+    /// scale: see [`structure_at_h3`].
+    pub(super) structure: Vec<Structure>,
+    /// Per output, the jump of a kink at x that $n_3 - n_4$ implies, $6|n_3 - n_4|$.
+    pub(super) jump: Vec<F>,
+}
+
+impl<F: Real> Scratch<F> {
+    pub(super) fn new(m: usize) -> Self {
+        Self {
+            plus: vec![F::zero(); m],
+            minus: vec![F::zero(); m],
+            plus2: vec![F::zero(); m],
+            minus2: vec![F::zero(); m],
+            wide: std::array::from_fn(|_| vec![F::zero(); m]),
+            far: None,
+            pending: vec![false; m],
+            structure: vec![Structure::Unseen; m],
+            jump: vec![F::zero(); m],
+        }
+    }
+
+    /// Whether a central estimate whose one-sided gaps are `gaps` may pass
+    /// output `o` within `tol`: no kink was seen at the first pass's scale,
+    /// or the jump seen could move a central estimate by no more than `tol`
+    /// (half the jump), or these gaps are well under the jump, so that the
+    /// kink lies outside their steps (a kink within them leaves a gap near
+    /// its jump).
+    pub(super) fn kink_clear_of(&self, o: usize, gaps: &[F], tol: F) -> bool {
+        let jump = self.jump[o];
+        self.structure[o] != Structure::Kink
+            || jump <= cst::<F>(2.0) * tol
+            || (!gaps.is_empty() && gaps.iter().all(|g| g.abs() < jump / cst::<F>(4.0)))
+    }
+}

@@ -1,0 +1,104 @@
+//! Step 3: Ridders' extrapolation on every output of the coordinate.
+//!
+//! **Ridders' extrapolation** (8 evaluations) gives $r$ and an error
+//! estimate $e$. Pass if $e \le \sqrt\varepsilon \max(1,|r|)$ (the estimate
+//! is trustworthy) and $|a - r| \le 4e + \rho(h_{min}) + 64\varepsilon\max(|a|,|r|)$.
+//!
+//! What it found (value, error estimate, the one-sided slopes it saw) is kept
+//! as a `RiddersLook` for the kink analysis (step 4).
+
+use super::budget::magnitude;
+use super::probe::{Evaluator, Scratch};
+use super::rule;
+use super::walk::{Point, Walk, entry};
+use super::{EntryCheck, Evidence, Verdict, f64_of};
+use crate::float::{Real, cst};
+use crate::numeric::differences::step_within;
+use crate::numeric::extrapolation::{Extrapolated, ridders_vec};
+
+/// What Ridders' extrapolation found (step 3), for the kink analysis.
+pub(super) struct RiddersLook<F> {
+    pub(super) ridders: Vec<Extrapolated<F>>,
+    pub(super) trusted: Vec<bool>,
+    pub(super) sided: Vec<(F, Vec<F>, Vec<F>)>,
+}
+
+/// Step 3: Ridders' extrapolation on every output of the coordinate; every
+/// f it evaluates is kept (the kink analysis reads one-sided slopes from them).
+pub(super) fn ridders_pass<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    s: &mut Scratch<F>,
+    entries: &mut [EntryCheck],
+) -> RiddersLook<F> {
+    let Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise,
+    } = w.point;
+    let (i, width, first) = (w.i, w.width, w.first);
+    let m = f0.len();
+    let input_noise = &noise.input;
+    // Step 3: Ridders' extrapolation on all outputs of this coordinate.
+    let h0 = step_within(cst::<F>(config.ridders.initial_step), x[i], width);
+    let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
+    // Every f(x +- h) Ridders evaluates is kept: the one-sided slopes come free from them.
+    let mut sided: Vec<(F, Vec<F>, Vec<F>)> = Vec::with_capacity(config.ridders.levels);
+    let ridders: Vec<Extrapolated<F>> = ridders_vec(
+        |hh, out: &mut [F]| {
+            ev.at(i, hh, &mut plus);
+            ev.at(i, -hh, &mut minus);
+            for o in 0..m {
+                out[o] = (plus[o] - minus[o]) / (hh + hh);
+            }
+            sided.push((hh, plus.clone(), minus.clone()));
+        },
+        m,
+        h0,
+        &config.ridders,
+    );
+    let h_min = h0 / cst::<F>(config.ridders.ratio).powi(config.ridders.levels as i32 - 1);
+    let mut trusted = vec![false; m];
+    for o in 0..m {
+        if !s.pending[o] {
+            continue;
+        }
+        let a = analytic[o][i];
+        let r = ridders[o];
+        let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o];
+        trusted[o] = r.error <= w.t.trust * F::one().max(r.value.abs());
+        let tol = match config.user_tolerance(f64_of(a), f64_of(r.value)) {
+            Some(u) => cst(u),
+            None => {
+                cst::<F>(4.0) * r.error
+                    + w.t.rounding(scale, w.sigma[o], h_min)
+                    + w.t.relative(o) * a.abs().max(r.value.abs())
+                    + w.t.tiny
+            }
+        };
+        let e = &mut entries[first + o];
+        let (left, right) = (e.left, e.right);
+        *e = entry(
+            o,
+            i,
+            a,
+            r.value,
+            cst(left),
+            cst(right),
+            tol,
+            Verdict::Pass,
+            Evidence::Ridders,
+        );
+        // Ridders' steps (from 2^-6 w_i) reach past any kink the first pass saw.
+        if trusted[o] && rule::within(a, r.value, tol) && s.kink_clear_of(o, &[], tol) {
+            s.pending[o] = false;
+        }
+    }
+    RiddersLook {
+        ridders,
+        trusted,
+        sided,
+    }
+}

@@ -1,0 +1,210 @@
+//! The whole check: the noise up front for large checks, the fast mode's
+//! directions, every coordinate (in parallel when asked), the second looks
+//! that need all coordinates (quantized, weak passes), the verdict rule's last
+//! word (`rule::settle`), the diagnoses, and the negative control.
+
+use super::budget::Tolerances;
+use super::noise_model::NoiseModel;
+use super::probe::{Evaluator, Scratch};
+use super::quantized::Quantization;
+use super::walk::{Point, check_coordinate};
+use super::{
+    CheckConfig, CheckReport, EntryCheck, NegativeControl, Verdict, diagnose, directional, f64_of,
+    rule,
+};
+use crate::error::{OracleError, Result};
+use crate::float::{Real, cst};
+
+/// A thread-safe evaluation, for checks spread over threads.
+pub(super) type SharedEval<'a, F> = &'a (dyn Fn(&[F], &mut [F]) + Sync);
+
+pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
+    eval: &mut E,
+    m: usize,
+    x: &[F],
+    analytic: &[Vec<F>],
+    config: &CheckConfig,
+    jacobian: bool,
+    parallel: Option<SharedEval<'_, F>>,
+) -> Result<CheckReport> {
+    let n = x.len();
+    let mut ev = Evaluator {
+        eval,
+        work: x.to_vec(),
+        count: 0,
+        nonfinite: false,
+    };
+    let mut f0 = vec![F::zero(); m];
+    (ev.eval)(x, &mut f0);
+    ev.count += 1;
+    if let Some((o, v)) = f0.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(OracleError::FunctionNotFinite {
+            name: if jacobian {
+                format!("f(x)[{o}]")
+            } else {
+                "f(x)".into()
+            },
+            value: f64_of(*v),
+        });
+    }
+    let directional = match config.directions {
+        Some(d) => {
+            let summary = directional::directional_pass(&mut ev, &f0, x, analytic, config, d);
+            if summary.failed == 0 {
+                let mut report = CheckReport {
+                    entries: Vec::new(),
+                    outputs: m,
+                    inputs: n,
+                    jacobian,
+                    evaluations: ev.count,
+                    directional: Some(summary),
+                    diagnosis: None,
+                    control: None,
+                    unsure: None,
+                };
+                negative_control(&mut ev, x, &f0, analytic, config, &mut report);
+                return Ok(report);
+            }
+            Some(summary)
+        }
+        None => None,
+    };
+    let coordinates: Vec<usize> = if directional.is_some() {
+        directional::suspects(&mut ev, &f0, x, analytic, config)
+    } else {
+        (0..n).collect()
+    };
+    let mut entries = check_coordinates(&mut ev, x, &f0, analytic, config, &coordinates, parallel);
+    let unsure = rule::settle(&mut entries, config);
+    let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
+    let mut report = CheckReport {
+        entries,
+        outputs: m,
+        inputs: n,
+        jacobian,
+        evaluations: ev.count,
+        directional,
+        diagnosis,
+        control: None,
+        unsure,
+    };
+    negative_control(&mut ev, x, &f0, analytic, config, &mut report);
+    Ok(report)
+}
+
+/// Runs the negative control when the configuration asks for it, and makes
+/// the report inconclusive when the control slips through (see [`rule`]).
+pub(super) fn negative_control<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    x: &[F],
+    f0: &[F],
+    analytic: &[Vec<F>],
+    config: &CheckConfig,
+    report: &mut CheckReport,
+) {
+    if !config.negative_control {
+        return;
+    }
+    let as_f64: Vec<Vec<f64>> = analytic
+        .iter()
+        .map(|row| row.iter().map(|v| f64_of(*v)).collect())
+        .collect();
+    let (o, i, moved) = rule::control_entry(&as_f64);
+    let mut wrong = analytic.to_vec();
+    wrong[o][i] += cst::<F>(moved);
+    let before = ev.count;
+    let mut entries = check_coordinates(ev, x, f0, &wrong, config, &[i], None);
+    rule::settle(&mut entries, config);
+    let verdict = entries
+        .iter()
+        .find(|e| e.output == o)
+        .map_or(Verdict::Inconclusive, |e| e.outcome);
+    report.evaluations += ev.count - before;
+    let control = NegativeControl {
+        output: o,
+        input: i,
+        moved_by: moved,
+        verdict,
+    };
+    if !control.caught() {
+        report.unsure = Some(rule::control_missed(verdict));
+    }
+    report.control = Some(control);
+}
+
+/// Steps 1 to 6 of the module doc for the coordinates `range`, one entry per
+/// output and coordinate, then the quantized look across them.
+pub(super) fn check_coordinates<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    x: &[F],
+    f0: &[F],
+    analytic: &[Vec<F>],
+    config: &CheckConfig,
+    coordinates: &[usize],
+    parallel: Option<SharedEval<'_, F>>,
+) -> Vec<EntryCheck> {
+    let m = f0.len();
+    let mut entries = Vec::with_capacity(coordinates.len() * m);
+    let noise = NoiseModel::new(x, analytic, config);
+    let mut quantization = Quantization::new(m);
+    if noise.eager {
+        noise.get(ev, x, f0);
+    }
+    let point = Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise: &noise,
+    };
+    match parallel {
+        Some(shared) => {
+            // Coordinates are independent: each chunk runs on its own copy of x,
+            // and the chunks are joined in order, so the report is the same for
+            // any number of threads.
+            use rayon::prelude::*;
+            let chunk = (coordinates.len() / (4 * rayon::current_num_threads())).max(8);
+            let parts: Vec<(Vec<EntryCheck>, usize, Quantization)> = coordinates
+                .par_chunks(chunk)
+                .map(|part| {
+                    let mut local = |p: &[F], out: &mut [F]| shared(p, out);
+                    let mut local_ev = Evaluator {
+                        eval: &mut local,
+                        work: x.to_vec(),
+                        count: 0,
+                        nonfinite: false,
+                    };
+                    let mut scratch = Scratch::new(m);
+                    let mut out = Vec::with_capacity(part.len() * m);
+                    let mut local_quantization = Quantization::new(m);
+                    for &i in part {
+                        check_coordinate(
+                            &mut local_ev,
+                            point,
+                            i,
+                            &mut scratch,
+                            &mut out,
+                            &mut local_quantization,
+                        );
+                    }
+                    (out, local_ev.count, local_quantization)
+                })
+                .collect();
+            for (part, count, local_quantization) in parts {
+                quantization.merge(local_quantization, entries.len());
+                entries.extend(part);
+                ev.count += count;
+            }
+        }
+        None => {
+            let mut scratch = Scratch::new(m);
+            for &i in coordinates {
+                check_coordinate(ev, point, i, &mut scratch, &mut entries, &mut quantization);
+            }
+        }
+    }
+    let t = Tolerances::<F>::new(config).with_claims(&noise.so_far(f0.len()), f0);
+    quantization.look_for_grid(ev, x, f0, &entries, &t);
+    quantization.settle(&mut entries, &t);
+    entries
+}

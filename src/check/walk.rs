@@ -1,0 +1,222 @@
+//! One coordinate's walk through the stages. `check_coordinate` sets the probe
+//! width, $w_i = \max(1,|x_i|)$, and narrows it (up to 12 times, by 16 each)
+//! while f is not finite at a probe, so that a step never crosses the edge of
+//! f's domain (`ln`, `sqrt` near 0); still not finite at the narrowest width,
+//! the coordinate is **Inconclusive**. `decide_coordinate` is the list of the
+//! stages: first pass, the noisy stage for a nondeterministic f, central
+//! differences, Ridders, the kink analysis; each returns once every output is
+//! decided. `Walk` carries what they share and the noise they learn.
+
+use super::budget::Tolerances;
+use super::central::central_pass;
+use super::first_pass::{Structure, first_pass};
+use super::kink_levels::kink_analysis;
+use super::noise_model::NoiseModel;
+use super::probe::{Evaluator, Scratch};
+use super::quantized::Quantization;
+use super::ridders::ridders_pass;
+use super::{CheckConfig, EntryCheck, Evidence, Method, Verdict, f64_of, noisy, resolve};
+use crate::float::{Real, cst};
+use crate::numeric::differences::{DifferenceScheme, step_within};
+
+/// What every coordinate's check shares: the point, f there, the claimed
+/// derivatives (one row per output), the settings, and f's noise.
+#[derive(Clone, Copy)]
+pub(super) struct Point<'a, F> {
+    pub(super) f0: &'a [F],
+    pub(super) x: &'a [F],
+    pub(super) analytic: &'a [Vec<F>],
+    pub(super) config: &'a CheckConfig,
+    pub(super) noise: &'a NoiseModel<F>,
+}
+
+/// How often the steps shrink when f is not finite at a probe.
+pub(super) const DOMAIN_RETRIES: usize = 12;
+
+/// Steps 1 to 6 of the module doc for coordinate `i`: one entry per output.
+///
+/// The steps scale with the coordinate's width $w_i = \max(1, |x_i|)$. Where
+/// f is NaN or infinite at a probe point, the steps crossed the edge of f's
+/// domain ($\ln x$ at $x = 10^{-9}$ probed at $x - 10^{-4}$): the coordinate is
+/// judged again with $w_i = |x_i|$ (for $0 < |x_i| < 1$), then sixteen times
+/// smaller each time, up to [`DOMAIN_RETRIES`] times. A coordinate whose
+/// probes still meet a non-finite f (f is finite at x only, or on one side
+/// only) is inconclusive: a domain boundary at x.
+pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    point: Point<'_, F>,
+    i: usize,
+    s: &mut Scratch<F>,
+    entries: &mut Vec<EntryCheck>,
+    quantization: &mut Quantization,
+) {
+    let first = entries.len();
+    let unresolved = quantization.unresolved.len();
+    let xi = point.x[i].abs();
+    let mut width = F::one().max(xi);
+    for attempt in 0..=DOMAIN_RETRIES {
+        ev.nonfinite = false;
+        decide_coordinate(ev, point, i, width, s, entries, quantization);
+        resolve::resolve_weak_passes(ev, point, i, width, &mut entries[first..]);
+        if !ev.nonfinite {
+            return;
+        }
+        if attempt == DOMAIN_RETRIES {
+            break;
+        }
+        entries.truncate(first);
+        quantization.unresolved.truncate(unresolved);
+        width = if attempt == 0 && xi > F::zero() && xi < width {
+            xi
+        } else {
+            width / cst::<F>(16.0)
+        };
+    }
+    for e in &mut entries[first..] {
+        e.outcome = Verdict::Inconclusive;
+        e.tolerance = f64::INFINITY;
+    }
+}
+
+/// Steps 1 to 5 of the module doc for coordinate `i`, stage by stage.
+pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    point: Point<'_, F>,
+    i: usize,
+    width: F,
+    s: &mut Scratch<F>,
+    entries: &mut Vec<EntryCheck>,
+    quantization: &mut Quantization,
+) {
+    let Point {
+        f0,
+        x,
+        analytic,
+        config,
+        noise,
+    } = point;
+    let m = f0.len();
+    let first = entries.len();
+    s.far = None;
+    s.structure.iter_mut().for_each(|v| *v = Structure::Unseen);
+    // Method::Ridders skips the first passes and escalates everything.
+    let auto = config.method == Method::Auto;
+    // The measured noise of each output: up front for Method::Ridders and for 1000
+    // coordinates and more, else once the fourth-order look leaves one unsure; 0 until then.
+    let measured = !auto || noise.eager;
+    let sigma: Vec<F> = if measured {
+        noise.get(ev, x, f0)
+    } else {
+        vec![F::zero(); m]
+    };
+    if measured && noise.nondeterministic() {
+        for o in 0..m {
+            let a = analytic[o][i];
+            let (l, r) = (F::zero(), F::zero());
+            let placeholder = entry(o, i, a, a, l, r, F::zero(), Verdict::Pass, Evidence::Noisy);
+            entries.push(placeholder);
+        }
+        noisy::judge_noisy(
+            ev,
+            point,
+            i,
+            width,
+            &sigma,
+            &vec![true; m],
+            &mut entries[first..],
+        );
+        return;
+    }
+    let t = Tolerances::<F>::new(config).with_claims(&sigma, f0);
+    let h3 = step_within(
+        DifferenceScheme::ThirdOrder.optimal_step::<F>(),
+        x[i],
+        width,
+    );
+    let mut w = Walk {
+        point,
+        i,
+        width,
+        first,
+        auto,
+        h3,
+        sigma,
+        t,
+        measured,
+    };
+    if auto && first_pass(ev, &mut w, s, entries) {
+        return;
+    }
+    let (h, done) = central_pass(ev, &w, s, entries);
+    if done {
+        return;
+    }
+    let look = ridders_pass(ev, &w, s, entries);
+    if !s.pending.iter().any(|p| *p) {
+        return;
+    }
+    kink_analysis(ev, &w, s, entries, quantization, h, look);
+}
+
+/// What the stages of one coordinate share, and what they learn on the way:
+/// f's measured noise and the tolerances built on it.
+pub(super) struct Walk<'a, F> {
+    pub(super) point: Point<'a, F>,
+    pub(super) i: usize,
+    /// The coordinate's width $w_i$ (see [`check_coordinate`]).
+    pub(super) width: F,
+    /// The index of the coordinate's first entry.
+    pub(super) first: usize,
+    /// `Method::Auto` (else `Method::Ridders` skips the first passes).
+    pub(super) auto: bool,
+    pub(super) h3: F,
+    pub(super) sigma: Vec<F>,
+    pub(super) t: Tolerances<F>,
+    pub(super) measured: bool,
+}
+
+/// A pass by a refined estimate `n`: the entry keeps its one-sided slopes.
+pub(super) fn pass_refined<F: Real>(e: &mut EntryCheck, a: F, n: F, tol: F, evidence: Evidence) {
+    let (left, right) = (e.left, e.right);
+    *e = entry(
+        e.output,
+        e.input,
+        a,
+        n,
+        cst(left),
+        cst(right),
+        tol,
+        Verdict::Pass,
+        evidence,
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn entry<F: Real>(
+    output: usize,
+    input: usize,
+    a: F,
+    n: F,
+    left: F,
+    right: F,
+    tol: F,
+    outcome: Verdict,
+    evidence: Evidence,
+) -> EntryCheck {
+    let (a, n) = (f64_of(a), f64_of(n));
+    let abs_error = (a - n).abs();
+    let denom = a.abs().max(n.abs());
+    EntryCheck {
+        output,
+        input,
+        analytic: a,
+        numeric: n,
+        left: f64_of(left),
+        right: f64_of(right),
+        abs_error,
+        rel_error: if denom > 0.0 { abs_error / denom } else { 0.0 },
+        tolerance: f64_of(tol),
+        outcome,
+        evidence,
+    }
+}

@@ -1,0 +1,93 @@
+//! Step 1, the first pass (`src/check/first_pass.rs`): the third-order
+//! stencil decides a smooth coordinate in 3 evaluations, and its kink
+//! evidence keeps it from passing a claim across a kink inside its stencil.
+
+use gradient_oracle::{CheckConfig, Evidence, Verdict, check_gradient};
+use rstest::rstest;
+
+/// A cubic: the third-order stencil's truncation, $h^3 f^{(4)}/12$, is 0.
+fn cubic(x: &[f64]) -> f64 {
+    x[0].powi(3) - 2.0 * x[0] * x[1] + 0.5 * x[1].powi(3)
+}
+
+/// Its gradient, by hand.
+fn cubic_grad(x: &[f64]) -> Vec<f64> {
+    vec![
+        3.0 * x[0] * x[0] - 2.0 * x[1],
+        -2.0 * x[0] + 1.5 * x[1] * x[1],
+    ]
+}
+
+#[rstest]
+#[case(&[0.7, -1.3])]
+#[case(&[12.0, 0.25])]
+#[case(&[-3.5, 40.0])]
+fn a_smooth_coordinate_passes_in_three_evaluations(#[case] x: &[f64]) {
+    let report = check_gradient(&cubic, &cubic_grad, x, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    for e in report.entries() {
+        assert_eq!(e.evidence, Evidence::HigherOrder, "{report}");
+        // The stencil is exact on a cubic: only rounding is left.
+        assert!(e.abs_error <= 1e-8 * e.analytic.abs().max(1.0), "{report}");
+    }
+    // f(x), then 3 per coordinate.
+    assert_eq!(report.evaluations(), 1 + 3 * x.len());
+}
+
+#[test]
+fn an_error_of_one_part_in_a_million_is_not_passed_by_the_first_pass() {
+    let x = [0.7, -1.3];
+    let off = |x: &[f64]| {
+        let mut g = cubic_grad(x);
+        g[0] *= 1.0 + 1e-6;
+        g
+    };
+    let report = check_gradient(&cubic, &off, &x, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    assert_eq!(report.failures().len(), 1);
+    assert_eq!(report.failures()[0].input, 0);
+}
+
+/// ReLU plus a smooth term, with its kink at 0.
+fn relu_plus_square(x: &[f64]) -> f64 {
+    x[0].max(0.0) + x[0] * x[0]
+}
+
+/// A kink within the first pass's stencil ($2h_3 \approx 2.4\cdot10^{-4}$)
+/// makes the fourth-order value's truncation term large; the kink evidence
+/// keeps that term from passing a wrong claim (the truth is $1 + 2x$).
+#[rstest]
+#[case(1e-6)]
+#[case(-1e-6)]
+#[case(5e-5)]
+#[case(1e-4)]
+fn a_kink_inside_the_stencil_does_not_let_a_wrong_claim_pass(#[case] x0: f64) {
+    let truth = if x0 > 0.0 { 1.0 + 2.0 * x0 } else { 2.0 * x0 };
+    for claim in [0.5, truth + 0.25, -0.5] {
+        let report = check_gradient(
+            &relu_plus_square,
+            &|_: &[f64]| vec![claim],
+            &[x0],
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            report.verdict(),
+            Verdict::Fail,
+            "x = {x0}, claim {claim}: {report}"
+        );
+    }
+    let right = check_gradient(
+        &relu_plus_square,
+        &|_: &[f64]| vec![truth],
+        &[x0],
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(right.verdict(), Verdict::Pass, "x = {x0}: {right}");
+    assert_ne!(
+        right.entries()[0].evidence,
+        Evidence::HigherOrder,
+        "{right}"
+    );
+}

@@ -1,0 +1,75 @@
+//! One coordinate's walk (`src/check/walk.rs`, `probe.rs`): the probe width
+//! narrows where f is not finite at a probe, so steps stay inside f's domain;
+//! where no width helps, the entry is Inconclusive, never Pass or Kink.
+
+use gradient_oracle::{CheckConfig, Verdict, check_gradient};
+use rstest::rstest;
+
+/// Steps that would cross into $x_0 < 0$ narrow until they fit; a 1 % error
+/// fails, or, where the rounding of f at the narrow steps cannot show 1 %
+/// (f near 2 next to a root of $10^{-12}$), the pass says so by its resolution.
+#[rstest]
+#[case(1e-12, 0.3)]
+#[case(1e-12, 2.0)]
+#[case(1e-9, 2.0)]
+#[case(1e-6, 2.0)]
+#[case(3e-3, 2.0)]
+fn a_root_near_the_edge_of_its_domain_is_checked_inside_it(#[case] x0: f64, #[case] x1: f64) {
+    let f = |x: &[f64]| x[0].sqrt() + x[1];
+    let exact = 0.5 / x0.sqrt();
+    let cfg = CheckConfig::default();
+    let right = check_gradient(&f, &|_: &[f64]| vec![exact, 1.0], &[x0, x1], &cfg).unwrap();
+    assert_eq!(right.verdict(), Verdict::Pass, "{right}");
+    let off = check_gradient(&f, &|_: &[f64]| vec![exact * 1.01, 1.0], &[x0, x1], &cfg).unwrap();
+    match off.verdict() {
+        Verdict::Fail => assert_eq!(off.failures()[0].input, 0),
+        Verdict::Pass => assert!(off.resolution() >= 1e-2, "{off}"),
+        other => panic!("{other}: {off}"),
+    }
+    if x1 < 1.0 || x0 > 1e-9 {
+        assert_eq!(off.verdict(), Verdict::Fail, "{off}");
+    }
+}
+
+#[test]
+fn at_the_edge_of_the_domain_the_entry_is_inconclusive() {
+    // sqrt at 0: NaN on the left at every width, infinite slope on the right.
+    let f = |x: &[f64]| x[0].sqrt();
+    for claim in [0.0, 1.0, 1e6] {
+        let report = check_gradient(
+            &f,
+            &|_: &[f64]| vec![claim],
+            &[0.0],
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            report.verdict(),
+            Verdict::Inconclusive,
+            "claim {claim}: {report}"
+        );
+        assert!(report.inconclusive_reason().is_some());
+    }
+}
+
+#[test]
+fn each_coordinate_keeps_its_own_width() {
+    // A large coordinate next to a tiny one: each is checked at a step scaled
+    // to itself (3e6 next to 1e-7), and a 1 % error in either is caught.
+    let f = |x: &[f64]| (x[0] / 1e6).sin() * 1e6 + x[1].ln();
+    let grad = |x: &[f64]| vec![(x[0] / 1e6).cos(), 1.0 / x[1]];
+    let x = [3e6, 1e-7];
+    let cfg = CheckConfig::default();
+    let right = check_gradient(&f, &grad, &x, &cfg).unwrap();
+    assert_eq!(right.verdict(), Verdict::Pass, "{right}");
+    for i in 0..2 {
+        let off = |x: &[f64]| {
+            let mut g = grad(x);
+            g[i] *= 1.01;
+            g
+        };
+        let report = check_gradient(&f, &off, &x, &cfg).unwrap();
+        assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+        assert_eq!(report.failures()[0].input, i);
+    }
+}
