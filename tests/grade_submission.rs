@@ -1,5 +1,7 @@
 //! The submission macro on the shipped examples: the correct one passes as a
-//! test suite; the mistaken one fails with the wrong quantity named.
+//! test suite and scores 40 / 40; the mistaken one fails with the wrong
+//! quantity named and scores only the items it gets right, the same on every
+//! run, whatever `PROPTEST_CASES` says.
 
 #[path = "../examples/submission_correct.rs"]
 #[allow(dead_code)]
@@ -8,11 +10,17 @@ mod correct;
 #[allow(dead_code)]
 mod mistakes;
 
+use gradient_oracle::grade::submission::{
+    ChainSubmission, HingeSubmission, MlpBackward, MlpSample, MlpSubmission, check_chain,
+    check_hinge, check_mlp,
+};
+use gradient_oracle::grade::{Status, grade_rust};
+use gradient_oracle::{Activation, ChainForward};
+
 gradient_oracle::grade_submission!(correct::Correct);
 
 #[test]
 fn mistakes_are_caught_and_named() {
-    use gradient_oracle::grade::submission::{check_chain, check_hinge, check_mlp};
     let e1 = check_chain(&mistakes::Mistaken, 64).unwrap_err();
     assert!(e1.contains("dL/dW_out is wrong"), "{e1}");
     assert!(e1.contains("smallest failing input"), "{e1}");
@@ -20,4 +28,85 @@ fn mistakes_are_caught_and_named() {
     assert!(e2.contains("delta_hidden"), "{e2}");
     let e3 = check_hinge(&mistakes::Mistaken, 64).unwrap_err();
     assert!(e3.contains("dL/do["), "{e3}");
+}
+
+#[test]
+fn the_correct_submission_scores_full_marks() {
+    let report = grade_rust(&correct::Correct);
+    assert_eq!((report.score, report.max_score), (40.0, 40.0), "{report}");
+    assert!(report.to_string().contains("score: 40.00 / 40"), "{report}");
+}
+
+#[test]
+fn the_mistaken_submission_scores_what_it_gets_right() {
+    let report = grade_rust(&mistakes::Mistaken);
+    let status = |name: &str| report.items.iter().find(|i| i.item == name).unwrap().status;
+    // Exercise 1: only dL/dW_out forgets f3'; the other two are right.
+    assert_eq!(status("dL/dW_out"), Status::Wrong, "{report}");
+    assert_eq!(status("dL/dW2"), Status::Correct, "{report}");
+    assert_eq!(status("dL/dW1"), Status::Correct, "{report}");
+    // Exercise 2: relu' = 1 spoils the hidden deltas and grad_W, not delta_out or grad_w.
+    assert_eq!(status("delta_out"), Status::Correct, "{report}");
+    assert_eq!(status("grad_w"), Status::Correct, "{report}");
+    assert_eq!(status("delta_i"), Status::Wrong, "{report}");
+    assert_eq!(status("grad_W"), Status::Wrong, "{report}");
+    assert_eq!(status("finite differences of L"), Status::Wrong, "{report}");
+    assert_eq!(status("dL/do_j"), Status::Wrong, "{report}");
+    // 10 (two of Exercise 1) + 6 (two of Exercise 2).
+    assert_eq!(report.score, 16.0, "{report}");
+    // The same cases on every run: the same report.
+    assert_eq!(report, grade_rust(&mistakes::Mistaken));
+}
+
+/// A submission that flips the sign of dL/dW1 and writes grad_W transposed.
+struct Slips;
+
+impl ChainSubmission for Slips {
+    fn derivatives(&self, w: [f64; 3], f: [Activation; 3], fwd: &ChainForward) -> [f64; 3] {
+        let [d1, d2, d3] = correct::Correct.derivatives(w, f, fwd);
+        [-d1, d2, d3]
+    }
+}
+
+impl MlpSubmission for Slips {
+    fn backward(&self, sample: &MlpSample<'_>) -> MlpBackward {
+        let mut b = correct::Correct.backward(sample);
+        let (h, d) = (b.grad_hidden.len(), sample.x.len());
+        b.grad_hidden = (0..d)
+            .map(|j| (0..h).map(|i| b.grad_hidden[i][j]).collect())
+            .collect();
+        b
+    }
+}
+
+impl HingeSubmission for Slips {
+    fn grad_logits(&self, o: &[f64], label: usize, margin: f64) -> Vec<f64> {
+        correct::Correct.grad_logits(o, label, margin)
+    }
+}
+
+#[test]
+fn slips_are_named_in_the_score() {
+    let report = grade_rust(&Slips);
+    let item = |name: &str| report.items.iter().find(|i| i.item == name).unwrap();
+    assert_eq!(item("dL/dW1").status, Status::Wrong);
+    assert!(
+        item("dL/dW1").message.contains("sign is flipped"),
+        "{report}"
+    );
+    assert_eq!(item("grad_W").status, Status::Wrong);
+    assert!(item("grad_W").message.contains("transposed"), "{report}");
+    assert_eq!(item("dL/do_j").status, Status::Correct);
+    assert_eq!(report.score, 40.0 - 5.0 - 3.0 - 3.0, "{report}");
+}
+
+#[test]
+fn proptest_cases_from_the_environment_cannot_switch_the_grading_off() {
+    // What a student's .cargo/config.toml [env] could set.
+    // SAFETY: no other thread of this test binary writes the environment.
+    unsafe { std::env::set_var("PROPTEST_CASES", "0") };
+    assert!(check_chain(&mistakes::Mistaken, 256).is_err());
+    assert!(check_mlp(&mistakes::Mistaken, 256).is_err());
+    assert!(check_hinge(&mistakes::Mistaken, 256).is_err());
+    assert!(grade_rust(&mistakes::Mistaken).score < 40.0);
 }

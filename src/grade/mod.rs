@@ -12,11 +12,13 @@
 pub mod answers;
 pub mod formula;
 pub mod report;
+pub mod rust_grade;
 pub mod submission;
 pub mod trace;
 
 pub use answers::{AnswerFile, parse_answers};
 pub use report::{GradeItem, GradeReport, Status};
+pub use rust_grade::{SUBMISSION_CASES, SUBMISSION_SEED, grade_rust};
 
 use formula::{ChainDerivative, FormulaOutcome, check_chain_formula, check_hinge_formula};
 

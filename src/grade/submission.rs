@@ -21,7 +21,7 @@
 //! and `examples/submission_mistakes.rs`.
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
 use crate::check::{CheckConfig, check_gradient};
 use crate::models::activation::Activation;
@@ -90,12 +90,26 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
+/// A runner with the fixed seed [`SUBMISSION_SEED`](crate::grade::rust_grade::SUBMISSION_SEED)
+/// and exactly `cases` cases: the same cases, and the same smallest
+/// counterexample, on every run. `PROPTEST_CASES` and the other `PROPTEST_*`
+/// variables (which a student's `.cargo/config.toml` can set) change nothing
+/// that decides a grade.
 fn runner(cases: u32) -> TestRunner {
-    TestRunner::new(Config {
+    let config = Config {
         cases,
         failure_persistence: None,
+        max_local_rejects: 65_536,
+        max_global_rejects: 1024,
+        max_shrink_iters: 1024,
+        max_flat_map_regens: 1_000_000,
+        verbose: 0,
+        rng_algorithm: RngAlgorithm::ChaCha,
         ..Config::default()
-    })
+    };
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&crate::grade::rust_grade::SUBMISSION_SEED.to_le_bytes());
+    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed))
 }
 
 fn report<T: std::fmt::Debug>(what: &str, result: Result<(), TestError<T>>) -> Result<(), String> {
@@ -294,20 +308,22 @@ pub fn check_hinge<S: HingeSubmission>(submission: &S, cases: u32) -> Result<(),
 }
 
 /// Turns a type implementing [`ChainSubmission`], [`MlpSubmission`] and
-/// [`HingeSubmission`] into three `#[test]`s (256 cases each, or `PROPTEST_CASES`).
+/// [`HingeSubmission`] into four `#[test]`s: one per exercise (the property
+/// checks, [`SUBMISSION_CASES`](crate::grade::rust_grade::SUBMISSION_CASES)
+/// fixed cases each, shrinking a failure to its smallest input), and
+/// `score`, which grades every item on the answer files' scale
+/// ([`grade_rust`](crate::grade::rust_grade::grade_rust)), writes the table and
+/// a `score: X / 40` line to the test output (shown without `--nocapture`),
+/// and fails unless every item is right. No environment variable changes the
+/// cases.
 #[macro_export]
 macro_rules! grade_submission {
     ($submission:expr) => {
-        fn __gradient_oracle_cases() -> u32 {
-            std::env::var("PROPTEST_CASES")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(256)
-        }
+        const __GRADIENT_ORACLE_CASES: u32 = $crate::grade::rust_grade::SUBMISSION_CASES as u32;
         #[test]
         fn exercise_1_chain_derivatives() {
             if let Err(e) =
-                $crate::grade::submission::check_chain(&$submission, __gradient_oracle_cases())
+                $crate::grade::submission::check_chain(&$submission, __GRADIENT_ORACLE_CASES)
             {
                 panic!("{e}");
             }
@@ -315,7 +331,7 @@ macro_rules! grade_submission {
         #[test]
         fn exercise_2_deltas_and_gradients() {
             if let Err(e) =
-                $crate::grade::submission::check_mlp(&$submission, __gradient_oracle_cases())
+                $crate::grade::submission::check_mlp(&$submission, __GRADIENT_ORACLE_CASES)
             {
                 panic!("{e}");
             }
@@ -323,10 +339,19 @@ macro_rules! grade_submission {
         #[test]
         fn exercise_3_hinge_gradient() {
             if let Err(e) =
-                $crate::grade::submission::check_hinge(&$submission, __gradient_oracle_cases())
+                $crate::grade::submission::check_hinge(&$submission, __GRADIENT_ORACLE_CASES)
             {
                 panic!("{e}");
             }
+        }
+        #[test]
+        fn score() {
+            let report = $crate::grade::rust_grade::grade_rust(&$submission);
+            // Straight to stderr, past the test harness's capture: the score
+            // shows in every run.
+            let _ =
+                std::io::Write::write_all(&mut std::io::stderr(), format!("{report}\n").as_bytes());
+            assert!(report.all_correct(), "{report}");
         }
     };
 }

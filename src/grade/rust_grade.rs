@@ -1,0 +1,314 @@
+//! Scoring a Rust submission on the answer files' scale (40 points).
+//!
+//! [`grade_rust`] runs every item of the three traits on the same
+//! [`SUBMISSION_CASES`] cases on every run: they are drawn from the fixed
+//! seed [`SUBMISSION_SEED`], and nothing in the environment or in the
+//! student's crate (`PROPTEST_CASES`, a `.cargo/config.toml`) changes them.
+//! An item earns its points only when it is right in every case (the same
+//! $10^{-9}$ relative agreement as the property tests); otherwise the message
+//! says in how many cases it was wrong, shows the first, and names the slip
+//! where its shape is recognisable (a flipped sign, a factor, a transposed
+//! $\partial L/\partial W$).
+//!
+//! | exercise | items | points |
+//! |---|---|---|
+//! | 1 | $\partial L/\partial W_{out}$, $\partial L/\partial W_2$, $\partial L/\partial W_1$ | 5 each |
+//! | 2 | $\delta_{out}$, $\delta_i$, $\partial L/\partial w$, $\partial L/\partial W$, finite differences of the loss against the student's $(\partial L/\partial W, \partial L/\partial w)$ | 3 each |
+//! | 3 | $\partial L/\partial o_j$ | 10 |
+//!
+//! The finite-difference item is judged by [`check_gradient`]: only Pass or
+//! Kink earns it (an Inconclusive check earns nothing).
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::check::{CheckConfig, check_gradient};
+use crate::grade::report::{GradeItem, GradeReport, Status};
+use crate::grade::submission::{ChainSubmission, HingeSubmission, MlpSample, MlpSubmission};
+use crate::models::activation::Activation;
+use crate::models::chain::ChainNetwork;
+use crate::models::hinge::softmax_hinge_gradient;
+use crate::models::mlp::{Dataset, Mlp};
+use crate::models::mlp_fast::mlp_loss_f64;
+
+/// The seed every Rust submission is graded with.
+pub const SUBMISSION_SEED: u64 = 20_161_128;
+
+/// The cases per exercise.
+pub const SUBMISSION_CASES: usize = 256;
+
+/// The values agree to $10^{-9}$ relative (absolute below 1).
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// One item's tally over the cases.
+struct Tally {
+    exercise: u8,
+    name: &'static str,
+    points: f64,
+    wrong: usize,
+    first: Option<String>,
+    slip: Option<String>,
+}
+
+impl Tally {
+    fn new(exercise: u8, name: &'static str, points: f64) -> Self {
+        Self {
+            exercise,
+            name,
+            points,
+            wrong: 0,
+            first: None,
+            slip: None,
+        }
+    }
+
+    /// Records one case: `got` against `truth`, described by `case`.
+    fn record(&mut self, got: &[f64], truth: &[f64], case: impl FnOnce() -> String) {
+        let right = got.len() == truth.len() && got.iter().zip(truth).all(|(g, t)| close(*g, *t));
+        if !right {
+            self.fail(
+                || format!("you return {got:?}, the reference is {truth:?}; {}", case()),
+                slip(got, truth),
+            );
+        }
+    }
+
+    fn fail(&mut self, message: impl FnOnce() -> String, slip: Option<String>) {
+        self.wrong += 1;
+        if self.first.is_none() {
+            self.first = Some(message());
+            self.slip = slip;
+        }
+    }
+
+    fn item(self, cases: usize) -> GradeItem {
+        let (status, points, message) = match self.first {
+            None => (
+                Status::Correct,
+                self.points,
+                format!("right in all {cases} cases"),
+            ),
+            Some(first) => {
+                let slip = self.slip.map(|s| format!("{s}; ")).unwrap_or_default();
+                (
+                    Status::Wrong,
+                    0.0,
+                    format!(
+                        "{slip}wrong in {} of {cases} cases; first: {first}",
+                        self.wrong
+                    ),
+                )
+            }
+        };
+        GradeItem {
+            exercise: self.exercise,
+            item: self.name.into(),
+            status,
+            points,
+            max_points: self.points,
+            message,
+        }
+    }
+}
+
+/// A recognisable slip of `got` against `truth`: a flipped sign, or one
+/// common factor (2, 1/2, -2, ...). None where the truth is all zero.
+fn slip(got: &[f64], truth: &[f64]) -> Option<String> {
+    if got.len() != truth.len() {
+        return Some(format!(
+            "{} entries where the sheet has {}",
+            got.len(),
+            truth.len()
+        ));
+    }
+    let at = truth.iter().position(|t| t.abs() > 1e-6)?;
+    let k = got[at] / truth[at];
+    let consistent = got.iter().zip(truth).all(|(g, t)| close(*g, k * t));
+    if !consistent || close(k, 1.0) {
+        return None;
+    }
+    if close(k, -1.0) {
+        return Some("the sign is flipped".into());
+    }
+    if close(k, 0.0) {
+        return Some("every entry is 0".into());
+    }
+    Some(format!("every entry is {k:.4} times the reference"))
+}
+
+/// Grades all three exercises of a Rust submission on the fixed cases.
+pub fn grade_rust<S: ChainSubmission + MlpSubmission + HingeSubmission>(
+    submission: &S,
+) -> GradeReport {
+    let mut rng = StdRng::seed_from_u64(SUBMISSION_SEED);
+    let mut items = grade_chain(submission, &mut rng);
+    items.extend(grade_mlp(submission, &mut rng));
+    items.extend(grade_hinge(submission, &mut rng));
+    GradeReport::new(items, None)
+}
+
+fn grade_chain<S: ChainSubmission>(submission: &S, rng: &mut StdRng) -> Vec<GradeItem> {
+    let mut tallies = [
+        Tally::new(1, "dL/dW_out", 5.0),
+        Tally::new(1, "dL/dW2", 5.0),
+        Tally::new(1, "dL/dW1", 5.0),
+    ];
+    let mut cases = 0;
+    while cases < SUBMISSION_CASES {
+        let acts: [Activation; 3] =
+            std::array::from_fn(|_| Activation::ALL[rng.random_range(0..Activation::ALL.len())]);
+        let mut w: [f64; 3] = std::array::from_fn(|_| rng.random_range(-2.0..2.0));
+        let (x_in, y_gt) = (rng.random_range(-2.0..2.0), rng.random_range(-1.0..1.0));
+        // A quarter of the cases sit at a kink of the last non-smooth activation.
+        if rng.random_bool(0.25)
+            && let Some(k) = (0..3).rev().find(|k| !acts[*k].is_smooth())
+        {
+            w[k] = 0.0;
+        }
+        let Ok(net) = ChainNetwork::new(w.to_vec(), acts.to_vec()) else {
+            continue;
+        };
+        let Ok(fwd) = net.forward(x_in, y_gt) else {
+            continue;
+        };
+        let Ok(truth) = net.sheet_derivatives(&fwd) else {
+            continue;
+        };
+        cases += 1;
+        let got = submission.derivatives(w, acts, &fwd);
+        let case = || format!("weights {w:?}, activations {acts:?}, x_in {x_in}, y_gt {y_gt}");
+        for (t, (g, r)) in tallies.iter_mut().zip([
+            (got[2], truth.d_w_out),
+            (got[1], truth.d_w2),
+            (got[0], truth.d_w1),
+        ]) {
+            t.record(&[g], &[r], case);
+        }
+    }
+    tallies.map(|t| t.item(cases)).into()
+}
+
+fn grade_mlp<S: MlpSubmission>(submission: &S, rng: &mut StdRng) -> Vec<GradeItem> {
+    let mut tallies = [
+        Tally::new(2, "delta_out", 3.0),
+        Tally::new(2, "delta_i", 3.0),
+        Tally::new(2, "grad_w", 3.0),
+        Tally::new(2, "grad_W", 3.0),
+        Tally::new(2, "finite differences of L", 3.0),
+    ];
+    let mut cases = 0;
+    while cases < SUBMISSION_CASES {
+        let (h, d) = (rng.random_range(1..5), rng.random_range(1..4));
+        let mut wh: Vec<Vec<f64>> = (0..h)
+            .map(|_| (0..d).map(|_| rng.random_range(-1.5..1.5)).collect())
+            .collect();
+        let wo: Vec<f64> = (0..h).map(|_| rng.random_range(-1.5..1.5)).collect();
+        let x: Vec<f64> = (0..d).map(|_| rng.random_range(-1.5..1.5)).collect();
+        let y = rng.random_range(-1.0..1.0);
+        if rng.random_bool(0.25) {
+            wh[0] = vec![0.0; d]; // s_0 = 0 exactly: ReLU at its kink
+        }
+        let (Ok(model), Ok(data)) = (
+            Mlp::from_rows(&wh, &wo),
+            Dataset::from_rows(std::slice::from_ref(&x), &[y]),
+        ) else {
+            continue;
+        };
+        let Ok(run) = model.forward_backward(&data) else {
+            continue;
+        };
+        cases += 1;
+        let rec = &run.samples[0];
+        let got = submission.backward(&MlpSample {
+            w_hidden: &wh,
+            w_out: &wo,
+            x: &x,
+            y,
+            s: &rec.s,
+            z: &rec.z,
+            y_out: rec.y_out,
+        });
+        let case = || format!("W {wh:?}, w {wo:?}, x {x:?}, y {y}");
+        let [t_out, t_hidden, t_w, t_big_w, t_fd] = &mut tallies;
+        t_out.record(&[got.delta_out], &[rec.delta_out], case);
+        t_hidden.record(&got.delta_hidden, &rec.delta_hidden, case);
+        t_w.record(&got.grad_out, &rec.grad_out, case);
+        record_grad_w(t_big_w, &got.grad_hidden, &rec.grad_hidden, case);
+        // Independently of the reference: the loss's finite differences
+        // against the student's own gradient.
+        let claimed: Vec<f64> = got
+            .grad_hidden
+            .iter()
+            .flatten()
+            .chain(&got.grad_out)
+            .copied()
+            .collect();
+        let f = |p: &[f64]| mlp_loss_f64(p, h, &data);
+        let verdict = check_gradient(
+            &f,
+            &|_: &[f64]| claimed.clone(),
+            &model.parameters(),
+            &CheckConfig::default(),
+        )
+        .map(|r| r.verdict());
+        match verdict {
+            Ok(v) if v.is_ok() => {}
+            Ok(v) => t_fd.fail(|| format!("the check says {v}; {}", case()), None),
+            Err(e) => t_fd.fail(|| format!("{e}; {}", case()), None),
+        }
+    }
+    tallies.map(|t| t.item(cases)).into()
+}
+
+/// $\partial L/\partial W$ must be $H \times D$; a $D \times H$ answer that is
+/// the transpose of the reference is named as such.
+fn record_grad_w(
+    tally: &mut Tally,
+    got: &[Vec<f64>],
+    truth: &[Vec<f64>],
+    case: impl FnOnce() -> String,
+) {
+    let (h, d) = (truth.len(), truth.first().map_or(0, Vec::len));
+    let shaped = got.len() == h && got.iter().all(|r| r.len() == d);
+    if shaped {
+        let flat = |m: &[Vec<f64>]| m.iter().flatten().copied().collect::<Vec<f64>>();
+        tally.record(&flat(got), &flat(truth), case);
+        return;
+    }
+    let transposed = got.len() == d
+        && got.iter().all(|r| r.len() == h)
+        && (0..h).all(|i| (0..d).all(|j| close(got[j][i], truth[i][j])));
+    let slip = if transposed {
+        format!(
+            "grad_W is transposed (D x H = {d} x {h}; the sheet's is H x D, row i = hidden unit i)"
+        )
+    } else {
+        format!("grad_W must be H x D = {h} x {d}")
+    };
+    tally.fail(case, Some(slip));
+}
+
+fn grade_hinge<S: HingeSubmission>(submission: &S, rng: &mut StdRng) -> Vec<GradeItem> {
+    let mut tally = Tally::new(3, "dL/do_j", 10.0);
+    let mut cases = 0;
+    while cases < SUBMISSION_CASES {
+        let k = rng.random_range(2..9);
+        let mut o: Vec<f64> = (0..k).map(|_| rng.random_range(-6.0..6.0)).collect();
+        let label = rng.random_range(0..k);
+        let margin = rng.random_range(0.0..2.0);
+        if rng.random_bool(0.25) {
+            o[0] = o[k - 1]; // tied logits
+        }
+        let Ok(truth) = softmax_hinge_gradient(&o, label, margin) else {
+            continue;
+        };
+        cases += 1;
+        let got = submission.grad_logits(&o, label, margin);
+        tally.record(&got, &truth, || {
+            format!("o {o:?}, label {label}, margin {margin}")
+        });
+    }
+    vec![tally.item(cases)]
+}
