@@ -4,7 +4,7 @@
 
 use gradient_oracle::OracleError;
 use gradient_oracle::grade::formula::{ChainDerivative, check_chain_formula, check_hinge_formula};
-use gradient_oracle::grade::{GradeReport, Status, grade, parse_answers};
+use gradient_oracle::grade::{GradePolicy, GradeReport, Status, grade, grade_with, parse_answers};
 
 fn grade_file(name: &str) -> GradeReport {
     let path = format!("{}/examples/answers/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -223,11 +223,37 @@ fn a_partial_file_grades_what_it_has() {
 
 #[test]
 fn precision_follows_the_written_decimals() {
-    // 0.46 (2 decimals) is right for 0.458; 0.4600 (4 decimals) is not.
+    // 0.46 (2 decimals) is right for 0.458 at its precision, and full credit
+    // when the policy asks for 2 decimals; 0.4600 (4 decimals) is not right.
     let two = "[exercise2]\n[[exercise2.iterations]]\n[[exercise2.iterations.samples]]\ns = [0.46, 0.87, 0.70]\n";
-    assert!(grade(&parse_answers("a.toml", two).unwrap()).all_correct());
+    let two = parse_answers("a.toml", two).unwrap();
+    let lenient = GradePolicy {
+        min_decimals: 2,
+        ..GradePolicy::default()
+    };
+    assert!(grade_with(&two, &lenient).all_correct());
     let four = "[exercise2]\n[[exercise2.iterations]]\n[[exercise2.iterations.samples]]\ns = [0.4600, 0.8690, 0.7040]\n";
     assert!(!grade(&parse_answers("b.toml", four).unwrap()).all_correct());
+}
+
+/// The precision loophole: a trace rounded to 1 decimal matches nearly
+/// anything at its own precision. The default policy (3 decimals) gives it
+/// half credit at most, item by item, and says why.
+#[test]
+fn a_trace_rounded_too_coarsely_is_not_full_marks() {
+    let two = "[exercise2]\n[[exercise2.iterations]]\n[[exercise2.iterations.samples]]\ns = [0.46, 0.87, 0.70]\n";
+    let report = grade(&parse_answers("a.toml", two).unwrap());
+    let s = report
+        .items
+        .iter()
+        .find(|i| i.item == "iteration 1, sample 1: s")
+        .unwrap();
+    assert_eq!(s.status, Status::Wrong);
+    assert!((s.points - s.max_points / 2.0).abs() < 1e-12, "{report}");
+    assert!(s.message.contains("written to 2 decimals"), "{}", s.message);
+    // Written to 3 decimals it is full credit.
+    let three = "[exercise2]\n[[exercise2.iterations]]\n[[exercise2.iterations.samples]]\ns = [0.458, 0.869, 0.704]\n";
+    assert!(grade(&parse_answers("c.toml", three).unwrap()).all_correct());
 }
 
 #[test]

@@ -36,7 +36,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{OracleError, Result};
-use crate::files::{line_column, parse_toml};
+use crate::files::{LineIndex, line_column, parse_toml};
 
 /// A number as the student wrote it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -208,12 +208,13 @@ pub struct AnswerFile {
 struct Converter<'a> {
     text: &'a str,
     source: &'a str,
+    lines: LineIndex<'a>,
 }
 
 impl Converter<'_> {
     fn num(&self, n: &N) -> Result<Typed> {
         let span = n.span();
-        let (line, column) = line_column(self.text, span.start);
+        let (line, column) = self.lines.line_column(span.start);
         let value = *n.get_ref();
         if !value.is_finite() {
             return Err(OracleError::Parse {
@@ -263,6 +264,7 @@ pub fn parse_answers(source_name: &str, text: &str) -> Result<AnswerFile> {
     let c = Converter {
         text,
         source: source_name,
+        lines: LineIndex::new(text),
     };
     let exercise2 = match raw.exercise2 {
         None => None,

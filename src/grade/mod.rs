@@ -17,7 +17,7 @@ pub mod submission;
 pub mod trace;
 
 pub use answers::{AnswerFile, parse_answers};
-pub use report::{GradeItem, GradeReport, Status};
+pub use report::{ExerciseScore, GradeItem, GradeReport, Status};
 pub use rust_grade::{SUBMISSION_CASES, SUBMISSION_SEED, grade_rust};
 
 use formula::{ChainDerivative, FormulaOutcome, check_chain_formula, check_hinge_formula};
@@ -66,8 +66,69 @@ fn formula_item(
     }
 }
 
-/// Grades every exercise of an answer file.
+/// The written precision [`GradePolicy::default`] asks for: 3 decimals.
+pub const DEFAULT_MIN_DECIMALS: u32 = 3;
+
+/// How a class is graded: the convention a TA imposes on Exercise 2, and the
+/// precision numbers must be written with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GradePolicy {
+    /// Exercise 2's update convention, imposed (else declared or inferred).
+    pub mode: Option<crate::UpdateMode>,
+    /// Exercise 2's learning rate, imposed (else declared or inferred).
+    pub lr: Option<f64>,
+    /// A number whose written precision cannot show this decimal of the
+    /// exact value (where the value needs it: 0.5 needs 1) gets half credit
+    /// at most, with a message saying so.
+    pub min_decimals: u32,
+}
+
+impl Default for GradePolicy {
+    fn default() -> Self {
+        Self {
+            mode: None,
+            lr: None,
+            min_decimals: DEFAULT_MIN_DECIMALS,
+        }
+    }
+}
+
+impl GradePolicy {
+    /// Checks the policy: a learning rate must be finite and positive, and
+    /// no more than 16 decimals can be asked for.
+    ///
+    /// # Errors
+    /// [`OracleError::InvalidParameter`](crate::OracleError::InvalidParameter) naming the setting.
+    pub fn validate(&self) -> crate::Result<()> {
+        if let Some(lr) = self.lr
+            && !(lr.is_finite() && lr > 0.0)
+        {
+            return Err(crate::OracleError::InvalidParameter {
+                name: "lr".into(),
+                reason: format!("must be finite and positive, got {lr}"),
+            });
+        }
+        if self.min_decimals > 16 {
+            return Err(crate::OracleError::InvalidParameter {
+                name: "min_decimals".into(),
+                reason: format!(
+                    "at most 16 (f64 holds about 16 digits), got {}",
+                    self.min_decimals
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Grades every exercise of an answer file under the default policy
+/// (convention declared or inferred, 3 decimals).
 pub fn grade(answers: &AnswerFile) -> GradeReport {
+    grade_with(answers, &GradePolicy::default())
+}
+
+/// Grades every exercise of an answer file under a TA's `policy`.
+pub fn grade_with(answers: &AnswerFile, policy: &GradePolicy) -> GradeReport {
     let mut items = Vec::new();
     let e1 = answers.exercise1.clone().unwrap_or_default();
     for (name, which, formula) in [
@@ -80,7 +141,7 @@ pub fn grade(answers: &AnswerFile) -> GradeReport {
         }));
     }
     let e2 = answers.exercise2.clone().unwrap_or_default();
-    let (trace_items, how) = trace::grade_trace(&e2);
+    let (trace_items, how) = trace::grade_trace_with(&e2, policy);
     items.extend(trace_items);
     let e3 = answers.exercise3.clone().unwrap_or_default();
     items.push(formula_item(3, "dL/do_j", 10.0, e3.d_o.as_ref(), |f| {

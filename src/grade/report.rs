@@ -17,6 +17,9 @@ pub enum Status {
     Wrong,
     /// Not answered.
     Missing,
+    /// Answered, but the sheet does not ask for it (a fourth iteration, a
+    /// fifth sample): no points, and not full marks.
+    Extra,
 }
 
 impl Status {
@@ -27,6 +30,7 @@ impl Status {
             Status::CarriedForward => "carried forward",
             Status::Wrong => "WRONG",
             Status::Missing => "missing",
+            Status::Extra => "EXTRA",
         }
     }
 }
@@ -61,6 +65,19 @@ pub struct GradeReport {
     pub convention: Option<String>,
     /// The first wrong quantity of the trace (errors after it may be carried forward).
     pub first_divergence: Option<String>,
+    /// Points per exercise.
+    pub exercises: Vec<ExerciseScore>,
+}
+
+/// One exercise's subtotal.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ExerciseScore {
+    /// The exercise (1, 2 or 3).
+    pub exercise: u8,
+    /// Points earned.
+    pub score: f64,
+    /// Points available.
+    pub max_score: f64,
 }
 
 impl GradeReport {
@@ -71,18 +88,40 @@ impl GradeReport {
             .iter()
             .find(|i| i.exercise == 2 && i.status == Status::Wrong)
             .map(|i| i.item.clone());
-        Self {
+        let mut report = Self {
             items,
             score: (score * 100.0).round() / 100.0,
             max_score: (max_score * 100.0).round() / 100.0,
             convention,
             first_divergence,
-        }
+            exercises: Vec::new(),
+        };
+        report.exercises = (1..=3)
+            .map(|exercise| {
+                let (score, max_score) = report.exercise_score(exercise);
+                ExerciseScore {
+                    exercise,
+                    score,
+                    max_score,
+                }
+            })
+            .collect();
+        report
     }
 
-    /// No item is wrong (missing items only cost their points).
+    /// Every item earned its points: correct or carried forward, nothing
+    /// missing, wrong or extra (the command's exit code 0).
+    pub fn full_marks(&self) -> bool {
+        self.items
+            .iter()
+            .all(|i| matches!(i.status, Status::Correct | Status::CarriedForward))
+    }
+
+    /// No item is wrong or extra (missing items only cost their points).
     pub fn all_correct(&self) -> bool {
-        self.items.iter().all(|i| i.status != Status::Wrong)
+        self.items
+            .iter()
+            .all(|i| !matches!(i.status, Status::Wrong | Status::Extra))
     }
 
     /// Points earned and available for one exercise.

@@ -21,6 +21,7 @@
 //! samples share 1.5, the backward ones 1.5, the iteration's loss and
 //! gradients 1, the updated weights 1.
 
+use crate::grade::GradePolicy;
 use crate::grade::answers::{Exercise2Answers, Typed};
 use crate::grade::report::{GradeItem, Status};
 use crate::models::activation::Activation;
@@ -33,6 +34,35 @@ const ITERATIONS: usize = 3;
 struct Judged {
     status: Status,
     message: String,
+    /// The share of the item's points it earns.
+    credit: f64,
+}
+
+/// The decimals `exact` needs, up to `wanted`: fewer where it is a short
+/// decimal (0.5 needs 1, 2 needs 0).
+fn needed_decimals(exact: f64, wanted: u32) -> u32 {
+    (0..wanted)
+        .find(|k| {
+            let scale = 10f64.powi(*k as i32);
+            ((exact * scale).round() / scale - exact).abs() <= 1e-9 * exact.abs().max(1.0)
+        })
+        .unwrap_or(wanted)
+}
+
+/// The first number written too coarsely to show the decimals its exact
+/// value needs, as a message.
+fn too_coarse(student: &[Typed], exact: &[f64], wanted: u32) -> Option<String> {
+    student.iter().zip(exact).find_map(|(s, e)| {
+        let needed = needed_decimals(*e, wanted);
+        (s.decimals < needed).then(|| {
+            format!(
+                "{} is written to {} decimal{}; the class policy asks for {wanted}, and {e:.6} needs {needed}: half credit",
+                s.value,
+                s.decimals,
+                if s.decimals == 1 { "" } else { "s" }
+            )
+        })
+    })
 }
 
 fn flat(m: &[Vec<f64>]) -> Vec<f64> {
@@ -73,6 +103,7 @@ fn judge(
     reference: &[f64],
     carried: Option<&[f64]>,
     slips: &[(String, Vec<f64>)],
+    min_decimals: u32,
 ) -> Judged {
     if student.len() != reference.len() {
         return Judged {
@@ -82,24 +113,42 @@ fn judge(
                 reference.len(),
                 student.len()
             ),
+            credit: 0.0,
         };
     }
+    // Right at the written precision, but too coarse to show what the policy
+    // asks for: no full credit (a trace rounded to 1 decimal matches nearly
+    // anything).
+    let coarse = |against: &[f64], status: Status, message: String| match too_coarse(
+        student,
+        against,
+        min_decimals,
+    ) {
+        Some(why) => Judged {
+            status: Status::Wrong,
+            message: why,
+            credit: 0.5,
+        },
+        None => Judged {
+            status,
+            message,
+            credit: 1.0,
+        },
+    };
     if all_match(student, reference) {
-        return Judged {
-            status: Status::Correct,
-            message: String::new(),
-        };
+        return coarse(reference, Status::Correct, String::new());
     }
     if let Some(c) = carried
         && all_match_carried(student, c)
     {
-        return Judged {
-            status: Status::CarriedForward,
-            message: format!(
+        return coarse(
+            c,
+            Status::CarriedForward,
+            format!(
                 "differs from {} but follows from your earlier answers",
                 show(reference)
             ),
-        };
+        );
     }
     let values: Vec<f64> = student.iter().map(|t| t.value).collect();
     let mut message = format!("you wrote {}, expected {}", show(&values), show(reference));
@@ -114,7 +163,30 @@ fn judge(
     Judged {
         status: Status::Wrong,
         message,
+        credit: 0.0,
     }
+}
+
+/// A matrix answer that is not $H \times D$: transposed ($D \times H$, a
+/// slip named as such) or another shape, named.
+fn shape_problem(name: &str, m: &[Vec<Typed>], h: usize, d: usize) -> Option<Judged> {
+    let shaped = |rows: usize, cols: usize| m.len() == rows && m.iter().all(|r| r.len() == cols);
+    if shaped(h, d) {
+        return None;
+    }
+    let message = if shaped(d, h) {
+        format!(
+            "{name} is written transposed, {d} x {h}; the sheet's is H x D = {h} x {d} (row i = hidden unit i)"
+        )
+    } else {
+        let lengths: Vec<usize> = m.iter().map(Vec::len).collect();
+        format!("{name} has rows of lengths {lengths:?}; the sheet's is H x D = {h} x {d}")
+    };
+    Some(Judged {
+        status: Status::Wrong,
+        message,
+        credit: 0.0,
+    })
 }
 
 /// The values an answer would have under one convention, used to pick it.
@@ -169,13 +241,19 @@ fn implied_lr(answers: &Exercise2Answers, start: &Mlp) -> Option<f64> {
 }
 
 /// Chooses the convention and says how.
-fn convention(answers: &Exercise2Answers, model: &Mlp, data: &Dataset) -> (TrainConfig, String) {
-    let modes: Vec<UpdateMode> = answers.mode.map_or(UpdateMode::ALL.to_vec(), |m| vec![m]);
-    let mut rates: Vec<f64> = match answers.lr {
+fn convention(
+    answers: &Exercise2Answers,
+    model: &Mlp,
+    data: &Dataset,
+    policy: &GradePolicy,
+) -> (TrainConfig, String) {
+    let (mode, lr) = (policy.mode.or(answers.mode), policy.lr.or(answers.lr));
+    let modes: Vec<UpdateMode> = mode.map_or(UpdateMode::ALL.to_vec(), |m| vec![m]);
+    let mut rates: Vec<f64> = match lr {
         Some(lr) => vec![lr],
         None => vec![0.1, 0.5, 0.01, 1.0],
     };
-    if answers.lr.is_none()
+    if lr.is_none()
         && let Some(lr) = implied_lr(answers, model)
     {
         rates.push(lr);
@@ -198,10 +276,33 @@ fn convention(answers: &Exercise2Answers, model: &Mlp, data: &Dataset) -> (Train
         }
     }
     let config = best.map_or_else(TrainConfig::default, |(_, c)| c);
-    let how = match (answers.mode, answers.lr) {
-        (Some(_), Some(_)) => "as declared",
-        (None, None) => "inferred from the answers (none declared)",
-        _ => "declared in part, the rest inferred from the answers",
+    let how = if policy.mode.is_some() || policy.lr.is_some() {
+        let mut declared = Vec::new();
+        if let (Some(m), Some(d)) = (policy.mode, answers.mode)
+            && m != d
+        {
+            declared.push(format!("mode {d}"));
+        }
+        if let (Some(l), Some(d)) = (policy.lr, answers.lr)
+            && (l - d).abs() > 1e-12 * l.abs()
+        {
+            declared.push(format!("learning rate {d}"));
+        }
+        if declared.is_empty() {
+            "imposed by the grader".to_string()
+        } else {
+            format!(
+                "imposed by the grader; the file declares {}, and loses credit where that differs",
+                declared.join(" and ")
+            )
+        }
+    } else {
+        match (answers.mode, answers.lr) {
+            (Some(_), Some(_)) => "as declared",
+            (None, None) => "inferred from the answers (none declared)",
+            _ => "declared in part, the rest inferred from the answers",
+        }
+        .to_string()
     };
     (
         config,
@@ -212,11 +313,27 @@ fn convention(answers: &Exercise2Answers, model: &Mlp, data: &Dataset) -> (Train
     )
 }
 
-/// Grades Exercise 2's answers against the sheet's network and data.
+/// Grades Exercise 2's answers against the sheet's network and data, under
+/// the default policy.
 pub fn grade_trace(answers: &Exercise2Answers) -> (Vec<GradeItem>, String) {
+    grade_trace_with(answers, &GradePolicy::default())
+}
+
+/// Grades Exercise 2's answers under a TA's `policy`.
+pub fn grade_trace_with(
+    answers: &Exercise2Answers,
+    policy: &GradePolicy,
+) -> (Vec<GradeItem>, String) {
     let model = Mlp::sheet();
     let data = Dataset::sheet();
-    let (config, how) = convention(answers, &model, &data);
+    let (config, how) = convention(answers, &model, &data, policy);
+    let min_decimals = policy.min_decimals;
+    let judge = |student: &[Typed],
+                 reference: &[f64],
+                 carried: Option<&[f64]>,
+                 slips: &[(String, Vec<f64>)]| {
+        judge(student, reference, carried, slips, min_decimals)
+    };
     let (_, trace) = train(&model, &data, &config).expect("the sheet's network trains");
     let (h, d, n) = (model.hidden(), model.inputs(), data.len());
     let lr = config.learning_rate;
@@ -229,13 +346,10 @@ pub fn grade_trace(answers: &Exercise2Answers) -> (Vec<GradeItem>, String) {
     let forward_points = 1.5 / (5 * n) as f64;
     let backward_points = 1.5 / (2 * n) as f64;
     let mut push = |item: String, judged: Option<Judged>, max: f64| {
-        let (status, message) =
-            judged.map_or((Status::Missing, String::new()), |j| (j.status, j.message));
-        let points = if matches!(status, Status::Correct | Status::CarriedForward) {
-            max
-        } else {
-            0.0
-        };
+        let (status, message, credit) = judged.map_or((Status::Missing, String::new(), 0.0), |j| {
+            (j.status, j.message, j.credit)
+        });
+        let points = max * credit;
         items.push(GradeItem {
             exercise: 2,
             item,
@@ -424,9 +538,10 @@ pub fn grade_trace(answers: &Exercise2Answers) -> (Vec<GradeItem>, String) {
         ];
         push(
             tag("grad_W"),
-            a.grad_hidden
-                .as_ref()
-                .map(|v| judge(&v.concat(), &gh_ref, Some(&gh_ecf), &gh_slips)),
+            a.grad_hidden.as_ref().map(|v| {
+                shape_problem("grad_W", v, h, d)
+                    .unwrap_or_else(|| judge(&v.concat(), &gh_ref, Some(&gh_ecf), &gh_slips))
+            }),
             1.0 / 3.0,
         );
         let gh_s: Vec<f64> = match &a.grad_hidden {
@@ -480,9 +595,10 @@ pub fn grade_trace(answers: &Exercise2Answers) -> (Vec<GradeItem>, String) {
         let slips_h = update_slips(&wh_prev, &gh_s, given_h.as_ref());
         push(
             tag("W"),
-            given_h
-                .as_ref()
-                .map(|v| judge(v, &flat(&r.w_hidden), Some(&wh_ecf), &slips_h)),
+            a.w_hidden.as_ref().zip(given_h.as_ref()).map(|(m, v)| {
+                shape_problem("W", m, h, d)
+                    .unwrap_or_else(|| judge(v, &flat(&r.w_hidden), Some(&wh_ecf), &slips_h))
+            }),
             0.5,
         );
         let slips_o = update_slips(&w_out_s, &go_s, a.w_out.as_ref());
@@ -511,5 +627,35 @@ pub fn grade_trace(answers: &Exercise2Answers) -> (Vec<GradeItem>, String) {
             _ => w_out_s = r.w_out.clone(),
         }
     }
+    items.extend(extras(answers, n));
     (items, how)
+}
+
+/// Iterations and samples the sheet does not ask for: no points, named.
+fn extras(answers: &Exercise2Answers, samples: usize) -> Vec<GradeItem> {
+    let extra = |item: String, message: String| GradeItem {
+        exercise: 2,
+        item,
+        status: Status::Extra,
+        points: 0.0,
+        max_points: 0.0,
+        message,
+    };
+    let mut items = Vec::new();
+    for (t, it) in answers.iterations.iter().enumerate() {
+        if t >= ITERATIONS {
+            items.push(extra(
+                format!("iteration {}", t + 1),
+                format!("the sheet asks for {ITERATIONS} iterations"),
+            ));
+            continue;
+        }
+        for s in samples..it.samples.len() {
+            items.push(extra(
+                format!("iteration {}, sample {}", t + 1, s + 1),
+                format!("the sheet has {samples} samples"),
+            ));
+        }
+    }
+    items
 }
