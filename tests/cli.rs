@@ -421,3 +421,148 @@ fn bench_accuracy_meets_the_targets_on_the_protocols_smooth_cases() {
         );
     }
 }
+
+/// A directory of answer files, written fresh for one test.
+fn answers_dir(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "gradient-oracle-grade-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    dir
+}
+
+fn example_answers(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/examples/answers/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+#[test]
+fn grade_takes_a_directory_and_the_highest_exit_code_wins() {
+    let dir = answers_dir(
+        "batch",
+        &[
+            ("a-correct.toml", &example_answers("correct.toml")),
+            ("b-slip.toml", &example_answers("slip-transposed.toml")),
+            ("c-empty.toml", ""),
+            ("d-broken.toml", "[exercise2\n"),
+            ("notes.txt", "not an answer file"),
+        ],
+    );
+    let o = run(&["grade", dir.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "file,score,max_score,exercise_1,exercise_2,exercise_3,error"
+    );
+    // Sorted, every *.toml graded (the unreadable one too), nothing else.
+    assert_eq!(lines.len(), 5, "{out}");
+    assert!(lines[1].contains("a-correct.toml") && lines[1].contains(",40,40,15,15,10,"));
+    assert!(lines[2].contains("b-slip.toml"));
+    assert!(lines[3].contains("c-empty.toml") && lines[3].contains(",0,40,0,0,0,"));
+    assert!(lines[4].contains("d-broken.toml") && lines[4].contains("invalid table header"));
+    // Without the broken file: 1 (the slip and the empty file), all graded.
+    std::fs::remove_file(dir.join("d-broken.toml")).unwrap();
+    let o = run(&["grade", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).matches("score: ").count(), 3);
+    // The empty file alone is 1, not 0.
+    let o = run(&["grade", dir.join("c-empty.toml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn grade_json_carries_subtotals_and_errors_on_stdout() {
+    let dir = answers_dir(
+        "json",
+        &[
+            ("a.toml", &example_answers("correct.toml")),
+            ("b.toml", "[exercise2\n"),
+        ],
+    );
+    let a = dir.join("a.toml");
+    let o = run(&["grade", a.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["score"], 40.0);
+    let ex = v["exercises"].as_array().unwrap();
+    assert_eq!(ex.len(), 3);
+    assert_eq!(ex[1]["exercise"], 2);
+    assert_eq!(ex[1]["score"], 15.0);
+    assert_eq!(ex[1]["max_score"], 15.0);
+    for key in ["items", "convention", "first_divergence", "max_score"] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+    let b = dir.join("b.toml");
+    let o = run(&["grade", b.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["error"].as_str().unwrap().contains("b.toml"));
+    assert_eq!(v["file"], b.to_str().unwrap());
+    // Several files: an array, one report per file.
+    let o = run(&["grade", dir.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn grade_gradescope_is_a_results_json() {
+    let dir = answers_dir(
+        "gradescope",
+        &[("a.toml", &example_answers("slip-learning-rate.toml"))],
+    );
+    let o = run(&[
+        "grade",
+        dir.join("a.toml").to_str().unwrap(),
+        "--format",
+        "gradescope",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let tests = v["tests"].as_array().unwrap();
+    let total: f64 = tests.iter().map(|t| t["score"].as_f64().unwrap()).sum();
+    let max: f64 = tests.iter().map(|t| t["max_score"].as_f64().unwrap()).sum();
+    assert!((total - v["score"].as_f64().unwrap()).abs() < 0.01);
+    assert!((max - 40.0).abs() < 1e-9);
+    assert!(total < 40.0);
+    for t in tests {
+        assert!(t["name"].as_str().unwrap().starts_with("Exercise "));
+        assert!(t["output"].is_string());
+    }
+}
+
+#[test]
+fn grade_policy_flags_impose_the_convention_and_the_precision() {
+    let correct = example_answers("correct.toml");
+    let dir = answers_dir("policy", &[("a.toml", &correct)]);
+    let a = dir.join("a.toml");
+    let a = a.to_str().unwrap();
+    // The sheet's convention imposed: still full marks.
+    let o = run(&["grade", a, "--mode", "sum", "--lr", "0.1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("imposed by the grader"));
+    // Another one imposed: the same work loses credit.
+    let o = run(&["grade", a, "--mode", "mean", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["exercises"][1]["score"].as_f64().unwrap() < 15.0);
+    assert!(v["convention"].as_str().unwrap().contains("mean"));
+    // Written to 4 decimals: full marks at the default and at 4.
+    for n in ["3", "4"] {
+        let o = run(&["grade", a, "--min-decimals", n]);
+        assert_eq!(o.status.code(), Some(0), "{n}: {}", stdout(&o));
+    }
+    assert_usage_error(&["grade", a, "--lr=-1"], "lr");
+    assert_usage_error(&["grade", a, "--lr", "1e400"], "lr");
+    assert_usage_error(&["grade", a, "--mode", "batch"], "batch");
+    assert_usage_error(&["grade"], "PATHS");
+}

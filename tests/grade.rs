@@ -280,3 +280,77 @@ fn unreadable_files_are_errors_with_positions() {
         }
     }
 }
+
+fn correct_file() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/answers/correct.toml"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn shapes_are_checked_against_the_sheet() {
+    let text = correct_file();
+    let item = |r: &GradeReport, name: &str| {
+        r.items
+            .iter()
+            .find(|i| i.item == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    // W written transposed (D x H): named.
+    let transposed = text.replacen(
+        "W = [[0.6013, 0.0116], [0.7020, 0.4324], [0.0150, 0.8792]]",
+        "W = [[0.6013, 0.7020, 0.0150], [0.0116, 0.4324, 0.8792]]",
+        1,
+    );
+    let r = grade(&parse_answers("t.toml", &transposed).unwrap());
+    let w = item(&r, "iteration 1: W");
+    assert_eq!(w.status, Status::Wrong);
+    assert!(w.message.contains("transposed"), "{}", w.message);
+    // W as one row of 6, and ragged rows: wrong, the shape named.
+    for bad in [
+        "W = [[0.6013, 0.0116, 0.7020, 0.4324, 0.0150, 0.8792]]",
+        "W = [[0.6013, 0.0116, 0.7020], [0.4324, 0.0150], [0.8792]]",
+    ] {
+        let t = text.replacen(
+            "W = [[0.6013, 0.0116], [0.7020, 0.4324], [0.0150, 0.8792]]",
+            bad,
+            1,
+        );
+        let r = grade(&parse_answers("s.toml", &t).unwrap());
+        let w = item(&r, "iteration 1: W");
+        assert_eq!(w.status, Status::Wrong, "{bad}");
+        assert!(w.message.contains("H x D = 3 x 2"), "{}", w.message);
+    }
+    // grad_W as 6 x 1.
+    let t = text.replacen(
+        "grad_W = [[-0.0133, -0.0163], [-0.0200, -0.0244], [-0.1496, 0.0075]]",
+        "grad_W = [[-0.0133], [-0.0163], [-0.0200], [-0.0244], [-0.1496], [0.0075]]",
+        1,
+    );
+    let r = grade(&parse_answers("g.toml", &t).unwrap());
+    assert_eq!(item(&r, "iteration 1: grad_W").status, Status::Wrong);
+}
+
+#[test]
+fn extra_iterations_and_samples_are_named_and_not_full_marks() {
+    let text = correct_file();
+    let fourth = format!("{text}\n[[exercise2.iterations]]\nloss = 1.0\n");
+    let r = grade(&parse_answers("x.toml", &fourth).unwrap());
+    assert_eq!(r.score, 40.0, "{r}");
+    assert!(!r.full_marks());
+    let extra = r.items.iter().find(|i| i.status == Status::Extra).unwrap();
+    assert_eq!(extra.item, "iteration 4");
+    assert_eq!(extra.max_points, 0.0);
+}
+
+#[test]
+fn a_declared_rate_that_overflows_is_reported_not_replaced_silently() {
+    let text = correct_file().replacen("lr = 0.1", "lr = 1e308", 1);
+    let r = grade(&parse_answers("lr.toml", &text).unwrap());
+    let how = r.convention.unwrap();
+    assert!(how.contains("cannot be run"), "{how}");
+    assert!(!how.contains("as declared"), "{how}");
+}

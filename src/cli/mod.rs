@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod check;
+pub mod grade;
 pub mod memory;
 pub mod plot;
 pub mod progress;
@@ -43,7 +44,7 @@ enum Command {
     /// Exercise 4: backpropagation under a memory budget, each strategy measured.
     Memory(MemoryArgs),
     /// Grade an answer file (numbers and/or formulas) with a per-item table and a score.
-    Grade(GradeArgs),
+    Grade(grade::GradeArgs),
     /// Accuracy and speed on the benchmark protocol's functions and sizes.
     Bench(BenchArgs),
 }
@@ -137,15 +138,6 @@ struct BenchArgs {
     #[arg(long)]
     plot: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-}
-
-#[derive(Debug, Args)]
-struct GradeArgs {
-    /// The TOML answer file (see `gradient_oracle::grade::answers` for the format).
-    file: PathBuf,
-    /// Output format (text, or json for autograders).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -365,26 +357,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Grade(args) => {
-            let text = read(&args.file)?;
-            let answers =
-                gradient_oracle::grade::parse_answers(&args.file.display().to_string(), &text)
-                    .map_err(|e| e.to_string())?;
-            let report = gradient_oracle::grade::grade(&answers);
-            if args.format == Format::Json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
-                );
-            } else {
-                println!("{report}");
-            }
-            Ok(if report.all_correct() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
-        }
+        Command::Grade(args) => grade::run(args),
         Command::Memory(args) => {
             if args
                 .layers

@@ -275,7 +275,21 @@ fn convention(
             }
         }
     }
-    let config = best.map_or_else(TrainConfig::default, |(_, c)| c);
+    let Some((_, config)) = best else {
+        // No candidate trains (a declared rate of 1e308 overflows the weights):
+        // say so, and grade against the sheet's own convention.
+        let config = TrainConfig::default();
+        return (
+            config,
+            format!(
+                "mode {}, learning rate {} (the declared convention, mode {}, learning rate {}, cannot be run: the weights overflow)",
+                config.mode,
+                config.learning_rate,
+                mode.map_or("inferred".to_string(), |m| m.to_string()),
+                lr.map_or("inferred".to_string(), |l| l.to_string()),
+            ),
+        );
+    };
     let how = if policy.mode.is_some() || policy.lr.is_some() {
         let mut declared = Vec::new();
         if let (Some(m), Some(d)) = (policy.mode, answers.mode)
