@@ -57,7 +57,14 @@ impl<'a> LineIndex<'a> {
         Self { text, starts }
     }
 
-    /// 1-based line and column (in characters) of byte `offset`.
+    /// 1-based line of byte `offset` ($O(\log n)$).
+    pub fn line(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.starts.partition_point(|s| *s <= offset)
+    }
+
+    /// 1-based line and column (in characters) of byte `offset`; the column
+    /// costs the length of its line, so it is for messages, not for every number.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|s| *s <= offset);

@@ -354,3 +354,34 @@ fn a_declared_rate_that_overflows_is_reported_not_replaced_silently() {
     assert!(how.contains("cannot be run"), "{how}");
     assert!(!how.contains("as declared"), "{how}");
 }
+
+#[test]
+fn formulas_that_would_crash_or_be_misread_get_a_clear_message() {
+    use gradient_oracle::grade::formula::{MAX_FORMULA_LENGTH, MAX_FORMULA_NESTING};
+    let nested = format!("{}z2{}", "(".repeat(400), ")".repeat(400));
+    let long_sum = vec!["z2"; 50_000].join(" + ");
+    for (formula, needle) in [
+        (nested.as_str(), "nests parentheses"),
+        (long_sum.as_str(), "characters"),
+        ("sech(s_out) * z2", "`sech` is not supported"),
+    ] {
+        let outcome = check_chain_formula(ChainDerivative::WOut, formula, 1);
+        assert!(!outcome.correct);
+        let message = outcome.counterexample.unwrap_or_default();
+        assert!(message.contains(needle), "{message}");
+    }
+    // At the limits, a right formula still grades (and does not overflow a
+    // test thread's stack).
+    let deep = format!(
+        "{}(y_out - y_gt) * df3(s_out) * z2{}",
+        "(".repeat(MAX_FORMULA_NESTING - 1),
+        ")".repeat(MAX_FORMULA_NESTING - 1)
+    );
+    assert!(check_chain_formula(ChainDerivative::WOut, &deep, 1).correct);
+    let padded = format!(
+        "(y_out - y_gt) * df3(s_out) * z2{}",
+        " + 0".repeat((MAX_FORMULA_LENGTH - 40) / 4)
+    );
+    assert!(padded.len() <= MAX_FORMULA_LENGTH);
+    assert!(check_chain_formula(ChainDerivative::WOut, &padded, 1).correct);
+}

@@ -267,7 +267,9 @@ pub struct AnswersCase {
 }
 
 pub fn answers_case(c: &AnswersCase) {
-    if c.text.len() > 4096 {
+    // Grading is linear in the file's size, and formulas are screened for
+    // length and nesting before parsing: large files are fair game.
+    if c.text.len() > 1 << 18 {
         return;
     }
     match gradient_oracle::grade::parse_answers("fuzz.toml", &c.text) {

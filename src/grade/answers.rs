@@ -214,9 +214,10 @@ struct Converter<'a> {
 impl Converter<'_> {
     fn num(&self, n: &N) -> Result<Typed> {
         let span = n.span();
-        let (line, column) = self.lines.line_column(span.start);
+        let line = self.lines.line(span.start);
         let value = *n.get_ref();
         if !value.is_finite() {
+            let (line, column) = self.lines.line_column(span.start);
             return Err(OracleError::Parse {
                 source_name: self.source.into(),
                 line,

@@ -98,10 +98,71 @@ fn reals(formula: &str) -> String {
     out
 }
 
+/// The longest formula accepted (the sheet's are under 100 characters).
+pub const MAX_FORMULA_LENGTH: usize = 1000;
+
+/// The deepest parenthesis nesting accepted.
+pub const MAX_FORMULA_NESTING: usize = 32;
+
+/// The functions a formula may call.
+pub const SUPPORTED_FUNCTIONS: [&str; 11] = [
+    "exp", "ln", "tanh", "sigmoid", "relu", "f1", "f2", "f3", "df1", "df2", "df3",
+];
+
+/// Rejects, before the expression library sees it, what it would crash or
+/// hang on (a stack overflow on 50 000 nested parentheses or a sum of as many
+/// terms) and what it would misreport (a function it does not know).
+fn screen(formula: &str) -> Result<(), String> {
+    let length = formula.chars().count();
+    if length > MAX_FORMULA_LENGTH {
+        return Err(format!(
+            "the formula has {length} characters; at most {MAX_FORMULA_LENGTH} are accepted"
+        ));
+    }
+    let mut depth = 0usize;
+    for c in formula.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                if depth > MAX_FORMULA_NESTING {
+                    return Err(format!(
+                        "the formula nests parentheses more than {MAX_FORMULA_NESTING} deep"
+                    ));
+                }
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    // Every name followed by `(` is a call.
+    let chars: Vec<char> = formula.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_alphabetic() || chars[i] == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let name: String = chars[start..i].iter().collect();
+            let next = chars[i..].iter().find(|c| !c.is_whitespace());
+            if next == Some(&'(') && !SUPPORTED_FUNCTIONS.contains(&name.as_str()) {
+                return Err(format!(
+                    "the function `{name}` is not supported; the supported ones are {}",
+                    SUPPORTED_FUNCTIONS.join(", ")
+                ));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
 fn compile(formula: &str) -> Result<Node<DefaultNumericTypes>, String> {
     if formula.trim().is_empty() {
         return Err("the formula is empty".into());
     }
+    screen(formula)?;
     evalexpr::build_operator_tree::<DefaultNumericTypes>(&reals(formula))
         .map_err(|e| format!("cannot parse `{formula}`: {e}"))
 }
