@@ -7,7 +7,13 @@
 //!   (15 points, see [`trace`]), Exercise 3's $\partial L/\partial o_j$ as a
 //!   formula (10 points, see [`formula`]).
 //!
-//! The command line: `gradient-oracle grade FILE [--format json]`.
+//! - [`grade_with`] grades under a TA's [`GradePolicy`] (an imposed
+//!   convention, the written precision asked for).
+//! - [`grade_rust`] scores a Rust submission on the same 40-point scale.
+//!
+//! The command line: `gradient-oracle grade PATH... [--mode M] [--lr X]
+//! [--min-decimals N] [--format text|json|gradescope|csv]` (see
+//! `docs/grading.md`).
 
 pub mod answers;
 pub mod formula;
