@@ -385,3 +385,137 @@ fn formulas_that_would_crash_or_be_misread_get_a_clear_message() {
     assert!(padded.len() <= MAX_FORMULA_LENGTH);
     assert!(check_chain_formula(ChainDerivative::WOut, &padded, 1).correct);
 }
+
+/// Every slip, named in every iteration where it shows, from the student's
+/// own numbers (after an earlier error too): every wrong item of Exercise 2
+/// names it, and every iteration has one.
+#[test]
+fn every_slip_is_named_in_every_iteration() {
+    for (file, needle) in [
+        (
+            "slip-residual-sign.toml",
+            "(y - y_out) instead of (y_out - y)",
+        ),
+        (
+            "slip-mean-instead-of-sum.toml",
+            "averaged instead of summed",
+        ),
+        (
+            "slip-learning-rate.toml",
+            "learning rate of about 0.5 instead of 0.1",
+        ),
+        ("slip-relu-derivative.toml", "relu'(s) was taken as 1"),
+        ("slip-transposed.toml", "transposed"),
+        (
+            "slip-gradient-as-weight.toml",
+            "gradient is written where the updated weight belongs",
+        ),
+        (
+            "slip-missing-tanh-prime.toml",
+            "tanh'(s_out) = 1 - y_out^2 is missing",
+        ),
+    ] {
+        let r = grade_file(file);
+        let wrong: Vec<_> = r
+            .items
+            .iter()
+            .filter(|i| i.exercise == 2 && i.status == Status::Wrong)
+            .collect();
+        for i in &wrong {
+            assert!(
+                i.message.contains(needle),
+                "{file}: `{}` says `{}`",
+                i.item,
+                i.message
+            );
+        }
+        for t in 1..=3 {
+            let tag = format!("iteration {t}");
+            assert!(
+                wrong.iter().any(|i| i.item.starts_with(&tag)),
+                "{file}: nothing named in {tag}\n{r}"
+            );
+        }
+    }
+}
+
+/// Online updates: a correct trace without the iteration's totals (which the
+/// sheet does not ask for in online mode) is full marks, and a slip costs
+/// about what it costs in sum mode (errors carried forward sample by sample).
+#[test]
+fn online_traces_carry_errors_forward_sample_by_sample() {
+    use gradient_oracle::{Dataset, Mlp, TrainConfig, UpdateMode, train};
+    let config = TrainConfig {
+        mode: UpdateMode::Online,
+        learning_rate: 0.1,
+        iterations: 3,
+    };
+    let (_, trace) = train(&Mlp::sheet(), &Dataset::sheet(), &config).unwrap();
+    let row = |v: &[f64]| {
+        format!(
+            "[{}]",
+            v.iter()
+                .map(|x| format!("{x:.4}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let write = |flip_first_delta: bool| {
+        let mut text = String::from("[exercise2]\nmode = \"online\"\nlr = 0.1\n");
+        for (t, it) in trace.iterations.iter().enumerate() {
+            text += "[[exercise2.iterations]]\n";
+            text += &format!(
+                "W = [{}]\nw = {}\n",
+                it.w_hidden
+                    .iter()
+                    .map(|r| row(r))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                row(&it.w_out)
+            );
+            for (k, s) in it.samples.iter().enumerate() {
+                let delta = if flip_first_delta && t == 0 && k == 0 {
+                    -s.delta_out
+                } else {
+                    s.delta_out
+                };
+                text += &format!(
+                    "[[exercise2.iterations.samples]]\ns = {}\nz = {}\ns_out = {:.4}\ny_out = {:.4}\nloss = {:.4}\ndelta_out = {delta:.4}\ndelta_hidden = {}\n",
+                    row(&s.s),
+                    row(&s.z),
+                    s.s_out,
+                    s.y_out,
+                    s.loss,
+                    row(&s.delta_hidden)
+                );
+            }
+        }
+        text
+    };
+    let correct = grade(&parse_answers("online.toml", &write(false)).unwrap());
+    assert!(
+        correct
+            .items
+            .iter()
+            .filter(|i| i.exercise == 2)
+            .all(|i| matches!(i.status, Status::Correct | Status::CarriedForward)),
+        "{correct}"
+    );
+    assert_eq!(correct.exercise_score(2), (15.0, 15.0), "{correct}");
+    // One flipped delta_out, the rest computed from the correct trace: the
+    // flipped item, the hidden deltas that follow from it and the weights are
+    // what a sum-mode slip costs, not the whole iteration.
+    let slip = grade(&parse_answers("online-slip.toml", &write(true)).unwrap());
+    let lost = 15.0 - slip.exercise_score(2).0;
+    assert!(lost > 0.0 && lost < 3.0, "lost {lost}\n{slip}");
+    let first = slip
+        .items
+        .iter()
+        .find(|i| i.item == "iteration 1, sample 1: delta_out")
+        .unwrap();
+    assert!(
+        first.message.contains("sign is flipped"),
+        "{}",
+        first.message
+    );
+}

@@ -222,6 +222,36 @@ fn agreement(answers: &Exercise2Answers, trace: &Trace) -> usize {
     n
 }
 
+/// The learning rate an update implies, from every entry at once (least
+/// squares of $w_{prev} - w = r\,g$: one entry's rounding does not decide),
+/// rounded to the precision people write rates with (two significant
+/// digits), if it reproduces the student's numbers at their precision.
+fn implied_rate(given: &[Typed], prev: &[f64], grad: &[f64]) -> Option<f64> {
+    if given.len() != prev.len() || prev.len() != grad.len() {
+        return None;
+    }
+    let (num, den) = given
+        .iter()
+        .zip(prev)
+        .zip(grad)
+        .fold((0.0, 0.0), |(n, d), ((w, p), g)| {
+            (n + (p - w.value) * g, d + g * g)
+        });
+    let rate = num / den;
+    if !(rate.is_finite() && rate > 0.0) {
+        return None;
+    }
+    let magnitude = 10f64.powi(rate.log10().floor() as i32 - 1);
+    let rounded = (rate / magnitude).round() * magnitude;
+    let rounded = (rounded * 1e12).round() / 1e12;
+    let update: Vec<f64> = prev
+        .iter()
+        .zip(grad)
+        .map(|(p, g)| p - rounded * g)
+        .collect();
+    all_match_carried(given, &update).then_some(rounded)
+}
+
 /// The learning rate the first iteration's weights imply, if they say.
 fn implied_lr(answers: &Exercise2Answers, start: &Mlp) -> Option<f64> {
     let it = answers.iterations.first()?;
@@ -380,16 +410,10 @@ pub fn grade_trace_with(
     for t in 0..ITERATIONS {
         let r = &trace.iterations[t];
         let a = answers.iterations.get(t).unwrap_or(&empty);
-        let (w_start_h, w_start_o) = if t == 0 {
-            (trace.initial_w_hidden.clone(), trace.initial_w_out.clone())
-        } else {
-            (
-                trace.iterations[t - 1].w_hidden.clone(),
-                trace.iterations[t - 1].w_out.clone(),
-            )
-        };
-        // Online updates move the reference weights sample by sample.
-        let (mut cur_h, mut cur_o) = (w_start_h.clone(), w_start_o.clone());
+        // Online updates move the student's weights sample by sample, by the
+        // student's own per-sample gradients: an error is carried forward
+        // within the iteration as in the other modes.
+        let (mut cur_h, mut cur_o) = (w_hidden_s.clone(), w_out_s.clone());
         let (mut sum_loss, mut sum_go, mut sum_gh) = (0.0, vec![0.0; h], vec![vec![0.0; d]; h]);
         let tag = |what: &str| format!("iteration {}: {what}", t + 1);
         for s_idx in 0..n {
@@ -497,9 +521,9 @@ pub fn grade_trace_with(
             }
             if online {
                 for i in 0..h {
-                    cur_o[i] -= lr * rs.grad_out[i];
+                    cur_o[i] -= lr * d_s * z_s[i];
                     for j in 0..d {
-                        cur_h[i][j] -= lr * rs.grad_hidden[i][j];
+                        cur_h[i][j] -= lr * dh_s[i] * x[j];
                     }
                 }
             }
@@ -515,58 +539,65 @@ pub fn grade_trace_with(
         } else {
             "averaged instead of summed"
         };
-        let loss_slip = vec![(format!("the loss is {what_other}"), vec![r.loss * other])];
-        push(
+        // The slip "averaged instead of summed" (or the reverse), from the
+        // reference and from the student's own sums: it is named in every
+        // iteration, also after an earlier error.
+        let other_slip = |what: &str, reference: &[f64], own: &[f64]| -> Vec<(String, Vec<f64>)> {
+            let scaled = |v: &[f64]| v.iter().map(|x| x * other).collect::<Vec<f64>>();
+            vec![
+                (format!("the {what} is {what_other}"), scaled(reference)),
+                (format!("the {what} is {what_other}"), scaled(own)),
+            ]
+        };
+        // Online, the sheet asks for the updated weights, not the iteration's
+        // totals: those are graded for information only (no points), and their
+        // point goes to the weights.
+        let (total_points, weight_points) = if config.mode == UpdateMode::Online {
+            (0.0, 1.0)
+        } else {
+            (1.0 / 3.0, 0.5)
+        };
+        let mut push_total = |item: String, judged: Option<Judged>| {
+            if total_points > 0.0 || judged.is_some() {
+                push(item, judged, total_points);
+            }
+        };
+        let loss_ecf = sum_loss * scale;
+        let loss_slip = other_slip("loss", &[r.loss], &[loss_ecf]);
+        push_total(
             tag("loss"),
             a.loss
-                .map(|v| judge(&[v], &[r.loss], Some(&[sum_loss * scale]), &loss_slip)),
-            1.0 / 3.0,
+                .map(|v| judge(&[v], &[r.loss], Some(&[loss_ecf]), &loss_slip)),
         );
         let go_ecf: Vec<f64> = sum_go.iter().map(|v| v * scale).collect();
-        let go_slip = vec![(
-            format!("the gradient is {what_other}"),
-            r.grad_out.iter().map(|v| v * other).collect(),
-        )];
-        push(
+        let go_slip = other_slip("gradient", &r.grad_out, &go_ecf);
+        push_total(
             tag("grad_w"),
             a.grad_out
                 .as_ref()
                 .map(|v| judge(v, &r.grad_out, Some(&go_ecf), &go_slip)),
-            1.0 / 3.0,
         );
         let gh_ecf: Vec<f64> = flat(&sum_gh).iter().map(|v| v * scale).collect();
         let gh_ref = flat(&r.grad_hidden);
-        let transposed: Vec<f64> = (0..d)
-            .flat_map(|j| (0..h).map(move |i| (i, j)))
-            .map(|(i, j)| r.grad_hidden[i][j])
-            .collect();
-        let gh_slips = vec![
-            (
-                format!("the gradient is {what_other}"),
-                gh_ref.iter().map(|v| v * other).collect(),
-            ),
-            (
-                "grad_W is transposed (write it H x D: row i = hidden unit i)".to_string(),
-                transposed,
-            ),
-        ];
-        push(
+        let gh_slips = other_slip("gradient", &gh_ref, &gh_ecf);
+        push_total(
             tag("grad_W"),
             a.grad_hidden.as_ref().map(|v| {
                 shape_problem("grad_W", v, h, d)
                     .unwrap_or_else(|| judge(&v.concat(), &gh_ref, Some(&gh_ecf), &gh_slips))
             }),
-            1.0 / 3.0,
         );
+        // The gradients the update uses: the student's totals where given in
+        // the sheet's shape, else their own per-sample sums.
         let gh_s: Vec<f64> = match &a.grad_hidden {
-            Some(v) if v.concat().len() == gh_ref.len() => {
+            Some(v) if shape_problem("grad_W", v, h, d).is_none() => {
                 v.concat().iter().map(|t| t.value).collect()
             }
-            _ => gh_ref.clone(),
+            _ => gh_ecf.clone(),
         };
         let go_s: Vec<f64> = match &a.grad_out {
             Some(v) if v.len() == h => v.iter().map(|t| t.value).collect(),
-            _ => r.grad_out.clone(),
+            _ => go_ecf.clone(),
         };
 
         // The update, from the student's previous weights and gradients.
@@ -579,29 +610,13 @@ pub fn grade_trace_with(
                     "the gradient is written where the updated weight belongs".to_string(),
                     grad.to_vec(),
                 )];
-                if let Some(given) = given {
-                    let rates: Vec<f64> = given
-                        .iter()
-                        .zip(prev)
-                        .zip(grad)
-                        .filter(|(_, g)| g.abs() > 1e-3)
-                        .map(|((w, p), g)| (p - w.value) / g)
-                        .collect();
-                    if let Some(&r0) = rates.first()
-                        && r0.is_finite()
-                        && (r0 - lr).abs() > 1e-6 * lr
-                    {
-                        let rounded = (r0 * 1000.0).round() / 1000.0;
-                        v.push((
-                            format!(
-                                "the update used a learning rate of about {rounded} instead of {lr}"
-                            ),
-                            prev.iter()
-                                .zip(grad)
-                                .map(|(p, g)| p - rounded * g)
-                                .collect(),
-                        ));
-                    }
+                if let Some(rate) = given.and_then(|g| implied_rate(g, prev, grad))
+                    && (rate - lr).abs() > 1e-6 * lr
+                {
+                    v.push((
+                        format!("the update used a learning rate of about {rate} instead of {lr}"),
+                        prev.iter().zip(grad).map(|(p, g)| p - rate * g).collect(),
+                    ));
                 }
                 v
             };
@@ -613,7 +628,7 @@ pub fn grade_trace_with(
                 shape_problem("W", m, h, d)
                     .unwrap_or_else(|| judge(v, &flat(&r.w_hidden), Some(&wh_ecf), &slips_h))
             }),
-            0.5,
+            weight_points,
         );
         let slips_o = update_slips(&w_out_s, &go_s, a.w_out.as_ref());
         push(
@@ -621,7 +636,7 @@ pub fn grade_trace_with(
             a.w_out
                 .as_ref()
                 .map(|v| judge(v, &r.w_out, Some(&wo_ecf), &slips_o)),
-            0.5,
+            weight_points,
         );
 
         // The next iteration starts from the student's weights where given.
