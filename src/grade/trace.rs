@@ -22,11 +22,11 @@
 //! gradients 1, the updated weights 1.
 
 use crate::grade::GradePolicy;
-use crate::grade::answers::{Exercise2Answers, Typed};
+use crate::grade::answers::{Exercise2Answers, IterationAnswers, SampleAnswers, Typed};
 use crate::grade::report::{GradeItem, Status};
 use crate::models::activation::Activation;
 use crate::models::mlp::{Dataset, Mlp};
-use crate::models::training::{Trace, TrainConfig, UpdateMode, train};
+use crate::models::training::{IterationRecord, Trace, TrainConfig, UpdateMode, train};
 
 const ITERATIONS: usize = 3;
 
@@ -371,170 +371,226 @@ pub fn grade_trace_with(
     let model = Mlp::sheet();
     let data = Dataset::sheet();
     let (config, how) = convention(answers, &model, &data, policy);
-    let min_decimals = policy.min_decimals;
-    let judge = |student: &[Typed],
-                 reference: &[f64],
-                 carried: Option<&[f64]>,
-                 slips: &[(String, Vec<f64>)]| {
-        judge(student, reference, carried, slips, min_decimals)
-    };
     let (_, trace) = train(&model, &data, &config).expect("the sheet's network trains");
-    let (h, d, n) = (model.hidden(), model.inputs(), data.len());
-    let lr = config.learning_rate;
-    let scale = if config.mode == UpdateMode::Mean {
-        1.0 / n as f64
-    } else {
-        1.0
+    let mut grader = TraceGrader {
+        config,
+        min_decimals: policy.min_decimals,
+        data: &data,
+        shape: (model.hidden(), model.inputs(), data.len()),
+        items: Vec::new(),
+        w_hidden: trace.initial_w_hidden.clone(),
+        w_out: trace.initial_w_out.clone(),
     };
-    let mut items = Vec::new();
-    let forward_points = 1.5 / (5 * n) as f64;
-    let backward_points = 1.5 / (2 * n) as f64;
-    let mut push = |item: String, judged: Option<Judged>, max: f64| {
+    let empty = IterationAnswers::default();
+    for (t, r) in trace.iterations.iter().enumerate().take(ITERATIONS) {
+        let a = answers.iterations.get(t).unwrap_or(&empty);
+        let sums = grader.samples(t, r, a);
+        let (gh_s, go_s) = grader.totals(t, r, a, &sums);
+        grader.update(t, r, a, &gh_s, &go_s);
+    }
+    let mut items = grader.items;
+    items.extend(extras(answers, data.len()));
+    (items, how)
+}
+
+/// What the student's own per-sample numbers add up to in one iteration.
+struct OwnSums {
+    loss: f64,
+    grad_out: Vec<f64>,
+    grad_hidden: Vec<Vec<f64>>,
+}
+
+/// The student's values where they gave the right number of them, else the
+/// reference's (so that one missing answer does not spoil the next).
+fn own_values(v: &Option<Vec<Typed>>, fallback: &[f64]) -> Vec<f64> {
+    match v {
+        Some(v) if v.len() == fallback.len() => v.iter().map(|t| t.value).collect(),
+        _ => fallback.to_vec(),
+    }
+}
+
+fn own_value(v: &Option<Typed>, fallback: f64) -> f64 {
+    v.map_or(fallback, |t| t.value)
+}
+
+/// Grades a trace iteration by iteration, carrying the student's own numbers
+/// (their weights, sums and deltas) from one quantity to the next.
+struct TraceGrader<'a> {
+    config: TrainConfig,
+    min_decimals: u32,
+    data: &'a Dataset,
+    /// $(H, D, N)$.
+    shape: (usize, usize, usize),
+    items: Vec<GradeItem>,
+    /// The student's weights at the start of the iteration (theirs where given).
+    w_hidden: Vec<Vec<f64>>,
+    w_out: Vec<f64>,
+}
+
+impl TraceGrader<'_> {
+    fn judge(
+        &self,
+        student: &[Typed],
+        reference: &[f64],
+        carried: Option<&[f64]>,
+        slips: &[(String, Vec<f64>)],
+    ) -> Judged {
+        judge(student, reference, carried, slips, self.min_decimals)
+    }
+
+    fn push(&mut self, item: String, judged: Option<Judged>, max: f64) {
         let (status, message, credit) = judged.map_or((Status::Missing, String::new(), 0.0), |j| {
             (j.status, j.message, j.credit)
         });
-        let points = max * credit;
-        items.push(GradeItem {
+        self.items.push(GradeItem {
             exercise: 2,
             item,
             status,
-            points,
+            points: max * credit,
             max_points: max,
             message,
         });
-    };
-    // The student's weights at the start of each iteration (theirs where given).
-    let mut w_hidden_s: Vec<Vec<f64>> = trace.initial_w_hidden.clone();
-    let mut w_out_s: Vec<f64> = trace.initial_w_out.clone();
-    let empty = crate::grade::answers::IterationAnswers::default();
-    for t in 0..ITERATIONS {
-        let r = &trace.iterations[t];
-        let a = answers.iterations.get(t).unwrap_or(&empty);
+    }
+
+    /// Every sample's forward and backward quantities; the student's own sums.
+    fn samples(&mut self, t: usize, r: &IterationRecord, a: &IterationAnswers) -> OwnSums {
+        let (h, d, n) = self.shape;
+        let lr = self.config.learning_rate;
+        let online = self.config.mode == UpdateMode::Online;
         // Online updates move the student's weights sample by sample, by the
         // student's own per-sample gradients: an error is carried forward
         // within the iteration as in the other modes.
-        let (mut cur_h, mut cur_o) = (w_hidden_s.clone(), w_out_s.clone());
-        let (mut sum_loss, mut sum_go, mut sum_gh) = (0.0, vec![0.0; h], vec![vec![0.0; d]; h]);
-        let tag = |what: &str| format!("iteration {}: {what}", t + 1);
-        for s_idx in 0..n {
-            let rs = &r.samples[s_idx];
-            let sa = a.samples.get(s_idx).cloned().unwrap_or_default();
-            let x: Vec<f64> = data.x().row(s_idx).iter().copied().collect();
-            let y = data.y()[s_idx];
-            let stag = |what: &str| format!("iteration {}, sample {}: {what}", t + 1, s_idx + 1);
-            let online = config.mode == UpdateMode::Online;
-            // The weights this sample sees, the student's where they gave them.
+        let (mut cur_h, mut cur_o) = (self.w_hidden.clone(), self.w_out.clone());
+        let mut sums = OwnSums {
+            loss: 0.0,
+            grad_out: vec![0.0; h],
+            grad_hidden: vec![vec![0.0; d]; h],
+        };
+        for k in 0..n {
+            let x: Vec<f64> = self.data.x().row(k).iter().copied().collect();
+            let y = self.data.y()[k];
+            let sa = a.samples.get(k).cloned().unwrap_or_default();
             let (wh, wo) = if online {
                 (cur_h.clone(), cur_o.clone())
             } else {
-                (w_hidden_s.clone(), w_out_s.clone())
+                (self.w_hidden.clone(), self.w_out.clone())
             };
-            // The student's values where they gave the right number of them.
-            let vals = |v: &Option<Vec<Typed>>, fallback: &[f64]| -> Vec<f64> {
-                match v {
-                    Some(v) if v.len() == fallback.len() => v.iter().map(|t| t.value).collect(),
-                    _ => fallback.to_vec(),
-                }
-            };
-            let val = |v: &Option<Typed>, fallback: f64| v.map_or(fallback, |t| t.value);
-
-            let s_ecf: Vec<f64> = (0..h)
-                .map(|i| (0..d).map(|j| wh[i][j] * x[j]).sum())
-                .collect();
-            push(
-                stag("s"),
-                sa.s.as_ref().map(|v| judge(v, &rs.s, Some(&s_ecf), &[])),
-                forward_points,
-            );
-            let s_s = vals(&sa.s, &rs.s);
-            let z_ecf: Vec<f64> = s_s.iter().map(|v| Activation::Relu.value(*v)).collect();
-            push(
-                stag("z"),
-                sa.z.as_ref().map(|v| judge(v, &rs.z, Some(&z_ecf), &[])),
-                forward_points,
-            );
-            let z_s = vals(&sa.z, &rs.z);
-            let s_out_ecf: f64 = wo.iter().zip(&z_s).map(|(a, b)| a * b).sum();
-            push(
-                stag("s_out"),
-                sa.s_out
-                    .map(|v| judge(&[v], &[rs.s_out], Some(&[s_out_ecf]), &[])),
-                forward_points,
-            );
-            let s_out_s = val(&sa.s_out, rs.s_out);
-            push(
-                stag("y_out"),
-                sa.y_out
-                    .map(|v| judge(&[v], &[rs.y_out], Some(&[s_out_s.tanh()]), &[])),
-                forward_points,
-            );
-            let y_out_s = val(&sa.y_out, rs.y_out);
-            let loss_ecf = 0.5 * (y_out_s - y).powi(2);
-            push(
-                stag("loss"),
-                sa.loss
-                    .map(|v| judge(&[v], &[rs.loss], Some(&[loss_ecf]), &[])),
-                forward_points,
-            );
-
-            let d_ecf = (y_out_s - y) * (1.0 - y_out_s * y_out_s);
-            let slips = vec![
-                (
-                    "the factor tanh'(s_out) = 1 - y_out^2 is missing".to_string(),
-                    vec![y_out_s - y],
-                ),
-                (
-                    "the sign is flipped: (y - y_out) instead of (y_out - y)".to_string(),
-                    vec![-d_ecf],
-                ),
-            ];
-            push(
-                stag("delta_out"),
-                sa.delta_out
-                    .map(|v| judge(&[v], &[rs.delta_out], Some(&[d_ecf]), &slips)),
-                backward_points,
-            );
-            let d_s = val(&sa.delta_out, rs.delta_out);
-            let dh_ecf: Vec<f64> = (0..h)
-                .map(|i| d_s * wo[i] * Activation::Relu.derivative(s_s[i]))
-                .collect();
-            let relu_one: Vec<f64> = (0..h).map(|i| d_s * wo[i]).collect();
-            let slips = vec![(
-                "relu'(s) was taken as 1 where s <= 0 (it is 0 there)".to_string(),
-                relu_one,
-            )];
-            push(
-                stag("delta_hidden"),
-                sa.delta_hidden
-                    .as_ref()
-                    .map(|v| judge(v, &rs.delta_hidden, Some(&dh_ecf), &slips)),
-                backward_points,
-            );
-            let dh_s = vals(&sa.delta_hidden, &rs.delta_hidden);
-
-            sum_loss += val(&sa.loss, rs.loss);
+            let tag = |what: &str| format!("iteration {}, sample {}: {what}", t + 1, k + 1);
+            let own = self.sample(&tag, &r.samples[k], &sa, (&wh, &wo), (&x, y));
+            sums.loss += own.loss;
             for i in 0..h {
-                sum_go[i] += d_s * z_s[i];
+                sums.grad_out[i] += own.delta_out * own.z[i];
                 for j in 0..d {
-                    sum_gh[i][j] += dh_s[i] * x[j];
+                    sums.grad_hidden[i][j] += own.delta_hidden[i] * x[j];
                 }
             }
             if online {
                 for i in 0..h {
-                    cur_o[i] -= lr * d_s * z_s[i];
+                    cur_o[i] -= lr * own.delta_out * own.z[i];
                     for j in 0..d {
-                        cur_h[i][j] -= lr * dh_s[i] * x[j];
+                        cur_h[i][j] -= lr * own.delta_hidden[i] * x[j];
                     }
                 }
             }
         }
-        // The iteration's totals.
-        let other = if config.mode == UpdateMode::Mean {
-            n as f64
-        } else {
-            1.0 / n as f64
-        };
-        let what_other = if config.mode == UpdateMode::Mean {
+        sums
+    }
+
+    /// One sample: each quantity against the reference and against what the
+    /// student's own previous quantities give, with the known slips.
+    fn sample(
+        &mut self,
+        tag: &dyn Fn(&str) -> String,
+        rs: &crate::models::mlp::SampleRecord,
+        sa: &SampleAnswers,
+        (wh, wo): (&[Vec<f64>], &[f64]),
+        (x, y): (&[f64], f64),
+    ) -> OwnSample {
+        let (h, _, n) = self.shape;
+        let forward = 1.5 / (5 * n) as f64;
+        let backward = 1.5 / (2 * n) as f64;
+        let s_ecf: Vec<f64> = wh
+            .iter()
+            .map(|row| row.iter().zip(x).map(|(w, xj)| w * xj).sum())
+            .collect();
+        let j =
+            sa.s.as_ref()
+                .map(|v| self.judge(v, &rs.s, Some(&s_ecf), &[]));
+        self.push(tag("s"), j, forward);
+        let s_s = own_values(&sa.s, &rs.s);
+        let z_ecf: Vec<f64> = s_s.iter().map(|v| Activation::Relu.value(*v)).collect();
+        let j =
+            sa.z.as_ref()
+                .map(|v| self.judge(v, &rs.z, Some(&z_ecf), &[]));
+        self.push(tag("z"), j, forward);
+        let z_s = own_values(&sa.z, &rs.z);
+        let s_out_ecf: f64 = wo.iter().zip(&z_s).map(|(a, b)| a * b).sum();
+        let j = sa
+            .s_out
+            .map(|v| self.judge(&[v], &[rs.s_out], Some(&[s_out_ecf]), &[]));
+        self.push(tag("s_out"), j, forward);
+        let s_out_s = own_value(&sa.s_out, rs.s_out);
+        let j = sa
+            .y_out
+            .map(|v| self.judge(&[v], &[rs.y_out], Some(&[s_out_s.tanh()]), &[]));
+        self.push(tag("y_out"), j, forward);
+        let y_out_s = own_value(&sa.y_out, rs.y_out);
+        let loss_ecf = 0.5 * (y_out_s - y).powi(2);
+        let j = sa
+            .loss
+            .map(|v| self.judge(&[v], &[rs.loss], Some(&[loss_ecf]), &[]));
+        self.push(tag("loss"), j, forward);
+
+        let d_ecf = (y_out_s - y) * (1.0 - y_out_s * y_out_s);
+        let slips = [
+            (
+                "the factor tanh'(s_out) = 1 - y_out^2 is missing".to_string(),
+                vec![y_out_s - y],
+            ),
+            (
+                "the sign is flipped: (y - y_out) instead of (y_out - y)".to_string(),
+                vec![-d_ecf],
+            ),
+        ];
+        let j = sa
+            .delta_out
+            .map(|v| self.judge(&[v], &[rs.delta_out], Some(&[d_ecf]), &slips));
+        self.push(tag("delta_out"), j, backward);
+        let d_s = own_value(&sa.delta_out, rs.delta_out);
+        let dh_ecf: Vec<f64> = (0..h)
+            .map(|i| d_s * wo[i] * Activation::Relu.derivative(s_s[i]))
+            .collect();
+        let slips = [(
+            "relu'(s) was taken as 1 where s <= 0 (it is 0 there)".to_string(),
+            (0..h).map(|i| d_s * wo[i]).collect(),
+        )];
+        let j = sa
+            .delta_hidden
+            .as_ref()
+            .map(|v| self.judge(v, &rs.delta_hidden, Some(&dh_ecf), &slips));
+        self.push(tag("delta_hidden"), j, backward);
+        OwnSample {
+            loss: own_value(&sa.loss, rs.loss),
+            z: z_s,
+            delta_out: d_s,
+            delta_hidden: own_values(&sa.delta_hidden, &rs.delta_hidden),
+        }
+    }
+
+    /// The iteration's loss and gradients; returns the gradients the update
+    /// uses: the student's where given in the sheet's shape, else their own sums.
+    fn totals(
+        &mut self,
+        t: usize,
+        r: &IterationRecord,
+        a: &IterationAnswers,
+        sums: &OwnSums,
+    ) -> (Vec<f64>, Vec<f64>) {
+        let (h, d, n) = self.shape;
+        let mean = self.config.mode == UpdateMode::Mean;
+        let scale = if mean { 1.0 / n as f64 } else { 1.0 };
+        let other = if mean { n as f64 } else { 1.0 / n as f64 };
+        let what_other = if mean {
             "summed instead of averaged"
         } else {
             "averaged instead of summed"
@@ -550,114 +606,136 @@ pub fn grade_trace_with(
             ]
         };
         // Online, the sheet asks for the updated weights, not the iteration's
-        // totals: those are graded for information only (no points), and their
-        // point goes to the weights.
-        let (total_points, weight_points) = if config.mode == UpdateMode::Online {
-            (0.0, 1.0)
+        // totals: those are graded for information only (no points).
+        let points = if self.config.mode == UpdateMode::Online {
+            0.0
         } else {
-            (1.0 / 3.0, 0.5)
+            1.0 / 3.0
         };
-        let mut push_total = |item: String, judged: Option<Judged>| {
-            if total_points > 0.0 || judged.is_some() {
-                push(item, judged, total_points);
-            }
-        };
-        let loss_ecf = sum_loss * scale;
-        let loss_slip = other_slip("loss", &[r.loss], &[loss_ecf]);
-        push_total(
-            tag("loss"),
-            a.loss
-                .map(|v| judge(&[v], &[r.loss], Some(&[loss_ecf]), &loss_slip)),
-        );
-        let go_ecf: Vec<f64> = sum_go.iter().map(|v| v * scale).collect();
-        let go_slip = other_slip("gradient", &r.grad_out, &go_ecf);
-        push_total(
-            tag("grad_w"),
-            a.grad_out
-                .as_ref()
-                .map(|v| judge(v, &r.grad_out, Some(&go_ecf), &go_slip)),
-        );
-        let gh_ecf: Vec<f64> = flat(&sum_gh).iter().map(|v| v * scale).collect();
+        let tag = |what: &str| format!("iteration {}: {what}", t + 1);
+        let loss_ecf = sums.loss * scale;
+        let slips = other_slip("loss", &[r.loss], &[loss_ecf]);
+        let j = a
+            .loss
+            .map(|v| self.judge(&[v], &[r.loss], Some(&[loss_ecf]), &slips));
+        self.push_total(tag("loss"), j, points);
+        let go_ecf: Vec<f64> = sums.grad_out.iter().map(|v| v * scale).collect();
+        let slips = other_slip("gradient", &r.grad_out, &go_ecf);
+        let j = a
+            .grad_out
+            .as_ref()
+            .map(|v| self.judge(v, &r.grad_out, Some(&go_ecf), &slips));
+        self.push_total(tag("grad_w"), j, points);
+        let gh_ecf: Vec<f64> = flat(&sums.grad_hidden).iter().map(|v| v * scale).collect();
         let gh_ref = flat(&r.grad_hidden);
-        let gh_slips = other_slip("gradient", &gh_ref, &gh_ecf);
-        push_total(
-            tag("grad_W"),
-            a.grad_hidden.as_ref().map(|v| {
-                shape_problem("grad_W", v, h, d)
-                    .unwrap_or_else(|| judge(&v.concat(), &gh_ref, Some(&gh_ecf), &gh_slips))
-            }),
-        );
-        // The gradients the update uses: the student's totals where given in
-        // the sheet's shape, else their own per-sample sums.
+        let slips = other_slip("gradient", &gh_ref, &gh_ecf);
+        let j = a.grad_hidden.as_ref().map(|v| {
+            shape_problem("grad_W", v, h, d)
+                .unwrap_or_else(|| self.judge(&v.concat(), &gh_ref, Some(&gh_ecf), &slips))
+        });
+        self.push_total(tag("grad_W"), j, points);
         let gh_s: Vec<f64> = match &a.grad_hidden {
             Some(v) if shape_problem("grad_W", v, h, d).is_none() => {
                 v.concat().iter().map(|t| t.value).collect()
             }
-            _ => gh_ecf.clone(),
+            _ => gh_ecf,
         };
         let go_s: Vec<f64> = match &a.grad_out {
             Some(v) if v.len() == h => v.iter().map(|t| t.value).collect(),
-            _ => go_ecf.clone(),
+            _ => go_ecf,
         };
+        (gh_s, go_s)
+    }
 
-        // The update, from the student's previous weights and gradients.
-        let wh_prev = flat(&w_hidden_s);
-        let wh_ecf: Vec<f64> = wh_prev.iter().zip(&gh_s).map(|(w, g)| w - lr * g).collect();
-        let wo_ecf: Vec<f64> = w_out_s.iter().zip(&go_s).map(|(w, g)| w - lr * g).collect();
-        let update_slips =
-            |prev: &[f64], grad: &[f64], given: Option<&Vec<Typed>>| -> Vec<(String, Vec<f64>)> {
-                let mut v = vec![(
-                    "the gradient is written where the updated weight belongs".to_string(),
-                    grad.to_vec(),
-                )];
-                if let Some(rate) = given.and_then(|g| implied_rate(g, prev, grad))
-                    && (rate - lr).abs() > 1e-6 * lr
-                {
-                    v.push((
-                        format!("the update used a learning rate of about {rate} instead of {lr}"),
-                        prev.iter().zip(grad).map(|(p, g)| p - rate * g).collect(),
-                    ));
-                }
-                v
-            };
-        let given_h = a.w_hidden.as_ref().map(|v| v.concat());
-        let slips_h = update_slips(&wh_prev, &gh_s, given_h.as_ref());
-        push(
-            tag("W"),
-            a.w_hidden.as_ref().zip(given_h.as_ref()).map(|(m, v)| {
-                shape_problem("W", m, h, d)
-                    .unwrap_or_else(|| judge(v, &flat(&r.w_hidden), Some(&wh_ecf), &slips_h))
-            }),
-            weight_points,
-        );
-        let slips_o = update_slips(&w_out_s, &go_s, a.w_out.as_ref());
-        push(
-            tag("w"),
-            a.w_out
-                .as_ref()
-                .map(|v| judge(v, &r.w_out, Some(&wo_ecf), &slips_o)),
-            weight_points,
-        );
-
-        // The next iteration starts from the student's weights where given.
-        if let Some(w) = &a.w_hidden
-            && w.len() == h
-            && w.iter().all(|row| row.len() == d)
-        {
-            w_hidden_s = w
-                .iter()
-                .map(|row| row.iter().map(|t| t.value).collect())
-                .collect();
-        } else {
-            w_hidden_s = r.w_hidden.clone();
-        }
-        match &a.w_out {
-            Some(w) if w.len() == h => w_out_s = w.iter().map(|t| t.value).collect(),
-            _ => w_out_s = r.w_out.clone(),
+    /// A total worth no points (online) is listed only when answered.
+    fn push_total(&mut self, item: String, judged: Option<Judged>, points: f64) {
+        if points > 0.0 || judged.is_some() {
+            self.push(item, judged, points);
         }
     }
-    items.extend(extras(answers, n));
-    (items, how)
+
+    /// The updated weights, from the student's previous weights and
+    /// gradients; the next iteration starts from the student's where given.
+    fn update(
+        &mut self,
+        t: usize,
+        r: &IterationRecord,
+        a: &IterationAnswers,
+        gh_s: &[f64],
+        go_s: &[f64],
+    ) {
+        let (h, d, _) = self.shape;
+        let lr = self.config.learning_rate;
+        let points = if self.config.mode == UpdateMode::Online {
+            1.0
+        } else {
+            0.5
+        };
+        let tag = |what: &str| format!("iteration {}: {what}", t + 1);
+        let wh_prev = flat(&self.w_hidden);
+        let wh_ecf: Vec<f64> = wh_prev.iter().zip(gh_s).map(|(w, g)| w - lr * g).collect();
+        let wo_ecf: Vec<f64> = self
+            .w_out
+            .iter()
+            .zip(go_s)
+            .map(|(w, g)| w - lr * g)
+            .collect();
+        let given_h = a.w_hidden.as_ref().map(|v| v.concat());
+        let slips = update_slips(&wh_prev, gh_s, given_h.as_deref(), lr);
+        let j = a.w_hidden.as_ref().zip(given_h.as_ref()).map(|(m, v)| {
+            shape_problem("W", m, h, d)
+                .unwrap_or_else(|| self.judge(v, &flat(&r.w_hidden), Some(&wh_ecf), &slips))
+        });
+        self.push(tag("W"), j, points);
+        let slips = update_slips(&self.w_out, go_s, a.w_out.as_deref(), lr);
+        let j = a
+            .w_out
+            .as_ref()
+            .map(|v| self.judge(v, &r.w_out, Some(&wo_ecf), &slips));
+        self.push(tag("w"), j, points);
+        self.w_hidden = match &a.w_hidden {
+            Some(w) if shape_problem("W", w, h, d).is_none() => w
+                .iter()
+                .map(|row| row.iter().map(|t| t.value).collect())
+                .collect(),
+            _ => r.w_hidden.clone(),
+        };
+        self.w_out = match &a.w_out {
+            Some(w) if w.len() == h => w.iter().map(|t| t.value).collect(),
+            _ => r.w_out.clone(),
+        };
+    }
+}
+
+/// What one sample's own numbers carry to the sums and the next quantities.
+struct OwnSample {
+    loss: f64,
+    z: Vec<f64>,
+    delta_out: f64,
+    delta_hidden: Vec<f64>,
+}
+
+/// The update's slips: the gradient written for the weight, another learning
+/// rate (fitted over every entry, see [`implied_rate`]).
+fn update_slips(
+    prev: &[f64],
+    grad: &[f64],
+    given: Option<&[Typed]>,
+    lr: f64,
+) -> Vec<(String, Vec<f64>)> {
+    let mut v = vec![(
+        "the gradient is written where the updated weight belongs".to_string(),
+        grad.to_vec(),
+    )];
+    if let Some(rate) = given.and_then(|g| implied_rate(g, prev, grad))
+        && (rate - lr).abs() > 1e-6 * lr
+    {
+        v.push((
+            format!("the update used a learning rate of about {rate} instead of {lr}"),
+            prev.iter().zip(grad).map(|(p, g)| p - rate * g).collect(),
+        ));
+    }
+    v
 }
 
 /// Iterations and samples the sheet does not ask for: no points, named.
