@@ -49,6 +49,13 @@ fn the_mistaken_submission_scores_what_it_gets_right() {
     assert_eq!(status("delta_out"), Status::Correct, "{report}");
     assert_eq!(status("grad_w"), Status::Correct, "{report}");
     assert_eq!(status("delta_i"), Status::Wrong, "{report}");
+    // The same slip diagnosis as an answer file's.
+    let delta_i = report.items.iter().find(|i| i.item == "delta_i").unwrap();
+    assert!(
+        delta_i.message.contains("relu'(s) was taken as 1"),
+        "{}",
+        delta_i.message
+    );
     assert_eq!(status("grad_W"), Status::Wrong, "{report}");
     assert_eq!(status("finite differences of L"), Status::Wrong, "{report}");
     assert_eq!(status("dL/do_j"), Status::Wrong, "{report}");
@@ -109,4 +116,40 @@ fn proptest_cases_from_the_environment_cannot_switch_the_grading_off() {
     assert!(check_mlp(&mistakes::Mistaken, 256).is_err());
     assert!(check_hinge(&mistakes::Mistaken, 256).is_err());
     assert!(grade_rust(&mistakes::Mistaken).score < 40.0);
+}
+
+/// delta_out without tanh'(s_out), the rest right.
+struct NoTanhPrime;
+
+impl MlpSubmission for NoTanhPrime {
+    fn backward(&self, sample: &MlpSample<'_>) -> MlpBackward {
+        let mut b = correct::Correct.backward(sample);
+        b.delta_out = sample.y_out - sample.y;
+        b
+    }
+}
+
+impl ChainSubmission for NoTanhPrime {
+    fn derivatives(&self, w: [f64; 3], f: [Activation; 3], fwd: &ChainForward) -> [f64; 3] {
+        correct::Correct.derivatives(w, f, fwd)
+    }
+}
+
+impl HingeSubmission for NoTanhPrime {
+    fn grad_logits(&self, o: &[f64], label: usize, margin: f64) -> Vec<f64> {
+        correct::Correct.grad_logits(o, label, margin)
+    }
+}
+
+#[test]
+fn a_missing_tanh_prime_is_named_as_in_answer_files() {
+    let report = grade_rust(&NoTanhPrime);
+    let item = report.items.iter().find(|i| i.item == "delta_out").unwrap();
+    assert_eq!(item.status, Status::Wrong);
+    assert!(
+        item.message
+            .contains("the factor tanh'(s_out) = 1 - y_out^2 is missing"),
+        "{}",
+        item.message
+    );
 }

@@ -154,3 +154,41 @@ fn totals_equal_the_batch_record() {
     assert_eq!(gh, batch.grad_hidden);
     assert_eq!(go, batch.grad_out);
 }
+
+/// The step functions (`models::mlp_steps`) are the batch pass's equations:
+/// applied one by one to one sample they give its record, by hand-checked
+/// values (the first sample's delta_out from an independent run; relu' = 0
+/// at 0).
+#[test]
+fn the_step_equations_reproduce_the_batch_pass() {
+    use gradient_oracle::models::mlp_steps as steps;
+    let (mlp, data) = (Mlp::sheet(), Dataset::sheet());
+    let run = mlp.forward_backward(&data).unwrap();
+    let wh: Vec<Vec<f64>> = (0..mlp.hidden())
+        .map(|i| mlp.w_hidden().row(i).iter().copied().collect())
+        .collect();
+    let wo: Vec<f64> = mlp.w_out().iter().copied().collect();
+    for (n, rec) in run.samples.iter().enumerate() {
+        let x: Vec<f64> = data.x().row(n).iter().copied().collect();
+        let y = data.y()[n];
+        let s = steps::pre_activations(&wh, &x);
+        let z: Vec<f64> = s.iter().map(|v| steps::hidden(*v)).collect();
+        let y_out = steps::output(steps::output_pre_activation(&wo, &z));
+        let d = steps::delta_out(y_out, y);
+        assert!((d - rec.delta_out).abs() < 1e-15);
+        if n == 0 {
+            // examples/answers/correct.toml, from an independent Python run.
+            assert!((d - -0.8930).abs() < 5e-5, "{d}");
+        }
+        for i in 0..wh.len() {
+            assert!((s[i] - rec.s[i]).abs() < 1e-15);
+            assert!((z[i] - rec.z[i]).abs() < 1e-15);
+            let dh = steps::delta_hidden(d, wo[i], s[i]);
+            assert!((dh - rec.delta_hidden[i]).abs() < 1e-15);
+        }
+        assert!((y_out - rec.y_out).abs() < 1e-15);
+        assert!((steps::sample_loss(y_out, y) - rec.loss).abs() < 1e-15);
+    }
+    assert_eq!(steps::delta_hidden(1.0, 2.0, 0.0), 0.0);
+    assert_eq!(steps::updated(1.0, 2.0, 0.1), 0.8);
+}

@@ -19,6 +19,7 @@ pub mod answers;
 pub mod formula;
 pub mod report;
 pub mod rust_grade;
+pub mod slips;
 pub mod submission;
 pub mod trace;
 

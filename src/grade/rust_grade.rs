@@ -24,6 +24,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::check::{CheckConfig, check_gradient};
 use crate::grade::report::{GradeItem, GradeReport, Status};
+use crate::grade::slips::Slip;
 use crate::grade::submission::{ChainSubmission, HingeSubmission, MlpSample, MlpSubmission};
 use crate::models::activation::Activation;
 use crate::models::chain::ChainNetwork;
@@ -66,11 +67,29 @@ impl Tally {
 
     /// Records one case: `got` against `truth`, described by `case`.
     fn record(&mut self, got: &[f64], truth: &[f64], case: impl FnOnce() -> String) {
-        let right = got.len() == truth.len() && got.iter().zip(truth).all(|(g, t)| close(*g, *t));
-        if !right {
+        self.record_with(got, truth, &[], case);
+    }
+
+    /// As [`Tally::record`], naming a known slip (the answer files' own,
+    /// [`Slip`]) when `got` is what it computes.
+    fn record_with(
+        &mut self,
+        got: &[f64],
+        truth: &[f64],
+        known: &[(Slip, Vec<f64>)],
+        case: impl FnOnce() -> String,
+    ) {
+        let same = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| close(*x, *y))
+        };
+        if !same(got, truth) {
+            let named = known
+                .iter()
+                .find(|(_, v)| same(got, v))
+                .map(|(s, _)| s.message(self.name));
             self.fail(
                 || format!("you return {got:?}, the reference is {truth:?}; {}", case()),
-                slip(got, truth),
+                named.or_else(|| slip(got, truth)),
             );
         }
     }
@@ -232,8 +251,16 @@ fn grade_mlp<S: MlpSubmission>(submission: &S, rng: &mut StdRng) -> Vec<GradeIte
         });
         let case = || format!("W {wh:?}, w {wo:?}, x {x:?}, y {y}");
         let [t_out, t_hidden, t_w, t_big_w, t_fd] = &mut tallies;
-        t_out.record(&[got.delta_out], &[rec.delta_out], case);
-        t_hidden.record(&got.delta_hidden, &rec.delta_hidden, case);
+        let known: Vec<(Slip, Vec<f64>)> = Slip::delta_out_slips(rec.y_out, y)
+            .iter()
+            .map(|(s, v)| (*s, vec![*v]))
+            .collect();
+        t_out.record_with(&[got.delta_out], &[rec.delta_out], &known, case);
+        let known = [(
+            Slip::ReluOneBelowZero,
+            Slip::relu_one_below_zero(rec.delta_out, &wo),
+        )];
+        t_hidden.record_with(&got.delta_hidden, &rec.delta_hidden, &known, case);
         t_w.record(&got.grad_out, &rec.grad_out, case);
         record_grad_w(t_big_w, &got.grad_hidden, &rec.grad_hidden, case);
         // Independently of the reference: the loss's finite differences

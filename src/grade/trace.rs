@@ -24,8 +24,9 @@
 use crate::grade::GradePolicy;
 use crate::grade::answers::{Exercise2Answers, IterationAnswers, SampleAnswers, Typed};
 use crate::grade::report::{GradeItem, Status};
-use crate::models::activation::Activation;
+use crate::grade::slips::Slip;
 use crate::models::mlp::{Dataset, Mlp};
+use crate::models::mlp_steps as steps;
 use crate::models::training::{IterationRecord, Trace, TrainConfig, UpdateMode, train};
 
 const ITERATIONS: usize = 3;
@@ -486,9 +487,9 @@ impl TraceGrader<'_> {
             }
             if online {
                 for i in 0..h {
-                    cur_o[i] -= lr * own.delta_out * own.z[i];
+                    cur_o[i] = steps::updated(cur_o[i], own.delta_out * own.z[i], lr);
                     for j in 0..d {
-                        cur_h[i][j] -= lr * own.delta_hidden[i] * x[j];
+                        cur_h[i][j] = steps::updated(cur_h[i][j], own.delta_hidden[i] * x[j], lr);
                     }
                 }
             }
@@ -509,22 +510,19 @@ impl TraceGrader<'_> {
         let (h, _, n) = self.shape;
         let forward = 1.5 / (5 * n) as f64;
         let backward = 1.5 / (2 * n) as f64;
-        let s_ecf: Vec<f64> = wh
-            .iter()
-            .map(|row| row.iter().zip(x).map(|(w, xj)| w * xj).sum())
-            .collect();
+        let s_ecf = steps::pre_activations(wh, x);
         let j =
             sa.s.as_ref()
                 .map(|v| self.judge(v, &rs.s, Some(&s_ecf), &[]));
         self.push(tag("s"), j, forward);
         let s_s = own_values(&sa.s, &rs.s);
-        let z_ecf: Vec<f64> = s_s.iter().map(|v| Activation::Relu.value(*v)).collect();
+        let z_ecf: Vec<f64> = s_s.iter().map(|v| steps::hidden(*v)).collect();
         let j =
             sa.z.as_ref()
                 .map(|v| self.judge(v, &rs.z, Some(&z_ecf), &[]));
         self.push(tag("z"), j, forward);
         let z_s = own_values(&sa.z, &rs.z);
-        let s_out_ecf: f64 = wo.iter().zip(&z_s).map(|(a, b)| a * b).sum();
+        let s_out_ecf = steps::output_pre_activation(wo, &z_s);
         let j = sa
             .s_out
             .map(|v| self.judge(&[v], &[rs.s_out], Some(&[s_out_ecf]), &[]));
@@ -532,37 +530,28 @@ impl TraceGrader<'_> {
         let s_out_s = own_value(&sa.s_out, rs.s_out);
         let j = sa
             .y_out
-            .map(|v| self.judge(&[v], &[rs.y_out], Some(&[s_out_s.tanh()]), &[]));
+            .map(|v| self.judge(&[v], &[rs.y_out], Some(&[steps::output(s_out_s)]), &[]));
         self.push(tag("y_out"), j, forward);
         let y_out_s = own_value(&sa.y_out, rs.y_out);
-        let loss_ecf = 0.5 * (y_out_s - y).powi(2);
+        let loss_ecf = steps::sample_loss(y_out_s, y);
         let j = sa
             .loss
             .map(|v| self.judge(&[v], &[rs.loss], Some(&[loss_ecf]), &[]));
         self.push(tag("loss"), j, forward);
 
-        let d_ecf = (y_out_s - y) * (1.0 - y_out_s * y_out_s);
-        let slips = [
-            (
-                "the factor tanh'(s_out) = 1 - y_out^2 is missing".to_string(),
-                vec![y_out_s - y],
-            ),
-            (
-                "the sign is flipped: (y - y_out) instead of (y_out - y)".to_string(),
-                vec![-d_ecf],
-            ),
-        ];
+        let d_ecf = steps::delta_out(y_out_s, y);
+        let slips = Slip::delta_out_slips(y_out_s, y).map(|(s, v)| (s.message(""), vec![v]));
         let j = sa
             .delta_out
             .map(|v| self.judge(&[v], &[rs.delta_out], Some(&[d_ecf]), &slips));
         self.push(tag("delta_out"), j, backward);
         let d_s = own_value(&sa.delta_out, rs.delta_out);
         let dh_ecf: Vec<f64> = (0..h)
-            .map(|i| d_s * wo[i] * Activation::Relu.derivative(s_s[i]))
+            .map(|i| steps::delta_hidden(d_s, wo[i], s_s[i]))
             .collect();
         let slips = [(
-            "relu'(s) was taken as 1 where s <= 0 (it is 0 there)".to_string(),
-            (0..h).map(|i| d_s * wo[i]).collect(),
+            Slip::ReluOneBelowZero.message(""),
+            Slip::relu_one_below_zero(d_s, wo),
         )];
         let j = sa
             .delta_hidden
@@ -590,10 +579,10 @@ impl TraceGrader<'_> {
         let mean = self.config.mode == UpdateMode::Mean;
         let scale = if mean { 1.0 / n as f64 } else { 1.0 };
         let other = if mean { n as f64 } else { 1.0 / n as f64 };
-        let what_other = if mean {
-            "summed instead of averaged"
+        let slip = if mean {
+            Slip::SummedForAveraged
         } else {
-            "averaged instead of summed"
+            Slip::AveragedForSummed
         };
         // The slip "averaged instead of summed" (or the reverse), from the
         // reference and from the student's own sums: it is named in every
@@ -601,8 +590,8 @@ impl TraceGrader<'_> {
         let other_slip = |what: &str, reference: &[f64], own: &[f64]| -> Vec<(String, Vec<f64>)> {
             let scaled = |v: &[f64]| v.iter().map(|x| x * other).collect::<Vec<f64>>();
             vec![
-                (format!("the {what} is {what_other}"), scaled(reference)),
-                (format!("the {what} is {what_other}"), scaled(own)),
+                (slip.message(what), scaled(reference)),
+                (slip.message(what), scaled(own)),
             ]
         };
         // Online, the sheet asks for the updated weights, not the iteration's
@@ -673,13 +662,13 @@ impl TraceGrader<'_> {
         };
         let tag = |what: &str| format!("iteration {}: {what}", t + 1);
         let wh_prev = flat(&self.w_hidden);
-        let wh_ecf: Vec<f64> = wh_prev.iter().zip(gh_s).map(|(w, g)| w - lr * g).collect();
-        let wo_ecf: Vec<f64> = self
-            .w_out
-            .iter()
-            .zip(go_s)
-            .map(|(w, g)| w - lr * g)
-            .collect();
+        let step = |w: &[f64], g: &[f64]| -> Vec<f64> {
+            w.iter()
+                .zip(g)
+                .map(|(w, g)| steps::updated(*w, *g, lr))
+                .collect()
+        };
+        let (wh_ecf, wo_ecf) = (step(&wh_prev, gh_s), step(&self.w_out, go_s));
         let given_h = a.w_hidden.as_ref().map(|v| v.concat());
         let slips = update_slips(&wh_prev, gh_s, given_h.as_deref(), lr);
         let j = a.w_hidden.as_ref().zip(given_h.as_ref()).map(|(m, v)| {
@@ -723,16 +712,20 @@ fn update_slips(
     given: Option<&[Typed]>,
     lr: f64,
 ) -> Vec<(String, Vec<f64>)> {
-    let mut v = vec![(
-        "the gradient is written where the updated weight belongs".to_string(),
-        grad.to_vec(),
-    )];
+    let mut v = vec![(Slip::GradientAsWeight.message(""), grad.to_vec())];
     if let Some(rate) = given.and_then(|g| implied_rate(g, prev, grad))
         && (rate - lr).abs() > 1e-6 * lr
     {
+        let slip = Slip::LearningRate {
+            used: rate,
+            declared: lr,
+        };
         v.push((
-            format!("the update used a learning rate of about {rate} instead of {lr}"),
-            prev.iter().zip(grad).map(|(p, g)| p - rate * g).collect(),
+            slip.message(""),
+            prev.iter()
+                .zip(grad)
+                .map(|(p, g)| steps::updated(*p, *g, rate))
+                .collect(),
         ));
     }
     v

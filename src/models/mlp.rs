@@ -27,6 +27,7 @@ use crate::error::{OracleError, Result, require_finite};
 use crate::float::{Scalar, cst};
 use crate::models::activation::Activation;
 pub use crate::models::mlp_fast::{mlp_loss_and_gradient_f64, mlp_loss_f64};
+use crate::models::mlp_steps as steps;
 
 /// The network's weights.
 #[derive(Debug, Clone, PartialEq)]
@@ -200,13 +201,14 @@ impl Mlp {
     pub fn forward_backward(&self, data: &Dataset) -> Result<BatchResult> {
         self.check_data(data)?;
         let s = &data.x * self.w_hidden.transpose(); // N x H
-        let z = s.map(|v| Activation::Relu.value(v));
-        let relu_prime = s.map(|v| Activation::Relu.derivative(v));
+        let z = s.map(steps::hidden);
         let s_out = &z * &self.w_out; // N
-        let y_out = s_out.map(f64::tanh);
+        let y_out = s_out.map(steps::output);
         let residual = &y_out - &data.y;
-        let delta_out = residual.zip_map(&y_out, |r, y| r * (1.0 - y * y));
-        let delta_hidden = (&delta_out * self.w_out.transpose()).component_mul(&relu_prime); // N x H
+        let delta_out = y_out.zip_map(&data.y, steps::delta_out);
+        let delta_hidden = DMatrix::from_fn(s.nrows(), s.ncols(), |n, i| {
+            steps::delta_hidden(delta_out[n], self.w_out[i], s[(n, i)])
+        }); // N x H
         let grad_out = z.transpose() * &delta_out;
         let grad_hidden = delta_hidden.transpose() * &data.x;
         let samples = (0..data.len())
@@ -218,7 +220,7 @@ impl Mlp {
                     z: z.row(n).iter().copied().collect(),
                     s_out: s_out[n],
                     y_out: y_out[n],
-                    loss: 0.5 * residual[n] * residual[n],
+                    loss: steps::sample_loss(y_out[n], data.y[n]),
                     delta_out: delta_out[n],
                     grad_hidden: dh
                         .iter()

@@ -7,5 +7,6 @@ pub mod checkpoint;
 pub mod hinge;
 pub mod mlp;
 pub mod mlp_fast;
+pub mod mlp_steps;
 pub mod softmax;
 pub mod training;

@@ -1,0 +1,70 @@
+//! The known slips of Exercise 2, as data: what each one computes and how it
+//! is named. The answer-file grader ([`trace`](crate::grade::trace)) and the
+//! Rust-submission grader ([`rust_grade`](crate::grade::rust_grade)) both
+//! recognise a wrong answer by matching it against these.
+
+use crate::models::mlp_steps as steps;
+
+/// A recognisable slip.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Slip {
+    /// $\delta_{out} = y_{out} - y$: the factor $\tanh'(s_{out})$ forgotten.
+    MissingTanhPrime,
+    /// $(y - y_{out})$ for $(y_{out} - y)$.
+    FlippedResidual,
+    /// $\mathrm{relu}'(s) = 1$ where $s \le 0$.
+    ReluOneBelowZero,
+    /// The iteration's total averaged where the convention sums.
+    AveragedForSummed,
+    /// The iteration's total summed where the convention averages.
+    SummedForAveraged,
+    /// The update with another learning rate (the one the numbers imply).
+    LearningRate {
+        /// The rate the student used.
+        used: f64,
+        /// The rate of the convention.
+        declared: f64,
+    },
+    /// The gradient written where the updated weight belongs.
+    GradientAsWeight,
+    /// $\nabla_W$ or $W$ written $D \times H$.
+    Transposed,
+}
+
+impl Slip {
+    /// How the report names it.
+    pub fn message(&self, what: &str) -> String {
+        match self {
+            Slip::MissingTanhPrime => "the factor tanh'(s_out) = 1 - y_out^2 is missing".into(),
+            Slip::FlippedResidual => {
+                "the sign is flipped: (y - y_out) instead of (y_out - y)".into()
+            }
+            Slip::ReluOneBelowZero => "relu'(s) was taken as 1 where s <= 0 (it is 0 there)".into(),
+            Slip::AveragedForSummed => format!("the {what} is averaged instead of summed"),
+            Slip::SummedForAveraged => format!("the {what} is summed instead of averaged"),
+            Slip::LearningRate { used, declared } => {
+                format!("the update used a learning rate of about {used} instead of {declared}")
+            }
+            Slip::GradientAsWeight => {
+                "the gradient is written where the updated weight belongs".into()
+            }
+            Slip::Transposed => {
+                format!("{what} is transposed (write it H x D: row i = hidden unit i)")
+            }
+        }
+    }
+
+    /// $\delta_{out}$ under the slips that concern it.
+    pub fn delta_out_slips(y_out: f64, y: f64) -> [(Slip, f64); 2] {
+        [
+            (Slip::MissingTanhPrime, y_out - y),
+            (Slip::FlippedResidual, -steps::delta_out(y_out, y)),
+        ]
+    }
+
+    /// $\delta_i$ with $\mathrm{relu}'(s_i) = 1$ everywhere.
+    pub fn relu_one_below_zero(delta_out: f64, w_out: &[f64]) -> Vec<f64> {
+        w_out.iter().map(|w| delta_out * w).collect()
+    }
+}
