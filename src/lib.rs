@@ -61,6 +61,20 @@
 //!
 //! Every public function that takes user input returns [`Result`] with a typed
 //! [`OracleError`] naming the input; none panics on bad input.
+//!
+//! ## Cargo features
+//!
+//! | feature | what it adds | crates it pulls |
+//! |---|---|---|
+//! | `cli` (default) | the `gradient-oracle` command; implies all below | clap, indicatif, plotters, serde_json |
+//! | `grade` | [`grade`](crate#grade-a-student): answer files, formulas, Rust submissions | evalexpr, proptest |
+//! | `files` | `files`: TOML loaders for networks, data, answers | toml |
+//! | `parallel` | `check_gradient_parallel` | rayon |
+//!
+//! As a library, `gradient-oracle = { version = "0.1", default-features = false }`
+//! gives the models and the checkers on nalgebra, num-dual, rand, serde and
+//! thiserror alone (35 crates). The matrices it takes and returns are
+//! [`nalgebra`]'s, re-exported: use `gradient_oracle::nalgebra::DMatrix`.
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 #![deny(clippy::float_cmp)]
@@ -91,15 +105,23 @@ pub use models::softmax::{
 };
 pub use models::training::{IterationRecord, Trace, TrainConfig, UpdateMode, train};
 pub mod check;
+#[cfg(feature = "files")]
 pub mod files;
+#[cfg(feature = "grade")]
 pub mod grade;
 pub mod numeric;
 
+#[cfg(feature = "parallel")]
+pub use check::check_gradient_parallel;
 pub use check::{
     CONTROL_OFFSET, CheckConfig, CheckReport, DirectionalSummary, EntryCheck, Evidence,
     MAX_DIRECTIONS, MAX_KINK_LEVELS, MIXED_CLAIM_ROUNDING, Method, NegativeControl, Verdict,
-    check_gradient, check_gradient_mixed, check_gradient_parallel, check_jacobian,
+    check_gradient, check_gradient_mixed, check_jacobian,
 };
+/// The nalgebra this crate is built with: matrices passed to and returned by
+/// it (`DMatrix` Jacobians, `Mlp::new`) must be of this version; use
+/// `gradient_oracle::nalgebra` to be sure.
+pub use nalgebra;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -169,6 +169,7 @@ where
     run(&mut eval, 1, x, &[g], config, false, None)
 }
 
+#[cfg(feature = "parallel")]
 /// [`check_gradient`] with the coordinates spread over rayon's threads (for
 /// large checks; `RAYON_NUM_THREADS` sets the count). The report, the
 /// evaluation count included, is identical for any number of threads.

@@ -95,6 +95,7 @@ impl Quantization {
             Some(self.grid[o].map_or((g, amplitude), |(og, oa)| (og.min(g), oa.max(amplitude))));
     }
 
+    #[cfg(feature = "parallel")]
     /// Joins a chunk's findings whose entries start at `offset`.
     pub(super) fn merge(&mut self, other: Quantization, offset: usize) {
         for (o, g) in other.grid.into_iter().enumerate() {

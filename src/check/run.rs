@@ -158,6 +158,7 @@ pub(super) fn check_coordinates<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>
         noise: &noise,
     };
     match parallel {
+        #[cfg(feature = "parallel")]
         Some(shared) => {
             // Coordinates are independent: each chunk runs on its own copy of x,
             // and the chunks are joined in order, so the report is the same for
@@ -196,7 +197,8 @@ pub(super) fn check_coordinates<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>
                 ev.count += count;
             }
         }
-        None => {
+        // (Without the `parallel` feature nothing passes a shared evaluation.)
+        _ => {
             let mut scratch = Scratch::new(m);
             for &i in coordinates {
                 check_coordinate(ev, point, i, &mut scratch, &mut entries, &mut quantization);
