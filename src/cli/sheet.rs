@@ -31,6 +31,17 @@ pub struct SheetRun {
     pub checks: Vec<NamedCheck>,
 }
 
+/// A section heading in the output format.
+fn heading(format: Format, t: &str) -> String {
+    match format {
+        Format::Markdown => format!("\n## {t}\n\n"),
+        Format::Latex => format!("% {t}\n"),
+        _ => format!("\n=== {t} ===\n"),
+    }
+}
+
+/// Solves and checks the whole sheet: the text (tables in `format`), the
+/// JSON, and the checks against finite differences.
 pub fn run(
     acts: [Activation; 3],
     trace: &Trace,
@@ -40,26 +51,68 @@ pub fn run(
     format: Format,
     colour: bool,
 ) -> Result<SheetRun, String> {
-    let e = |e: gradient_oracle::OracleError| e.to_string();
-    let cfg = CheckConfig::default();
     let mut out = String::new();
     let mut checks = Vec::new();
-    let heading = |t: &str| match format {
-        Format::Markdown => format!("\n## {t}\n\n"),
-        Format::Latex => format!("% {t}\n"),
-        _ => format!("\n=== {t} ===\n"),
-    };
+    let exercise_1 = exercise_one(acts, format, &mut out, &mut checks)?;
+    exercise_two(trace, model, data, format, &mut out, &mut checks)?;
+    let exercise_3 = exercise_three(margin, format, &mut out, &mut checks)?;
+    // Verdicts.
+    out += &heading(format, "Checks against finite differences");
+    let mut vt = Table::new("", &["check", "verdict", "entries", "evaluations"]);
+    for c in &checks {
+        vt.row(vec![
+            c.name.clone(),
+            verdict_word(c.report.verdict(), colour && format == Format::Text),
+            (c.report.inputs() * c.report.outputs()).to_string(),
+            c.report.evaluations().to_string(),
+        ]);
+    }
+    out += &vt.render(format);
+    for c in checks
+        .iter()
+        .filter(|c| c.report.verdict() != Verdict::Pass)
+    {
+        out += &format!("\n{}:\n{}", c.name, c.report);
+    }
+    let json = json!({
+        "exercise_1": exercise_1,
+        "exercise_2": trace,
+        "exercise_3": exercise_3,
+        "checks": checks.iter().map(|c| json!({
+            "name": c.name, "verdict": c.report.verdict().label(), "evaluations": c.report.evaluations(),
+            "resolution": c.report.resolution(),
+        })).collect::<Vec<_>>(),
+    });
+    Ok(SheetRun {
+        text: out,
+        json,
+        checks,
+    })
+}
 
+/// Exercise 1: the chain's forward and backward passes, the closed form, and
+/// the check of the delta recursion; returns its JSON.
+fn exercise_one(
+    acts: [Activation; 3],
+    format: Format,
+    out: &mut String,
+    checks: &mut Vec<NamedCheck>,
+) -> Result<serde_json::Value, String> {
+    let e = |e: gradient_oracle::OracleError| e.to_string();
+    let cfg = CheckConfig::default();
     // Exercise 1.
     let net = ChainNetwork::sheet(acts);
     let fwd = net.forward(X_IN, Y_GT).map_err(e)?;
     let back = net.backward(&fwd).map_err(e)?;
     let closed = net.closed_form(&fwd).map_err(e)?;
     let sheet = net.sheet_derivatives(&fwd).map_err(e)?;
-    out += &heading(&format!(
-        "Exercise 1: chain network, f1 = {}, f2 = {}, f3 = {}, x_in = {X_IN}, y_gt = {Y_GT}",
-        acts[0], acts[1], acts[2]
-    ));
+    *out += &heading(
+        format,
+        &format!(
+            "Exercise 1: chain network, f1 = {}, f2 = {}, f3 = {}, x_in = {X_IN}, y_gt = {Y_GT}",
+            acts[0], acts[1], acts[2]
+        ),
+    );
     let mut t = Table::new(
         "layers (k = 3 is the output)",
         &[
@@ -85,8 +138,8 @@ pub fn run(
             num(closed[k]),
         ]);
     }
-    out += &t.render(format);
-    out += &format!(
+    *out += &t.render(format);
+    *out += &format!(
         "\ny_out = {}, L = {}\ndL/dW_out = (y_out - y_gt) f3'(s_out) z2 = {}\ndL/dW2 = (y_out - y_gt) f3'(s_out) W_out f2'(s2) z1 = {}\ndL/dW1 = (y_out - y_gt) f3'(s_out) W_out f2'(s2) W2 f1'(s1) x_in = {}\n",
         num(fwd.y_out),
         num(fwd.loss),
@@ -107,9 +160,28 @@ pub fn run(
         report: check_gradient(&f1, &g1, net.weights(), &cfg).map_err(e)?,
     });
 
+    Ok(json!({
+        "activations": acts.map(|a| a.name()), "x_in": X_IN, "y_gt": Y_GT, "weights": net.weights(),
+        "s": fwd.s, "z": fwd.z, "y_out": fwd.y_out, "loss": fwd.loss, "delta": back.delta,
+        "grad_weights": back.grad_weights, "closed_form": closed,
+        "dL_dW1": sheet.d_w1, "dL_dW2": sheet.d_w2, "dL_dW_out": sheet.d_w_out,
+    }))
+}
+
+/// Exercise 2: the trace, and the check of the gradient at the initial weights.
+fn exercise_two(
+    trace: &Trace,
+    model: &Mlp,
+    data: &Dataset,
+    format: Format,
+    out: &mut String,
+    checks: &mut Vec<NamedCheck>,
+) -> Result<(), String> {
+    let e = |e: gradient_oracle::OracleError| e.to_string();
+    let cfg = CheckConfig::default();
     // Exercise 2.
-    out += &heading("Exercise 2: one hidden ReLU layer, tanh output");
-    out += &super::trace::render(trace, format);
+    *out += &heading(format, "Exercise 2: one hidden ReLU layer, tanh output");
+    *out += &super::trace::render(trace, format);
     let hidden = model.hidden();
     let f2 = |p: &[f64]| mlp_loss(p, hidden, data);
     let g2 = |p: &[f64]| {
@@ -124,10 +196,26 @@ pub fn run(
         report: check_gradient(&f2, &g2, &model.parameters(), &cfg).map_err(e)?,
     });
 
+    Ok(())
+}
+
+/// Exercise 3: softmax, its Jacobian, the hinge loss and its gradients, and
+/// their checks; returns its JSON.
+fn exercise_three(
+    margin: f64,
+    format: Format,
+    out: &mut String,
+    checks: &mut Vec<NamedCheck>,
+) -> Result<serde_json::Value, String> {
+    let e = |e: gradient_oracle::OracleError| e.to_string();
+    let cfg = CheckConfig::default();
     // Exercise 3.
-    out += &heading(&format!(
-        "Exercise 3: softmax and hinge loss, o = {LOGITS:?}, y = {LABEL}, margin = {margin}"
-    ));
+    *out += &heading(
+        format,
+        &format!(
+            "Exercise 3: softmax and hinge loss, o = {LOGITS:?}, y = {LABEL}, margin = {margin}"
+        ),
+    );
     let p = softmax(&LOGITS).map_err(e)?;
     let jac = softmax_jacobian(&LOGITS).map_err(e)?;
     let gp = hinge_gradient_p(&p, LABEL, margin).map_err(e)?;
@@ -153,7 +241,7 @@ pub fn run(
         row.extend([num(gp[j]), num(go[j]), num(goj[j])]);
         t.row(row);
     }
-    out += &t.render(format);
+    *out += &t.render(format);
     checks.push(NamedCheck {
         name: "Ex. 3 softmax Jacobian".into(),
         report: check_jacobian(
@@ -171,45 +259,9 @@ pub fn run(
         report: check_gradient(&f3, &g3, &LOGITS, &cfg).map_err(e)?,
     });
 
-    // Verdicts.
-    out += &heading("Checks against finite differences");
-    let mut vt = Table::new("", &["check", "verdict", "entries", "evaluations"]);
-    for c in &checks {
-        vt.row(vec![
-            c.name.clone(),
-            verdict_word(c.report.verdict(), colour && format == Format::Text),
-            (c.report.inputs() * c.report.outputs()).to_string(),
-            c.report.evaluations().to_string(),
-        ]);
-    }
-    out += &vt.render(format);
-    for c in checks
-        .iter()
-        .filter(|c| c.report.verdict() != Verdict::Pass)
-    {
-        out += &format!("\n{}:\n{}", c.name, c.report);
-    }
-    let json = json!({
-        "exercise_1": {
-            "activations": acts.map(|a| a.name()), "x_in": X_IN, "y_gt": Y_GT, "weights": net.weights(),
-            "s": fwd.s, "z": fwd.z, "y_out": fwd.y_out, "loss": fwd.loss, "delta": back.delta,
-            "grad_weights": back.grad_weights, "closed_form": closed,
-            "dL_dW1": sheet.d_w1, "dL_dW2": sheet.d_w2, "dL_dW_out": sheet.d_w_out,
-        },
-        "exercise_2": trace,
-        "exercise_3": {
-            "logits": LOGITS, "label": LABEL, "margin": margin, "p": p,
-            "jacobian": (0..k).map(|r| (0..k).map(|c| jac[(r, c)]).collect::<Vec<_>>()).collect::<Vec<_>>(),
-            "loss": loss, "grad_p": gp, "grad_o": go, "grad_o_via_jacobian": goj,
-        },
-        "checks": checks.iter().map(|c| json!({
-            "name": c.name, "verdict": c.report.verdict().label(), "evaluations": c.report.evaluations(),
-            "resolution": c.report.resolution(),
-        })).collect::<Vec<_>>(),
-    });
-    Ok(SheetRun {
-        text: out,
-        json,
-        checks,
-    })
+    Ok(json!({
+        "logits": LOGITS, "label": LABEL, "margin": margin, "p": p,
+        "jacobian": (0..k).map(|r| (0..k).map(|c| jac[(r, c)]).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        "loss": loss, "grad_p": gp, "grad_o": go, "grad_o_via_jacobian": goj,
+    }))
 }

@@ -1,0 +1,114 @@
+//! `check`: the checker over the models.
+
+use std::process::ExitCode;
+
+use super::check;
+use super::table::{Format, Table, num, use_colour, verdict_word};
+use super::train_args::parse_activations;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Random points per model (every fourth one aimed at a kink).
+    #[arg(long, default_value_t = 100)]
+    points: usize,
+    /// Seed of the random points.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Which model to check.
+    #[arg(long, value_enum, default_value_t = Model::All)]
+    model: Model,
+    /// The chain's activations to draw from (comma-separated).
+    #[arg(long, default_value = "identity,sigmoid,tanh,relu,leaky_relu,softplus")]
+    activations: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Model {
+    Chain,
+    Mlp,
+    Softmax,
+    Hinge,
+    All,
+}
+
+/// Runs the command; `Err` is a one-line reason for exit code 2.
+pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
+    let colour = use_colour();
+    let acts = parse_activations(&args.activations)?;
+    let e = |e: gradient_oracle::OracleError| e.to_string();
+    let mut tallies = Vec::new();
+    let all = args.model == Model::All;
+    if all || args.model == Model::Chain {
+        tallies.push(check::chain(args.points, args.seed, &acts).map_err(e)?);
+    }
+    if all || args.model == Model::Mlp {
+        tallies.push(check::mlp(args.points, args.seed).map_err(e)?);
+    }
+    if all || args.model == Model::Softmax {
+        tallies.push(check::softmax_model(args.points, args.seed).map_err(e)?);
+    }
+    if all || args.model == Model::Hinge {
+        tallies.push(check::hinge(args.points, args.seed).map_err(e)?);
+    }
+    let failed: usize = tallies.iter().map(|t| t.fail).sum();
+    if args.format == Format::Json {
+        let v = serde_json::json!({ "seed": args.seed, "models": tallies, "fail": failed });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+        );
+    } else {
+        let mut t = Table::new(
+            format!("checker over the models (seed {})", args.seed),
+            &[
+                "model",
+                "points",
+                "kink-targeted",
+                "pass",
+                "kink",
+                "fail",
+                "worst error",
+                "evaluations",
+            ],
+        );
+        for x in &tallies {
+            t.row(vec![
+                x.model.clone(),
+                x.points.to_string(),
+                x.kink_targeted.to_string(),
+                x.pass.to_string(),
+                x.kink.to_string(),
+                x.fail.to_string(),
+                num(x.worst_scaled_error),
+                x.evaluations.to_string(),
+            ]);
+        }
+        print!("{}", t.render(args.format));
+        for x in tallies.iter().filter(|x| x.fail > 0) {
+            if let Some(first) = &x.first_failure {
+                println!("\nfirst failure in {}:\n{first}", x.model);
+            }
+        }
+        let total: usize = tallies.iter().map(|t| t.points).sum();
+        println!(
+            "\n{}: {} of {total} points fail",
+            verdict_word(
+                if failed == 0 {
+                    gradient_oracle::Verdict::Pass
+                } else {
+                    gradient_oracle::Verdict::Fail
+                },
+                colour && args.format == Format::Text
+            ),
+            failed
+        );
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

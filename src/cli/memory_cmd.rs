@@ -1,0 +1,85 @@
+//! `memory`: Exercise 4's strategies measured.
+
+use std::process::ExitCode;
+
+use super::memory;
+use super::table::{Format, Table};
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct MemoryArgs {
+    /// Depths of the scalar chain (comma-separated).
+    #[arg(long, default_value = "100,1000,10000,100000", value_delimiter = ',')]
+    layers: Vec<usize>,
+    /// Width of the dense tanh stack.
+    #[arg(long, default_value_t = 64)]
+    width: usize,
+    /// Depths of the dense stack (comma-separated; empty for none).
+    #[arg(long, default_value = "100,1000", value_delimiter = ',')]
+    dense_layers: Vec<usize>,
+    /// Leave out the wall-time column (for reproducible tables).
+    #[arg(long)]
+    no_time: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Runs the command; `Err` is a one-line reason for exit code 2.
+pub fn run(args: MemoryArgs) -> Result<ExitCode, String> {
+    if args
+        .layers
+        .iter()
+        .chain(&args.dense_layers)
+        .any(|l| *l == 0)
+        || args.width == 0
+    {
+        return Err("--layers, --dense-layers and --width must be positive".into());
+    }
+    if args.layers.iter().any(|l| *l > 1_000_000)
+        || args.dense_layers.iter().any(|l| *l > 10_000)
+        || args.width > 256
+    {
+        return Err("at most 10^6 chain layers, 10^4 dense layers, width 256".into());
+    }
+    let rows = memory::run(&args.layers, args.width, &args.dense_layers)?;
+    if args.format == Format::Json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut headers = vec![
+        "model",
+        "layers",
+        "strategy",
+        "peak states",
+        "peak bytes",
+        "forward evals",
+        "recompute factor",
+        "binomial formula",
+    ];
+    if !args.no_time {
+        headers.push("time (ms)");
+    }
+    let mut t = Table::new("backpropagation under a memory budget", &headers);
+    for r in &rows {
+        let mut row = vec![
+            r.model.clone(),
+            r.layers.to_string(),
+            r.strategy.clone(),
+            r.peak_states.to_string(),
+            r.peak_bytes.to_string(),
+            r.forward_evaluations.to_string(),
+            format!("{:.3}", r.recompute_factor),
+            r.formula_evaluations.map_or("-".into(), |v| v.to_string()),
+        ];
+        if !args.no_time {
+            row.push(format!("{:.3}", r.millis));
+        }
+        t.row(row);
+    }
+    print!("{}", t.render(args.format));
+    Ok(ExitCode::SUCCESS)
+}
