@@ -74,12 +74,7 @@ impl Tally {
     }
 }
 
-/// A standard normal draw (Box-Muller), shared by the random points of `check` and `bench`.
-pub fn normal(rng: &mut StdRng) -> f64 {
-    let u: f64 = rng.random_range(1e-12..1.0);
-    let v: f64 = rng.random_range(0.0..1.0);
-    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-}
+pub use gradient_oracle::numeric::sampling::normal;
 
 type R<T> = Result<T, OracleError>;
 

@@ -200,11 +200,7 @@ fn set(ctx: &mut HashMapContext<DefaultNumericTypes>, vars: &[(&str, f64)]) {
     }
 }
 
-fn normal(rng: &mut StdRng) -> f64 {
-    let u: f64 = rng.random_range(1e-12..1.0);
-    let v: f64 = rng.random_range(0.0..1.0);
-    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-}
+use crate::numeric::sampling::normal;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * b.abs().max(1.0)

@@ -8,3 +8,4 @@ pub mod dual;
 pub mod extrapolation;
 pub mod noise;
 pub mod probe;
+pub mod sampling;

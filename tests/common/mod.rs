@@ -13,12 +13,7 @@ pub fn rng(seed: u64) -> StdRng {
     StdRng::seed_from_u64(seed)
 }
 
-pub fn normal(rng: &mut StdRng) -> f64 {
-    // Box-Muller: enough for test points.
-    let u: f64 = rng.random_range(1e-12..1.0);
-    let v: f64 = rng.random_range(0.0..1.0);
-    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-}
+pub use gradient_oracle::numeric::sampling::normal;
 
 /// The chain loss of weights and its analytic gradient, in `f64` or `f32`.
 pub struct ChainCase<F = f64> {
