@@ -552,6 +552,7 @@ fn invalid_input_is_an_error_not_a_verdict() {
 }
 
 #[test]
+#[cfg(feature = "parallel")]
 fn the_parallel_check_gives_the_same_report_for_any_thread_count() {
     use gradient_oracle::check_gradient_parallel;
     let mut r = rng(9);

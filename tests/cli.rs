@@ -1,4 +1,5 @@
 //! The built binary, driven for each command, format and error path.
+#![cfg(feature = "cli")] // drives the binary
 
 use std::process::{Command, Output};
 

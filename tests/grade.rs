@@ -1,6 +1,7 @@
 //! The grading oracle: answer files, error carried forward, diagnoses, formulas.
 //! The example answer files are written by an independent plain-Python run
 //! (`examples/answers/make_answers.py`).
+#![cfg(feature = "grade")] // the grader
 
 use gradient_oracle::OracleError;
 use gradient_oracle::grade::formula::{ChainDerivative, check_chain_formula, check_hinge_formula};

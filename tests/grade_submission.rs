@@ -2,6 +2,7 @@
 //! test suite and scores 40 / 40; the mistaken one fails with the wrong
 //! quantity named and scores only the items it gets right, the same on every
 //! run, whatever `PROPTEST_CASES` says.
+#![cfg(feature = "grade")] // the grader
 
 #[path = "../examples/submission_correct.rs"]
 #[allow(dead_code)]
