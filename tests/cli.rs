@@ -567,3 +567,43 @@ fn grade_policy_flags_impose_the_convention_and_the_precision() {
     assert_usage_error(&["grade", a, "--mode", "batch"], "batch");
     assert_usage_error(&["grade"], "PATHS");
 }
+
+#[test]
+fn inputs_that_used_to_abort_or_mislead_are_exit_2_with_the_cause() {
+    assert_usage_error(&["trace", "--iters", "1000000000"], "at most 100000");
+    assert_usage_error(
+        &["trace", "--iters", "18446744073709551615"],
+        "at most 100000",
+    );
+    assert_usage_error(
+        &["trace", "--lr", "1e308"],
+        "training diverged at iteration",
+    );
+    assert_usage_error(&["check", "--points", "0"], "--points must be positive");
+    assert_usage_error(
+        &[
+            "memory",
+            "--layers",
+            "1",
+            "--dense-layers",
+            "10000",
+            "--width",
+            "256",
+        ],
+        "GiB",
+    );
+    assert_usage_error(&["report", "--margin", "1e308"], "margin 1e308");
+    let missing = "/no/such/directory/loss.svg";
+    assert_usage_error(&["trace", "--plot", missing], missing);
+    // "empty for none", as --help says.
+    let o = run(&[
+        "memory",
+        "--layers",
+        "10",
+        "--dense-layers",
+        "",
+        "--no-time",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("dense"), "{}", stdout(&o));
+}

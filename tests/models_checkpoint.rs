@@ -176,3 +176,16 @@ fn invalid_models_are_errors() {
         .is_err()
     );
 }
+
+#[test]
+fn an_input_of_the_wrong_width_is_an_error_not_a_panic() {
+    use gradient_oracle::{DenseStack, OracleError, Strategy, backprop};
+    use nalgebra::{DMatrix, DVector};
+    let weights = vec![DMatrix::from_element(4, 4, 0.1); 3];
+    let stack = DenseStack::new(weights, DVector::from_element(4, 0.2)).unwrap();
+    let wrong = DVector::from_element(5, 0.1);
+    match backprop(&stack, &wrong, Strategy::StoreAll) {
+        Err(OracleError::ShapeMismatch { name, .. }) => assert_eq!(name, "input"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -105,3 +105,11 @@ fn a_wrong_parameter_count_is_a_shape_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_parameter_count_that_overflows_is_refused() {
+    use gradient_oracle::{Dataset, mlp_loss_and_gradient_f64, mlp_loss_f64};
+    let data = Dataset::sheet();
+    assert!(mlp_loss_f64(&[1.0], usize::MAX / 2, &data).is_nan());
+    assert!(mlp_loss_and_gradient_f64(&[1.0], usize::MAX / 2, &data).is_err());
+}

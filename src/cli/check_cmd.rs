@@ -36,6 +36,9 @@ pub enum Model {
 
 /// Runs the command; `Err` is a one-line reason for exit code 2.
 pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
+    if args.points == 0 {
+        return Err("--points must be positive (0 points would pass vacuously)".into());
+    }
     let colour = use_colour();
     let acts = parse_activations(&args.activations)?;
     let e = |e: gradient_oracle::OracleError| e.to_string();

@@ -15,8 +15,8 @@ pub struct MemoryArgs {
     #[arg(long, default_value_t = 64)]
     width: usize,
     /// Depths of the dense stack (comma-separated; empty for none).
-    #[arg(long, default_value = "100,1000", value_delimiter = ',')]
-    dense_layers: Vec<usize>,
+    #[arg(long, default_value = "100,1000", value_parser = depths)]
+    dense_layers: Depths,
     /// Leave out the wall-time column (for reproducible tables).
     #[arg(long)]
     no_time: bool,
@@ -25,24 +25,56 @@ pub struct MemoryArgs {
     format: Format,
 }
 
+/// A comma-separated list of depths, possibly empty.
+#[derive(Debug, Clone, Default)]
+pub struct Depths(Vec<usize>);
+
+fn depths(s: &str) -> Result<Depths, String> {
+    if s.trim().is_empty() {
+        return Ok(Depths::default());
+    }
+    s.split(',')
+        .map(|d| {
+            d.trim()
+                .parse()
+                .map_err(|_| format!("`{d}` is not a depth"))
+        })
+        .collect::<Result<_, _>>()
+        .map(Depths)
+}
+
+/// The most memory the dense stacks may take: their weights and gradients,
+/// $2 \cdot 8 L w^2$ bytes for $L$ layers of width $w$ (this machine has 24 GiB;
+/// a table should not need a tenth of it).
+pub const MEMORY_BUDGET_BYTES: usize = 2 << 30;
+
 /// Runs the command; `Err` is a one-line reason for exit code 2.
 pub fn run(args: MemoryArgs) -> Result<ExitCode, String> {
-    if args
-        .layers
-        .iter()
-        .chain(&args.dense_layers)
-        .any(|l| *l == 0)
-        || args.width == 0
-    {
+    let MemoryArgs {
+        dense_layers: Depths(dense_layers),
+        ..
+    } = &args;
+    let dense_layers = dense_layers.clone();
+    if args.layers.iter().chain(&dense_layers).any(|l| *l == 0) || args.width == 0 {
         return Err("--layers, --dense-layers and --width must be positive".into());
     }
     if args.layers.iter().any(|l| *l > 1_000_000)
-        || args.dense_layers.iter().any(|l| *l > 10_000)
+        || dense_layers.iter().any(|l| *l > 10_000)
         || args.width > 256
     {
         return Err("at most 10^6 chain layers, 10^4 dense layers, width 256".into());
     }
-    let rows = memory::run(&args.layers, args.width, &args.dense_layers)?;
+    let widest = dense_layers.iter().max().copied().unwrap_or(0);
+    let bytes = 16 * widest * args.width * args.width;
+    if bytes > MEMORY_BUDGET_BYTES {
+        return Err(format!(
+            "--dense-layers {widest} at --width {} would take about {:.1} GiB (weights and gradients, 16 L w^2 bytes); at most {} GiB",
+            args.width,
+            bytes as f64 / (1u64 << 30) as f64,
+            MEMORY_BUDGET_BYTES >> 30
+        ));
+    }
+    let rows = memory::run(&args.layers, args.width, &dense_layers)?;
     if args.format == Format::Json {
         println!(
             "{}",

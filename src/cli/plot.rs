@@ -11,12 +11,21 @@ use super::bench::SweepPoint;
 type Series = (&'static str, fn(&SweepPoint) -> f64, RGBColor);
 
 fn err<E: std::fmt::Display>(e: E) -> String {
-    format!("cannot draw the plot: {e}")
+    e.to_string()
+}
+
+/// A failure names the file.
+fn at(path: &Path, e: String) -> String {
+    format!("cannot write the plot {}: {e}", path.display())
 }
 
 /// Log-log error against step for forward, central, third-order and Richardson differences,
 /// with the classic optimal steps marked.
 pub fn v_curve(path: &Path, sweep: &[SweepPoint]) -> Result<(), String> {
+    draw_v_curve(path, sweep).map_err(|e| at(path, e))
+}
+
+fn draw_v_curve(path: &Path, sweep: &[SweepPoint]) -> Result<(), String> {
     let root = SVGBackend::new(path, (900, 600)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let floor = 1e-17;
@@ -88,6 +97,10 @@ pub fn v_curve(path: &Path, sweep: &[SweepPoint]) -> Result<(), String> {
 
 /// The loss after each iteration, one line per convention.
 pub fn loss_curves(path: &Path, curves: &[(String, Vec<f64>)]) -> Result<(), String> {
+    draw_loss_curves(path, curves).map_err(|e| at(path, e))
+}
+
+fn draw_loss_curves(path: &Path, curves: &[(String, Vec<f64>)]) -> Result<(), String> {
     let root = SVGBackend::new(path, (800, 500)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let n = curves.iter().map(|c| c.1.len()).max().unwrap_or(1).max(2);

@@ -256,7 +256,9 @@ fn exercise_three(
     let g3 = |o: &[f64]| softmax_hinge_gradient(o, LABEL, margin).unwrap_or_default();
     checks.push(NamedCheck {
         name: "Ex. 3 dL/do (closed form)".into(),
-        report: check_gradient(&f3, &g3, &LOGITS, &cfg).map_err(e)?,
+        report: check_gradient(&f3, &g3, &LOGITS, &cfg).map_err(|err| {
+            format!("Exercise 3's hinge loss at margin {margin:e}: {err} (the loss overflows)")
+        })?,
     });
 
     Ok(json!({

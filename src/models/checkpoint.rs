@@ -58,6 +58,17 @@ pub trait Layered {
     ) -> (Self::Grad, Self::State);
     /// Bytes of one stored state.
     fn state_bytes(&self) -> usize;
+
+    /// Checks that `input` fits the first layer ([`backprop`] calls it
+    /// first, so that a wrong width is an error, not a panic inside the
+    /// matrix product). Every input fits by default.
+    ///
+    /// # Errors
+    /// [`OracleError::ShapeMismatch`] or a non-finite input, naming it.
+    fn check_input(&self, input: &Self::State) -> Result<()> {
+        let _ = input;
+        Ok(())
+    }
 }
 
 /// How states are kept for the backward pass.
@@ -158,6 +169,7 @@ pub fn backprop<M: Layered>(
             reason: "the checkpoint interval must be at least 1".into(),
         });
     }
+    model.check_input(input)?;
     let mut tape = Tape {
         model,
         held: 0,
@@ -429,6 +441,18 @@ impl DenseStack {
 impl Layered for DenseStack {
     type State = DVector<f64>;
     type Grad = DMatrix<f64>;
+
+    fn check_input(&self, input: &DVector<f64>) -> Result<()> {
+        let width = self.weights.first().map_or(0, |w| w.ncols());
+        if input.len() != width {
+            return Err(OracleError::ShapeMismatch {
+                name: "input".into(),
+                expected: format!("{width} entries (the stack's width)"),
+                found: format!("{} entries", input.len()),
+            });
+        }
+        crate::error::require_finite("input", input.iter().copied())
+    }
 
     fn layers(&self) -> usize {
         self.weights.len()

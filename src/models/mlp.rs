@@ -318,7 +318,7 @@ impl Mlp {
 /// `params.len()` must be `hidden * D + hidden`; shorter input is read as far as it goes.
 pub fn mlp_loss<T: Scalar<F>, F: DualNumFloat>(params: &[T], hidden: usize, data: &Dataset) -> T {
     let d = data.x.ncols();
-    let (w_hidden, w_out) = params.split_at((hidden * d).min(params.len()));
+    let (w_hidden, w_out) = params.split_at(hidden.saturating_mul(d).min(params.len()));
     let mut total = T::zero();
     for n in 0..data.len() {
         let mut s_out = T::zero();

@@ -40,7 +40,9 @@ const SAMPLE_BLOCK: usize = 8;
 /// ```
 pub fn mlp_loss_f64(params: &[f64], hidden: usize, data: &Dataset) -> f64 {
     let d = data.x().ncols();
-    if params.len() != hidden * d + hidden {
+    // (Checked: a `hidden` near usize::MAX would overflow the product.)
+    let expected = hidden.checked_mul(d).and_then(|hd| hd.checked_add(hidden));
+    if expected != Some(params.len()) {
         return f64::NAN;
     }
     let (w_hidden, w_out) = params.split_at(hidden * d);
@@ -59,12 +61,13 @@ pub fn mlp_loss_and_gradient_f64(
     data: &Dataset,
 ) -> Result<(f64, Vec<f64>)> {
     let d = data.x().ncols();
-    if params.len() != hidden * d + hidden {
+    let expected = hidden.checked_mul(d).and_then(|hd| hd.checked_add(hidden));
+    if expected != Some(params.len()) {
         return Err(OracleError::ShapeMismatch {
             name: "params".into(),
             expected: format!(
                 "{} entries (H*D + H, H = {hidden}, D = {d})",
-                hidden * d + hidden
+                expected.map_or("more than usize::MAX".to_string(), |e| e.to_string())
             ),
             found: format!("{} entries", params.len()),
         });

@@ -133,6 +133,25 @@ fn matrix_rows(m: &nalgebra::DMatrix<f64>) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// The most iterations [`train`] records (each keeps every sample's record).
+pub const MAX_ITERATIONS: usize = 100_000;
+
+/// The weights stopped being finite: name the iteration and the rate.
+fn diverged(k: usize, lr: f64, cause: OracleError) -> OracleError {
+    OracleError::InvalidParameter {
+        name: "learning rate".into(),
+        reason: format!(
+            "training diverged at iteration {} under learning rate {}: the updated weights are not finite ({cause})",
+            k + 1,
+            if (1e-4..1e6).contains(&lr) {
+                lr.to_string()
+            } else {
+                format!("{lr:e}")
+            }
+        ),
+    }
+}
+
 /// Trains `model` on `data` and records everything.
 ///
 /// # Errors
@@ -143,9 +162,18 @@ pub fn train(model: &Mlp, data: &Dataset, config: &TrainConfig) -> Result<(Mlp, 
     if !(lr.is_finite() && lr > 0.0) {
         return Err(OracleError::InvalidLearningRate(lr));
     }
+    if config.iterations > MAX_ITERATIONS {
+        return Err(OracleError::InvalidParameter {
+            name: "iterations".into(),
+            reason: format!(
+                "at most {MAX_ITERATIONS} (every iteration is recorded), got {}",
+                config.iterations
+            ),
+        });
+    }
     let mut current = model.clone();
-    let mut iterations = Vec::with_capacity(config.iterations);
-    for _ in 0..config.iterations {
+    let mut iterations = Vec::new();
+    for k in 0..config.iterations {
         let (loss, grad_hidden, grad_out, samples) = match config.mode {
             UpdateMode::Sum | UpdateMode::Mean => {
                 let batch = current.forward_backward(data)?;
@@ -155,7 +183,8 @@ pub fn train(model: &Mlp, data: &Dataset, config: &TrainConfig) -> Result<(Mlp, 
                     1.0
                 };
                 let (gh, go) = (batch.grad_hidden * scale, batch.grad_out * scale);
-                current = Mlp::new(current.w_hidden() - &gh * lr, current.w_out() - &go * lr)?;
+                current = Mlp::new(current.w_hidden() - &gh * lr, current.w_out() - &go * lr)
+                    .map_err(|e| diverged(k, lr, e))?;
                 (batch.loss * scale, gh, go, batch.samples)
             }
             UpdateMode::Online => {
@@ -168,7 +197,8 @@ pub fn train(model: &Mlp, data: &Dataset, config: &TrainConfig) -> Result<(Mlp, 
                     current = Mlp::new(
                         current.w_hidden() - &one.grad_hidden * lr,
                         current.w_out() - &one.grad_out * lr,
-                    )?;
+                    )
+                    .map_err(|e| diverged(k, lr, e))?;
                     loss += one.loss;
                     gh += &one.grad_hidden;
                     go += &one.grad_out;
