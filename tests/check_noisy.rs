@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicU64;
 
 mod common;
 
-use common::uniform;
+use common::{smooth, smooth_grad, uniform};
 use gradient_oracle::{CheckConfig, Verdict, check_gradient};
 
 fn cfg() -> CheckConfig {
@@ -15,17 +15,6 @@ fn cfg() -> CheckConfig {
 
 fn verdict(f: &dyn Fn(&[f64]) -> f64, g: &dyn Fn(&[f64]) -> Vec<f64>, x: &[f64]) -> Verdict {
     check_gradient(f, g, x, &cfg()).unwrap().verdict()
-}
-
-fn smooth(x: &[f64]) -> f64 {
-    x[0].sin() * x[1] + x[1].cos() * x[0] * x[0]
-}
-
-fn smooth_grad(x: &[f64]) -> Vec<f64> {
-    vec![
-        x[0].cos() * x[1] + 2.0 * x[1].cos() * x[0],
-        x[0].sin() - x[1].sin() * x[0] * x[0],
-    ]
 }
 
 const POINTS: [[f64; 2]; 4] = [[0.3, 0.7], [1.2, -0.4], [-0.8, 2.1], [2.5, 1.5]];

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::{smooth, smooth_grad};
+
 use gradient_oracle::{CheckConfig, OracleError, Verdict, check_gradient, check_gradient_mixed};
 
 fn cfg() -> CheckConfig {
@@ -12,17 +14,6 @@ fn cfg() -> CheckConfig {
 
 fn verdict(f: &dyn Fn(&[f64]) -> f64, g: &dyn Fn(&[f64]) -> Vec<f64>, x: &[f64]) -> Verdict {
     check_gradient(f, g, x, &cfg()).unwrap().verdict()
-}
-
-fn smooth(x: &[f64]) -> f64 {
-    x[0].sin() * x[1] + x[1].cos() * x[0] * x[0]
-}
-
-fn smooth_grad(x: &[f64]) -> Vec<f64> {
-    vec![
-        x[0].cos() * x[1] + 2.0 * x[1].cos() * x[0],
-        x[0].sin() - x[1].sin() * x[0] * x[0],
-    ]
 }
 
 #[test]

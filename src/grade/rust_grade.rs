@@ -240,15 +240,7 @@ fn grade_mlp<S: MlpSubmission>(submission: &S, rng: &mut StdRng) -> Vec<GradeIte
         };
         cases += 1;
         let rec = &run.samples[0];
-        let got = submission.backward(&MlpSample {
-            w_hidden: &wh,
-            w_out: &wo,
-            x: &x,
-            y,
-            s: &rec.s,
-            z: &rec.z,
-            y_out: rec.y_out,
-        });
+        let got = submission.backward(&MlpSample::from_record((&wh, &wo), (&x, y), rec));
         let case = || format!("W {wh:?}, w {wo:?}, x {x:?}, y {y}");
         let [t_out, t_hidden, t_w, t_big_w, t_fd] = &mut tallies;
         let known: Vec<(Slip, Vec<f64>)> = Slip::delta_out_slips(rec.y_out, y)

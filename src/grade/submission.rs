@@ -67,6 +67,26 @@ pub struct MlpSample<'a> {
     pub y_out: f64,
 }
 
+impl<'a> MlpSample<'a> {
+    /// The sample `(x, y)` at weights `(w_hidden, w_out)`, with its forward
+    /// record `rec` (from [`Mlp::forward_backward`](crate::Mlp::forward_backward)).
+    pub fn from_record(
+        (w_hidden, w_out): (&'a [Vec<f64>], &'a [f64]),
+        (x, y): (&'a [f64], f64),
+        rec: &'a crate::models::mlp::SampleRecord,
+    ) -> Self {
+        Self {
+            w_hidden,
+            w_out,
+            x,
+            y,
+            s: &rec.s,
+            z: &rec.z,
+            y_out: rec.y_out,
+        }
+    }
+}
+
 /// A student's Exercise 2 backward values.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MlpBackward {
@@ -205,15 +225,7 @@ pub fn check_mlp<S: MlpSubmission>(submission: &S, cases: u32) -> Result<(), Str
             .forward_backward(&data)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         let rec = &r.samples[0];
-        let got = submission.backward(&MlpSample {
-            w_hidden: &wh,
-            w_out: &wo,
-            x: &x,
-            y,
-            s: &rec.s,
-            z: &rec.z,
-            y_out: rec.y_out,
-        });
+        let got = submission.backward(&MlpSample::from_record((&wh, &wo), (&x, y), rec));
         prop_assert!(
             close(got.delta_out, rec.delta_out),
             "delta_out is wrong: you return {}, the reference is {}",

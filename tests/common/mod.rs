@@ -166,3 +166,16 @@ pub fn uniform(counter: &std::sync::atomic::AtomicU64) -> f64 {
     z ^= z >> 31;
     (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
 }
+
+/// A smooth function of two inputs, for the verdict and noise tests.
+pub fn smooth(x: &[f64]) -> f64 {
+    x[0].sin() * x[1] + x[1].cos() * x[0] * x[0]
+}
+
+/// Its gradient, by hand.
+pub fn smooth_grad(x: &[f64]) -> Vec<f64> {
+    vec![
+        x[0].cos() * x[1] + 2.0 * x[1].cos() * x[0],
+        x[0].sin() - x[1].sin() * x[0] * x[0],
+    ]
+}
