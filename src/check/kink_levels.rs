@@ -101,12 +101,7 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
     // First, the second-order one-sided slopes of the wide stencil; every value
     // of f along coordinate i, by offset, is the evidence of a quantized f.
     let (wide_kinks, mut samples) = wide_evidence(ev, w, s, h, &sided);
-    let [
-        mut prev_left,
-        mut prev_right,
-        mut prev_central,
-        mut prev_rho,
-    ] = level_zero(w, s, h);
+    let mut tracks = level_zero(w, s, h);
     let ten: F = cst(10.0);
     let mut levels = config.kink_levels.max(1);
     // A kink between two levels' steps (a ReLU input of 1e-9 below h_3 = 6e-9)
@@ -115,19 +110,10 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
     let most_levels = (levels + 2).min(LEVEL_CAP);
     // Per level: resolved (see `smooth_level`) and (c_k, L_k, R_k, tolerance of c_k).
     let mut history: Vec<Vec<(Option<bool>, LevelData<F>)>> = vec![Vec::with_capacity(levels); m];
-    let mut gaps = vec![
-        GapHistory {
-            visible: false,
-            seen: F::zero(),
-        };
-        m
-    ];
     // The one-sided slopes at every step, level 0 (the first step h) included.
     let mut level_slopes: Vec<Vec<(F, F)>> = vec![vec![(F::zero(), F::zero()); m]; levels + 1];
+    level_slopes[0] = tracks.iter().map(|t| (t.left, t.right)).collect();
     let mut level_steps: Vec<F> = vec![h; levels + 1];
-    for o in 0..m {
-        level_slopes[0][o] = ((f0[o] - s.minus[o]) / h, (s.plus[o] - f0[o]) / h);
-    }
     let mut hk = h;
     let mut level = 0;
     while level < levels {
@@ -144,30 +130,12 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
                 continue;
             }
             let a = analytic[o][i];
-            let left = (f0[o] - minus[o]) / hk;
-            let right = (plus[o] - f0[o]) / hk;
             let scale = magnitude(&[f0[o], plus[o], minus[o]]) + input_noise[o];
             let rho = w.t.rounding(scale, w.sigma[o], hk);
-            let old_gap = (prev_right[o] - prev_left[o]).abs();
-            let gap = (right - left).abs();
-            let resolved = gaps[o].classify(old_gap, prev_rho[o], gap, rho);
-            prev_rho[o] = rho;
-            // How much the one-sided slopes still move: a bound on their truncation error.
-            let drift = ((left - prev_left[o]).abs(), (right - prev_right[o]).abs());
-            prev_left[o] = left;
-            prev_right[o] = right;
-            let c = (plus[o] - minus[o]) / (hk + hk);
+            let (resolved, here, drift) = tracks[o].next(f0[o], plus[o], minus[o], hk, rho);
+            let (left, right) = (here.left, here.right);
             level_slopes[level][o] = (left, right);
-            // c(h) = f' + C h^2: a tenth of the change since the last level bounds
-            // the truncation left at h_k (ten times over).
-            let here = LevelData {
-                central: c,
-                left,
-                right,
-                tolerance: rho + (c - prev_central[o]).abs() / ten,
-            };
             history[o].push((resolved, here));
-            prev_central[o] = c;
             if level < levels {
                 continue;
             }
@@ -256,24 +224,68 @@ pub(super) fn wide_evidence<F: Real, E: FnMut(&[F], &mut [F])>(
     (kinks, samples_so_far(s, h3, h, w.auto, sided))
 }
 
+/// One output's view of the kink analysis' levels: the last level's
+/// one-sided slopes, central difference and rounding, and the gap's history.
+struct Track<F> {
+    left: F,
+    right: F,
+    central: F,
+    rho: F,
+    gap: GapHistory<F>,
+}
+
+impl<F: Real> Track<F> {
+    /// The next level at step `hk` from f at $x \pm h_k$, with its rounding
+    /// `rho`: whether the gap resolved, the level's data, and how far each
+    /// one-sided slope moved since the last level (a bound on its truncation).
+    fn next(
+        &mut self,
+        f0: F,
+        plus: F,
+        minus: F,
+        hk: F,
+        rho: F,
+    ) -> (Option<bool>, LevelData<F>, (F, F)) {
+        let left = (f0 - minus) / hk;
+        let right = (plus - f0) / hk;
+        let old_gap = (self.right - self.left).abs();
+        let resolved = self
+            .gap
+            .classify(old_gap, self.rho, (right - left).abs(), rho);
+        let drift = ((left - self.left).abs(), (right - self.right).abs());
+        let central = (plus - minus) / (hk + hk);
+        // c(h) = f' + C h^2: a tenth of the change since the last level bounds
+        // the truncation left at h_k (ten times over).
+        let data = LevelData {
+            central,
+            left,
+            right,
+            tolerance: rho + (central - self.central).abs() / cst::<F>(10.0),
+        };
+        (self.left, self.right, self.central, self.rho) = (left, right, central, rho);
+        (resolved, data, drift)
+    }
+}
+
 /// Level 0 of the kink analysis, the central step $h$: per output the
 /// left and right slopes, the central difference and the rounding $\rho(h)$.
-pub(super) fn level_zero<F: Real>(w: &Walk<'_, F>, s: &Scratch<F>, h: F) -> [Vec<F>; 4] {
+fn level_zero<F: Real>(w: &Walk<'_, F>, s: &Scratch<F>, h: F) -> Vec<Track<F>> {
     let (f0, input) = (w.point.f0, &w.point.noise.input);
-    let outputs = 0..f0.len();
-    let left = outputs.clone().map(|o| (f0[o] - s.minus[o]) / h).collect();
-    let right = outputs.clone().map(|o| (s.plus[o] - f0[o]) / h).collect();
-    let central = outputs
-        .clone()
-        .map(|o| (s.plus[o] - s.minus[o]) / (h + h))
-        .collect();
-    let rho = outputs
+    (0..f0.len())
         .map(|o| {
             let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input[o];
-            w.t.rounding(scale, w.sigma[o], h)
+            Track {
+                left: (f0[o] - s.minus[o]) / h,
+                right: (s.plus[o] - f0[o]) / h,
+                central: (s.plus[o] - s.minus[o]) / (h + h),
+                rho: w.t.rounding(scale, w.sigma[o], h),
+                gap: GapHistory {
+                    visible: false,
+                    seen: F::zero(),
+                },
+            }
         })
-        .collect();
-    [left, right, central, rho]
+        .collect()
 }
 
 /// Every value of f the earlier stages took along the coordinate, by offset:
@@ -308,12 +320,12 @@ pub(super) fn samples_so_far<F: Real>(
 /// What the kink analysis' levels have shown of one output's gap
 /// $G_k = |R_k - L_k|$ so far.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct GapHistory<F> {
+struct GapHistory<F> {
     /// A gap stood clear of its level's noise: from then on, noise explains
     /// nothing away.
-    pub(super) visible: bool,
+    visible: bool,
     /// The largest gap that stood clear of its level's noise.
-    pub(super) seen: F,
+    seen: F,
 }
 
 impl<F: Real> GapHistory<F> {
@@ -321,7 +333,7 @@ impl<F: Real> GapHistory<F> {
     /// below $0.3\,G_{k-1}$, or f is linear through x at both scales where this
     /// level would show the largest kink seen), `Some(false)` a kink within
     /// $h_k$, `None` this step's noise is too large to tell.
-    pub(super) fn classify(&mut self, old_gap: F, old_rho: F, gap: F, rho: F) -> Option<bool> {
+    fn classify(&mut self, old_gap: F, old_rho: F, gap: F, rho: F) -> Option<bool> {
         let shrink: F = cst(0.3);
         if old_gap > cst::<F>(2.0) * old_rho {
             self.visible = true;
