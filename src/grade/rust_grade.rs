@@ -24,8 +24,8 @@ use rand::{Rng, SeedableRng};
 
 use crate::check::{CheckConfig, check_gradient};
 use crate::grade::report::{GradeItem, GradeReport, Status};
-use crate::grade::slips::Slip;
-use crate::grade::submission::{ChainSubmission, HingeSubmission, MlpSample, MlpSubmission};
+use crate::grade::slips::{Slip, shape_slip};
+use crate::grade::submission::{ChainSubmission, HingeSubmission, MlpSample, MlpSubmission, close};
 use crate::models::activation::Activation;
 use crate::models::chain::ChainNetwork;
 use crate::models::hinge::softmax_hinge_gradient;
@@ -37,11 +37,6 @@ pub const SUBMISSION_SEED: u64 = 20_161_128;
 
 /// The cases per exercise.
 pub const SUBMISSION_CASES: usize = 256;
-
-/// The values agree to $10^{-9}$ relative (absolute below 1).
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
-}
 
 /// One item's tally over the cases.
 struct Tally {
@@ -290,23 +285,14 @@ fn record_grad_w(
     case: impl FnOnce() -> String,
 ) {
     let (h, d) = (truth.len(), truth.first().map_or(0, Vec::len));
-    let shaped = got.len() == h && got.iter().all(|r| r.len() == d);
-    if shaped {
-        let flat = |m: &[Vec<f64>]| m.iter().flatten().copied().collect::<Vec<f64>>();
-        tally.record(&flat(got), &flat(truth), case);
-        return;
+    let lengths: Vec<usize> = got.iter().map(Vec::len).collect();
+    match shape_slip("grad_W", &lengths, h, d) {
+        Some(slip) => tally.fail(case, Some(slip)),
+        None => {
+            let flat = |m: &[Vec<f64>]| m.iter().flatten().copied().collect::<Vec<f64>>();
+            tally.record(&flat(got), &flat(truth), case);
+        }
     }
-    let transposed = got.len() == d
-        && got.iter().all(|r| r.len() == h)
-        && (0..h).all(|i| (0..d).all(|j| close(got[j][i], truth[i][j])));
-    let slip = if transposed {
-        format!(
-            "grad_W is transposed (D x H = {d} x {h}; the sheet's is H x D, row i = hidden unit i)"
-        )
-    } else {
-        format!("grad_W must be H x D = {h} x {d}")
-    };
-    tally.fail(case, Some(slip));
 }
 
 fn grade_hinge<S: HingeSubmission>(submission: &S, rng: &mut StdRng) -> Vec<GradeItem> {

@@ -28,8 +28,6 @@ pub enum Slip {
     },
     /// The gradient written where the updated weight belongs.
     GradientAsWeight,
-    /// $\nabla_W$ or $W$ written $D \times H$.
-    Transposed,
 }
 
 impl Slip {
@@ -49,9 +47,6 @@ impl Slip {
             Slip::GradientAsWeight => {
                 "the gradient is written where the updated weight belongs".into()
             }
-            Slip::Transposed => {
-                format!("{what} is transposed (write it H x D: row i = hidden unit i)")
-            }
         }
     }
 
@@ -66,5 +61,25 @@ impl Slip {
     /// $\delta_i$ with $\mathrm{relu}'(s_i) = 1$ everywhere.
     pub fn relu_one_below_zero(delta_out: f64, w_out: &[f64]) -> Vec<f64> {
         w_out.iter().map(|w| delta_out * w).collect()
+    }
+}
+
+/// A matrix written in another shape than the sheet's $H \times D$ (rows of
+/// the given lengths): `None` when it is $H \times D$; a transpose
+/// ($D \times H$) named as such; any other shape named with its rows.
+pub fn shape_slip(name: &str, row_lengths: &[usize], h: usize, d: usize) -> Option<String> {
+    let shaped = |rows: usize, cols: usize| {
+        row_lengths.len() == rows && row_lengths.iter().all(|len| *len == cols)
+    };
+    if shaped(h, d) {
+        None
+    } else if shaped(d, h) {
+        Some(format!(
+            "{name} is written transposed, {d} x {h}; the sheet's is H x D = {h} x {d} (row i = hidden unit i)"
+        ))
+    } else {
+        Some(format!(
+            "{name} has rows of lengths {row_lengths:?}; the sheet's is H x D = {h} x {d}"
+        ))
     }
 }

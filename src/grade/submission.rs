@@ -106,7 +106,9 @@ pub trait HingeSubmission {
     fn grad_logits(&self, o: &[f64], label: usize, margin: f64) -> Vec<f64>;
 }
 
-fn close(a: f64, b: f64) -> bool {
+/// A submitted value agrees with the reference: $10^{-9}$ relative
+/// (absolute below 1). The property checks and [`grade_rust`](crate::grade::rust_grade::grade_rust) both use it.
+pub(crate) fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 

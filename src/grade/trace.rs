@@ -24,7 +24,7 @@
 use crate::grade::GradePolicy;
 use crate::grade::answers::{Exercise2Answers, IterationAnswers, SampleAnswers, Typed};
 use crate::grade::report::{GradeItem, Status};
-use crate::grade::slips::Slip;
+use crate::grade::slips::{Slip, shape_slip};
 use crate::models::mlp::{Dataset, Mlp};
 use crate::models::mlp_steps as steps;
 use crate::models::training::{IterationRecord, Trace, TrainConfig, UpdateMode, train};
@@ -171,19 +171,8 @@ fn judge(
 /// A matrix answer that is not $H \times D$: transposed ($D \times H$, a
 /// slip named as such) or another shape, named.
 fn shape_problem(name: &str, m: &[Vec<Typed>], h: usize, d: usize) -> Option<Judged> {
-    let shaped = |rows: usize, cols: usize| m.len() == rows && m.iter().all(|r| r.len() == cols);
-    if shaped(h, d) {
-        return None;
-    }
-    let message = if shaped(d, h) {
-        format!(
-            "{name} is written transposed, {d} x {h}; the sheet's is H x D = {h} x {d} (row i = hidden unit i)"
-        )
-    } else {
-        let lengths: Vec<usize> = m.iter().map(Vec::len).collect();
-        format!("{name} has rows of lengths {lengths:?}; the sheet's is H x D = {h} x {d}")
-    };
-    Some(Judged {
+    let lengths: Vec<usize> = m.iter().map(Vec::len).collect();
+    shape_slip(name, &lengths, h, d).map(|message| Judged {
         status: Status::Wrong,
         message,
         credit: 0.0,
@@ -253,22 +242,14 @@ fn implied_rate(given: &[Typed], prev: &[f64], grad: &[f64]) -> Option<f64> {
     all_match_carried(given, &update).then_some(rounded)
 }
 
-/// The learning rate the first iteration's weights imply, if they say.
+/// The learning rate the first iteration's $w$ implies from the start
+/// weights and the student's gradient, if they say (see [`implied_rate`]).
 fn implied_lr(answers: &Exercise2Answers, start: &Mlp) -> Option<f64> {
     let it = answers.iterations.first()?;
     let (w, g) = (it.w_out.as_ref()?, it.grad_out.as_ref()?);
-    let mut rates: Vec<f64> = w
-        .iter()
-        .zip(g)
-        .zip(start.w_out().iter())
-        .filter(|((_, g), _)| g.value.abs() > 1e-3)
-        .map(|((w, g), w0)| (w0 - w.value) / g.value)
-        .filter(|r| r.is_finite() && *r > 0.0)
-        .collect();
-    rates.sort_by(f64::total_cmp);
-    let mid = *rates.get(rates.len() / 2)?;
-    // Round to the precision people use for learning rates.
-    Some((mid * 1000.0).round() / 1000.0)
+    let grad: Vec<f64> = g.iter().map(|t| t.value).collect();
+    let start: Vec<f64> = start.w_out().iter().copied().collect();
+    implied_rate(w, &start, &grad)
 }
 
 /// Chooses the convention and says how.
