@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::table::{Format, Table};
+use super::table::{Format, Table, print_json};
 use super::{bench, plot};
 use clap::Args;
 use std::path::PathBuf;
@@ -40,10 +40,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode, String> {
     }
     if args.format == Format::Json {
         let v = serde_json::json!({ "points": points, "seed": args.seed, "accuracy": accuracy, "speed": speed });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
-        );
+        print_json(&v)?;
     } else {
         let mut a = Table::new(
             format!(

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use super::check;
-use super::table::{Format, Table, num, use_colour, verdict_word};
+use super::table::{Format, Table, num, print_json, use_colour, verdict_word};
 use super::train_args::parse_activations;
 use clap::Args;
 
@@ -59,10 +59,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let failed: usize = tallies.iter().map(|t| t.fail).sum();
     if args.format == Format::Json {
         let v = serde_json::json!({ "seed": args.seed, "models": tallies, "fail": failed });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
-        );
+        print_json(&v)?;
     } else {
         let mut t = Table::new(
             format!("checker over the models (seed {})", args.seed),

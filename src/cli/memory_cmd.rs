@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use super::memory;
-use super::table::{Format, Table};
+use super::table::{Format, Table, print_json};
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -76,10 +76,7 @@ pub fn run(args: MemoryArgs) -> Result<ExitCode, String> {
     }
     let rows = memory::run(&args.layers, args.width, &dense_layers)?;
     if args.format == Format::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
-        );
+        print_json(&rows)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut headers = vec![

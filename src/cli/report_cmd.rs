@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use super::sheet;
-use super::table::{Format, use_colour};
+use super::table::{Format, print_json, use_colour};
 use super::train_args::{TrainArgs, load, parse_activations};
 use clap::Args;
 use gradient_oracle::{Activation, train};
@@ -65,10 +65,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, String> {
         .filter(|c| c.report.verdict() == gradient_oracle::Verdict::Kink)
         .count();
     if args.format == Format::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&run.json).map_err(|e| e.to_string())?
-        );
+        print_json(&run.json)?;
     } else {
         print!("{}", run.text);
         println!();

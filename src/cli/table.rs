@@ -178,3 +178,10 @@ pub fn verdict_word(v: gradient_oracle::Verdict, colour: bool) -> String {
     };
     format!("\x1b[1;{code}m{}\x1b[0m", v.label())
 }
+
+/// Prints `value` as pretty JSON on stdout (every command's `--format json`).
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(())
+}

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::table::Format;
+use super::table::{Format, print_json};
 use super::train_args::{TrainArgs, load};
 use super::{plot, trace};
 use clap::Args;
@@ -45,10 +45,7 @@ pub fn run(args: TraceArgs) -> Result<ExitCode, String> {
         eprintln!("wrote {}", path.display());
     }
     match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&trace).map_err(|e| e.to_string())?
-        ),
+        Format::Json => print_json(&trace)?,
         f => print!("{}", trace::render(&trace, f)),
     }
     Ok(ExitCode::SUCCESS)
