@@ -91,6 +91,15 @@ pub enum OracleError {
         /// What is wrong.
         message: String,
     },
+    /// A deep-learning framework (candle, burn) refused an operation of the
+    /// model under check.
+    #[error("{framework}: {message}")]
+    Framework {
+        /// `candle` or `burn`.
+        framework: &'static str,
+        /// The framework's own message.
+        message: String,
+    },
 }
 
 /// Shorthand for results of this crate.

@@ -51,6 +51,21 @@
 //! # Ok::<(), gradient_oracle::OracleError>(())
 //! ```
 //!
+//! ## The models as objectives
+//!
+//! Each model is one [`Objective`] (its value, hand-derived gradient or
+//! Jacobian, exact dual-number derivative and kinks), and [`Sampler`] draws
+//! seeded instances and points on or away from the kinks;
+//! [`check_objective`] checks the model's own backward pass.
+//!
+//! ```
+//! use gradient_oracle::{check_objective, CheckConfig, Objective, Verdict};
+//! let hinge = Objective::SoftmaxHinge { label: 1, margin: 1.0 };
+//! let o = [2.0, 1.0, 0.1, -0.5];
+//! assert_eq!(check_objective(&hinge, &o, &CheckConfig::default())?.verdict(), Verdict::Pass);
+//! # Ok::<(), gradient_oracle::OracleError>(())
+//! ```
+//!
 //! ## Grade a student
 //!
 //! [`grade`] grades answer files (typed formulas and the numbers of a
@@ -70,6 +85,8 @@
 //! | `grade` | [`grade`](crate#grade-a-student): answer files, formulas, Rust submissions | evalexpr, proptest |
 //! | `files` | `files`: TOML loaders for networks, data, answers | toml |
 //! | `parallel` | `check_gradient_parallel` | rayon |
+//! | `candle` | `adapters::candle`: candle's backward pass, by tensor name and index | candle-core |
+//! | `burn` | `adapters::burn`: a burn module's backward pass (ndarray backend, autodiff) | burn |
 //!
 //! As a library, `gradient-oracle = { version = "0.1", default-features = false }`
 //! gives the models and the checkers on nalgebra, num-dual, rand, serde and
@@ -99,11 +116,15 @@ pub use models::hinge::{
 pub use models::mlp::{
     BatchResult, Dataset, Mlp, SampleRecord, mlp_loss, mlp_loss_and_gradient_f64, mlp_loss_f64,
 };
+pub use models::objective::{Kink, Objective};
+pub use models::sampler::{Placement, Sample, Sampler};
 pub use models::softmax::{
     jacobian_from_probabilities, jvp_from_probabilities, softmax, softmax_jacobian, softmax_jvp,
     softmax_unchecked, softmax_vjp,
 };
 pub use models::training::{IterationRecord, Trace, TrainConfig, UpdateMode, train};
+#[cfg(any(feature = "candle", feature = "burn"))]
+pub mod adapters;
 pub mod check;
 #[cfg(feature = "files")]
 pub mod files;
@@ -115,8 +136,9 @@ pub mod numeric;
 pub use check::check_gradient_parallel;
 pub use check::{
     CONTROL_OFFSET, CheckConfig, CheckReport, DirectionalSummary, EntryCheck, Evidence,
-    MAX_DIRECTIONS, MAX_KINK_LEVELS, MIXED_CLAIM_ROUNDING, Method, NegativeControl, Verdict,
-    check_gradient, check_gradient_mixed, check_jacobian,
+    MAX_DIRECTIONS, MAX_KINK_LEVELS, MIXED_CLAIM_ROUNDING, Method, NamedReport, NegativeControl,
+    ParameterLayout, TensorSlot, Verdict, check_gradient, check_gradient_mixed, check_jacobian,
+    check_objective,
 };
 /// The nalgebra this crate is built with: matrices passed to and returned by
 /// it (`DMatrix` Jacobians, `Mlp::new`) must be of this version; use

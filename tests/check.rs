@@ -953,3 +953,32 @@ fn a_kink_under_a_loss_that_loses_digits_is_judged_at_its_best_level() {
     let report = check_gradient(&case.f(), &wrong, &w, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
+
+/// The point is taken as users hold it: slice, Vec, array, nalgebra vector.
+#[test]
+fn points_are_taken_as_slices_vecs_arrays_and_dvectors() {
+    use gradient_oracle::nalgebra::DVector;
+    let cfg = CheckConfig::default();
+    let f = |x: &[f64]| x[0].sin() * x[1];
+    let g = |x: &[f64]| vec![x[0].cos() * x[1], x[0].sin()];
+    let array = [0.3, 2.0];
+    let vec = array.to_vec();
+    let dvector = DVector::from_vec(vec.clone());
+    let reports = [
+        check_gradient(&f, &g, &array, &cfg).unwrap(),
+        check_gradient(&f, &g, &vec, &cfg).unwrap(),
+        check_gradient(&f, &g, &vec[..], &cfg).unwrap(),
+        check_gradient(&f, &g, &dvector, &cfg).unwrap(),
+    ];
+    for r in &reports {
+        assert_eq!(r.verdict(), Verdict::Pass, "{r}");
+        assert_eq!(r.entries(), reports[0].entries());
+    }
+    let wrong = |x: &[f64]| vec![x[0].cos() * x[1], 2.0 * x[0].sin()];
+    assert_eq!(
+        check_gradient(&f, &wrong, &dvector, &cfg)
+            .unwrap()
+            .verdict(),
+        Verdict::Fail
+    );
+}

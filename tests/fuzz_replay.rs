@@ -59,3 +59,8 @@ fn toml_seeds() {
 fn answers_seeds() {
     replay("answers", cases::answers_case);
 }
+
+#[test]
+fn objective_seeds() {
+    replay("objective", cases::objective_case);
+}

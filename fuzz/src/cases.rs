@@ -12,10 +12,12 @@
 use arbitrary::Arbitrary;
 use gradient_oracle::numeric::adaptive::{AdaptiveRiddersConfig, adaptive_ridders_gradient};
 use gradient_oracle::{
-    Activation, ChainNetwork, CheckConfig, Dataset, Mlp, check_gradient, files, hinge_loss,
-    softmax, softmax_hinge_gradient, softmax_hinge_gradient_via_jacobian, softmax_hinge_loss,
-    softmax_jacobian, softmax_jvp,
+    Activation, ChainNetwork, CheckConfig, Dataset, Mlp, Placement, Sampler, Verdict,
+    check_gradient, check_objective, files, hinge_loss, softmax, softmax_hinge_gradient,
+    softmax_hinge_gradient_via_jacobian, softmax_hinge_loss, softmax_jacobian, softmax_jvp,
 };
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 
 /// Inputs larger than this are rejected (keeps runs fast and memory bounded).
 pub const MAX_LEN: usize = 64;
@@ -279,5 +281,42 @@ pub fn answers_case(c: &AnswersCase) {
             let _ = report.to_string();
         }
         Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}
+
+/// One of the sheet's models as its sampler draws it from a fuzzed seed and
+/// placement (the `check` command's distributions, every activation).
+#[derive(Debug, Clone, Arbitrary)]
+pub struct ObjectiveCase {
+    pub model: u8,
+    pub seed: u64,
+    pub placement: u8,
+}
+
+/// The checker never fails the model's own backward pass, and away from
+/// kinks the hand-derived derivative agrees with the dual-number one.
+pub fn objective_case(c: &ObjectiveCase) {
+    let samplers = Sampler::sheet_models(&Activation::ALL);
+    let sampler = &samplers[c.model as usize % samplers.len()];
+    let placement = match c.placement % 3 {
+        0 => Placement::Anywhere,
+        1 => Placement::AtKink,
+        _ => Placement::AwayFromKinks(1e-3),
+    };
+    let mut rng = StdRng::seed_from_u64(c.seed);
+    let s = sampler
+        .sample(&mut rng, placement)
+        .expect("the sheet's samplers are valid");
+    let report = check_objective(&s.objective, &s.point, &CheckConfig::default())
+        .unwrap_or_else(|e| panic!("{c:?}: {e}"));
+    assert!(report.verdict() != Verdict::Fail, "{c:?}: {report}");
+    if s.objective.kink_distance(&s.point) > 1e-3 {
+        let hand = s.objective.jacobian(&s.point).expect("checked above");
+        let exact = s.objective.exact_jacobian(&s.point).expect("finite point");
+        let scale = exact.amax().max(1.0);
+        assert!(
+            (hand - &exact).amax() <= 1e-12 * scale,
+            "{c:?}: hand-derived and dual-number derivatives differ"
+        );
     }
 }

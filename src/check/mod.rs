@@ -110,8 +110,10 @@ mod directional;
 mod first_pass;
 mod kink_levels;
 mod kinks;
+mod layout;
 mod noise_model;
 mod noisy;
+mod objective;
 mod probe;
 mod quantized;
 mod report;
@@ -124,6 +126,8 @@ mod walk;
 mod wide_stencil;
 
 pub use config::{CheckConfig, MAX_DIRECTIONS, MAX_KINK_LEVELS, Method};
+pub use layout::{NamedReport, ParameterLayout, TensorSlot};
+pub use objective::check_objective;
 pub use report::{CheckReport, DirectionalSummary, EntryCheck, NegativeControl};
 pub use rule::CONTROL_OFFSET;
 pub use verdict::{Evidence, Verdict};
@@ -135,7 +139,18 @@ use crate::float::Real;
 
 use run::run;
 
+/// The evaluation as a trait object: the checker's stages are then compiled
+/// once per float type, not once per closure (a test file with fifty
+/// closures compiled the whole pipeline fifty times). One indirect call per
+/// evaluation is nothing beside the evaluation itself.
+fn erased<F, E: FnMut(&[F], &mut [F])>(eval: &mut E) -> &mut dyn FnMut(&[F], &mut [F]) {
+    eval
+}
+
 /// Checks a claimed gradient `grad` of the scalar function `f` at `x`.
+///
+/// `x` is whatever holds the point: a slice, a `Vec`, an array, a nalgebra
+/// `DVector` (anything that is `AsRef<[F]>`).
 ///
 /// ```
 /// use gradient_oracle::{check_gradient, CheckConfig, Verdict};
@@ -153,20 +168,22 @@ use run::run;
 /// Only for invalid input: empty or non-finite `x`, `f(x)` not finite, a
 /// gradient of the wrong length, an invalid configuration. A wrong gradient is
 /// `Ok` with [`Verdict::Fail`].
-pub fn check_gradient<F, Func, Grad>(
+pub fn check_gradient<F, Func, Grad, X>(
     f: &Func,
     grad: &Grad,
-    x: &[F],
+    x: &X,
     config: &CheckConfig,
 ) -> Result<CheckReport>
 where
     F: Real,
     Func: Fn(&[F]) -> F + ?Sized,
     Grad: Fn(&[F]) -> Vec<F> + ?Sized,
+    X: AsRef<[F]> + ?Sized,
 {
+    let x = x.as_ref();
     let g = validated_gradient(grad, x, config)?;
     let mut eval = |p: &[F], out: &mut [F]| out[0] = f(p);
-    run(&mut eval, 1, x, &[g], config, false, None)
+    run(&mut erased(&mut eval), 1, x, &[g], config, false, None)
 }
 
 #[cfg(feature = "parallel")]
@@ -176,21 +193,31 @@ where
 ///
 /// # Errors
 /// As [`check_gradient`].
-pub fn check_gradient_parallel<F, Func, Grad>(
+pub fn check_gradient_parallel<F, Func, Grad, X>(
     f: &Func,
     grad: &Grad,
-    x: &[F],
+    x: &X,
     config: &CheckConfig,
 ) -> Result<CheckReport>
 where
     F: Real + Send + Sync,
     Func: Fn(&[F]) -> F + Sync + ?Sized,
     Grad: Fn(&[F]) -> Vec<F> + ?Sized,
+    X: AsRef<[F]> + ?Sized,
 {
+    let x = x.as_ref();
     let g = validated_gradient(grad, x, config)?;
     let shared = |p: &[F], out: &mut [F]| out[0] = f(p);
     let mut eval = shared;
-    run(&mut eval, 1, x, &[g], config, false, Some(&shared))
+    run(
+        &mut erased(&mut eval),
+        1,
+        x,
+        &[g],
+        config,
+        false,
+        Some(&shared),
+    )
 }
 
 /// The relative rounding allowed an `f32` claim judged against `f64`
@@ -225,16 +252,18 @@ pub const MIXED_CLAIM_ROUNDING: f64 = 32.0 * f32::EPSILON as f64;
 ///
 /// # Errors
 /// As [`check_gradient`].
-pub fn check_gradient_mixed<Func, Grad>(
+pub fn check_gradient_mixed<Func, Grad, X>(
     f: &Func,
     grad: &Grad,
-    x: &[f32],
+    x: &X,
     config: &CheckConfig,
 ) -> Result<CheckReport>
 where
     Func: Fn(&[f64]) -> f64 + ?Sized,
     Grad: Fn(&[f32]) -> Vec<f32> + ?Sized,
+    X: AsRef<[f32]> + ?Sized,
 {
+    let x = x.as_ref();
     let g = validated_gradient(grad, x, config)?;
     let x64: Vec<f64> = x.iter().map(|v| f64::from(*v)).collect();
     let claim: Vec<f64> = g.iter().map(|v| f64::from(*v)).collect();
@@ -243,7 +272,15 @@ where
         ..*config
     };
     let mut eval = |p: &[f64], out: &mut [f64]| out[0] = f(p);
-    run(&mut eval, 1, &x64, &[claim], &mixed, false, None)
+    run(
+        &mut erased(&mut eval),
+        1,
+        &x64,
+        &[claim],
+        &mixed,
+        false,
+        None,
+    )
 }
 
 /// Checks a claimed Jacobian `jac` (rows = outputs) of the vector function `f` at `x`.
@@ -251,17 +288,19 @@ where
 /// # Errors
 /// As [`check_gradient`]; a Jacobian whose shape is not
 /// `f(x).len() x x.len()`, or an `f(x)` that is empty or not finite.
-pub fn check_jacobian<F, Func, Jac>(
+pub fn check_jacobian<F, Func, Jac, X>(
     f: &Func,
     jac: &Jac,
-    x: &[F],
+    x: &X,
     config: &CheckConfig,
 ) -> Result<CheckReport>
 where
     F: Real,
     Func: Fn(&[F]) -> Vec<F> + ?Sized,
     Jac: Fn(&[F]) -> DMatrix<F> + ?Sized,
+    X: AsRef<[F]> + ?Sized,
 {
+    let x = x.as_ref();
     config.validate()?;
     validate_point(x)?;
     let fx = f(x);
@@ -286,7 +325,7 @@ where
             *slot = v.get(o).copied().unwrap_or_else(F::nan);
         }
     };
-    run(&mut eval, m, x, &rows, config, true, None)
+    run(&mut erased(&mut eval), m, x, &rows, config, true, None)
 }
 
 /// Validates the configuration and the point, and computes the claimed gradient.

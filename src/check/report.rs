@@ -137,7 +137,9 @@ impl CheckReport {
             .entries
             .iter()
             .map(|e| {
-                if e.tolerance.is_nan() {
+                // (A row of zeros has no relative resolution: 0/0 must not
+                // read as a perfect one.)
+                if e.tolerance.is_nan() || row_max[e.output] == 0.0 {
                     f64::INFINITY
                 } else {
                     e.tolerance / row_max[e.output]

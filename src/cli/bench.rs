@@ -5,34 +5,14 @@ use std::time::Instant;
 
 use gradient_oracle::numeric::adaptive::{AdaptiveRiddersConfig, adaptive_ridders_gradient};
 use gradient_oracle::numeric::differences::{DifferenceScheme, gradient, third_order};
-use gradient_oracle::numeric::dual::dual_gradient;
 use gradient_oracle::numeric::extrapolation::{Extrapolated, RiddersConfig, ridders_gradient};
 use gradient_oracle::{
-    Activation, CheckConfig, Dataset, Mlp, chain_loss, check_gradient, check_gradient_parallel,
-    mlp_loss, mlp_loss_and_gradient_f64, mlp_loss_f64, softmax, softmax_hinge_gradient,
-    softmax_hinge_loss_unchecked,
+    Activation, CheckConfig, Objective, Placement, Sample, Sampler, check_gradient,
+    check_gradient_parallel, check_objective,
 };
-use num_dual::Dual64;
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use serde::Serialize;
-
-use super::check::normal;
-
-/// A scalar function of the parameters.
-type ScalarFn = Box<dyn Fn(&[f64]) -> f64 + Send + Sync>;
-/// A gradient of the parameters.
-type GradFn = Box<dyn Fn(&[f64]) -> Vec<f64> + Send + Sync>;
-/// Makes a protocol case from the random generator.
-type CaseMaker = Box<dyn Fn(&mut StdRng) -> Case>;
-
-/// A protocol function at one point: value and exact gradient available.
-pub struct Case {
-    pub f: ScalarFn,
-    pub exact: GradFn,
-    pub grad: GradFn,
-    pub x: Vec<f64>,
-}
 
 const PROTOCOL_ACTS: [Activation; 5] = [
     Activation::Sigmoid,
@@ -42,110 +22,57 @@ const PROTOCOL_ACTS: [Activation; 5] = [
     Activation::Identity,
 ];
 
-/// The protocol's chain: theta = (W1, W2, Wout) ~ N(0, 1), ReLU pre-activations away from 0.
-pub fn chain_case(rng: &mut StdRng, acts_from: &[Activation]) -> Case {
-    loop {
-        let acts: Vec<Activation> = (0..3)
-            .map(|_| acts_from[rng.random_range(0..acts_from.len())])
-            .collect();
-        let w: Vec<f64> = (0..3).map(|_| normal(rng)).collect();
-        let (x_in, y_gt) = (normal(rng), normal(rng));
-        let mut z = x_in;
-        let mut near_kink = false;
-        for (wk, f) in w.iter().zip(&acts) {
-            let s = wk * z;
-            near_kink |= !f.is_smooth() && s.abs() <= 1e-3;
-            z = f.value(s);
-        }
-        if near_kink {
-            continue;
-        }
-        let (a1, a2, a3) = (acts.clone(), acts.clone(), acts);
-        return Case {
-            f: Box::new(move |t| chain_loss(t, &a1, x_in, y_gt)),
-            exact: Box::new(move |t| {
-                dual_gradient(|d: &[Dual64]| chain_loss(d, &a2, x_in, y_gt), t)
-                    .map(|r| r.1)
-                    .unwrap_or_default()
-            }),
-            grad: Box::new(move |t| {
-                gradient_oracle::ChainNetwork::new(t.to_vec(), a3.clone())
-                    .and_then(|n| n.loss_and_gradient(x_in, y_gt))
-                    .map(|r| r.1)
-                    .unwrap_or_default()
-            }),
-            x: w,
-        };
+/// The protocol's distance of every kink from the point.
+const PROTOCOL_KINK_DISTANCE: f64 = 1e-3;
+
+/// The protocol's chain: theta = (W1, W2, Wout) ~ N(0, 1), non-smooth
+/// pre-activations away from 0.
+fn chain_sampler(activations: &[Activation]) -> Sampler {
+    Sampler::Chain {
+        activations: activations.to_vec(),
     }
 }
 
-/// The protocol's mlp: X ~ N(0,1) (N x 2), W ~ N(0,1), w ~ N(0,1)/sqrt(H), y ~ U(-1,1),
-/// every |pre-activation| > 1e-3 (offending hidden units redrawn).
-pub fn mlp_case(rng: &mut StdRng, n: usize, h: usize) -> Case {
-    let d = 2;
-    let x: Vec<Vec<f64>> = (0..n)
-        .map(|_| (0..d).map(|_| normal(rng)).collect())
-        .collect();
-    let mut w: Vec<Vec<f64>> = (0..h)
-        .map(|_| (0..d).map(|_| normal(rng)).collect())
-        .collect();
-    let w_out: Vec<f64> = (0..h).map(|_| normal(rng) / (h as f64).sqrt()).collect();
-    let y: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
-    for row in &mut w {
-        while x
-            .iter()
-            .any(|xn| row.iter().zip(xn).map(|(a, b)| a * b).sum::<f64>().abs() <= 1e-3)
-        {
-            *row = (0..d).map(|_| normal(rng)).collect();
-        }
-    }
-    let data = Dataset::from_rows(&x, &y).expect("finite data");
-    let model = Mlp::from_rows(&w, &w_out).expect("finite weights");
-    let p = model.parameters();
-    let (d1, d2, d3) = (data.clone(), data.clone(), data);
-    Case {
-        f: Box::new(move |t| mlp_loss_f64(t, h, &d1)),
-        exact: Box::new(move |t| {
-            dual_gradient(|q: &[Dual64]| mlp_loss(q, h, &d2), t)
-                .map(|r| r.1)
-                .unwrap_or_default()
-        }),
-        grad: Box::new(move |t| {
-            mlp_loss_and_gradient_f64(t, h, &d3)
-                .map(|r| r.1)
-                .unwrap_or_default()
-        }),
-        x: p,
+/// The protocol's mlp: X ~ N(0,1) (N x 2), W ~ N(0,1), w ~ N(0,1)/sqrt(H),
+/// y ~ U(-1,1), every |pre-activation| > 1e-3.
+fn mlp_sampler(n: usize, h: usize) -> Sampler {
+    Sampler::Mlp {
+        samples: n..=n,
+        inputs: 2..=2,
+        hidden: h..=h,
     }
 }
 
-/// The protocol's softmax-hinge: o = 2 N(0,1) (the label's boosted by 3 half the
-/// time), every hinge term more than 1e-3 from its margin.
-pub fn hinge_case(rng: &mut StdRng, k: usize, margin: f64) -> Case {
-    loop {
-        let mut o: Vec<f64> = (0..k).map(|_| 2.0 * normal(rng)).collect();
-        let label = rng.random_range(0..k);
-        if rng.random::<bool>() {
-            o[label] += 3.0;
-        }
-        let p = softmax(&o).expect("finite logits");
-        if (0..k).any(|j| j != label && (margin + p[j] - p[label]).abs() <= 1e-3) {
-            continue;
-        }
-        return Case {
-            f: Box::new(move |t| softmax_hinge_loss_unchecked(t, label, margin)),
-            exact: Box::new(move |t| {
-                dual_gradient(
-                    |d: &[Dual64]| softmax_hinge_loss_unchecked(d, label, margin),
-                    t,
-                )
-                .map(|r| r.1)
-                .unwrap_or_default()
-            }),
-            grad: Box::new(move |t| softmax_hinge_gradient(t, label, margin).unwrap_or_default()),
-            x: o,
-        };
+/// The protocol's softmax-hinge: o = 2 N(0,1) (the label's boosted by 3 half
+/// the time), every hinge term more than 1e-3 from its margin.
+fn hinge_sampler(k: usize, margin: f64) -> Sampler {
+    Sampler::SoftmaxHinge {
+        classes: k..=k,
+        margin: margin..=margin,
+        boost_label: true,
     }
+}
+
+/// A protocol point: the sampler's draw away from kinks.
+pub fn protocol_case(sampler: &Sampler, rng: &mut StdRng) -> Sample {
+    sampler
+        .sample(rng, Placement::AwayFromKinks(PROTOCOL_KINK_DISTANCE))
+        .expect("the protocol's samplers are valid")
+}
+
+/// The loss of a protocol case (its `f`).
+fn loss(c: &Sample) -> impl Fn(&[f64]) -> f64 + Sync + '_ {
+    |p| c.objective.loss(p)
+}
+
+/// The hand-derived gradient of a protocol case.
+fn grad(c: &Sample) -> impl Fn(&[f64]) -> Vec<f64> + Sync + '_ {
+    |p| c.objective.gradient(p).unwrap_or_default()
+}
+
+/// The exact (dual-number) gradient at the case's point.
+fn exact(c: &Sample) -> Vec<f64> {
+    c.objective.exact_gradient(&c.point).unwrap_or_default()
 }
 
 /// One accuracy row.
@@ -176,8 +103,8 @@ fn summary(mut v: Vec<f64>) -> (f64, f64) {
 /// Each point's scaled error of an extrapolated gradient, and the evaluations
 /// it spent per coordinate.
 fn extrapolated_errors(
-    pts: &[Case],
-    estimate: impl Fn(&Case) -> Vec<Extrapolated<f64>>,
+    pts: &[Sample],
+    estimate: impl Fn(&Sample) -> Vec<Extrapolated<f64>>,
 ) -> (Vec<f64>, f64) {
     let (mut evals, mut coords) = (0usize, 0usize);
     let errs = pts
@@ -187,7 +114,7 @@ fn extrapolated_errors(
             evals += r.iter().map(|e| e.evaluations).sum::<usize>();
             coords += r.len();
             let values: Vec<f64> = r.iter().map(|e| e.value).collect();
-            scaled_error(&values, &(c.exact)(&c.x))
+            scaled_error(&values, &exact(c))
         })
         .collect();
     (errs, evals as f64 / coords.max(1) as f64)
@@ -196,24 +123,23 @@ fn extrapolated_errors(
 /// Table (a): numeric-gradient accuracy against the exact (dual-number) gradient.
 pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
     let mut rows = Vec::new();
-    let cases: Vec<(&str, CaseMaker)> = vec![
-        ("chain", Box::new(|r| chain_case(r, &PROTOCOL_ACTS))),
+    let cases = [
+        ("chain", chain_sampler(&PROTOCOL_ACTS)),
         (
             "chain_tanh_sigmoid",
-            Box::new(|r| chain_case(r, &[Activation::Tanh, Activation::Sigmoid])),
+            chain_sampler(&[Activation::Tanh, Activation::Sigmoid]),
         ),
-        ("mlp_N16_H8", Box::new(|r| mlp_case(r, 16, 8))),
-        ("softmax_hinge_k10_m1", Box::new(|r| hinge_case(r, 10, 1.0))),
-        (
-            "softmax_hinge_k10_m0.5",
-            Box::new(|r| hinge_case(r, 10, 0.5)),
-        ),
+        ("mlp_N16_H8", mlp_sampler(16, 8)),
+        ("softmax_hinge_k10_m1", hinge_sampler(10, 1.0)),
+        ("softmax_hinge_k10_m0.5", hinge_sampler(10, 0.5)),
     ];
     let mut progress = super::progress::Progress::new(cases.len() as u64, "accuracy");
-    for (name, make) in cases {
+    for (name, sampler) in cases {
         progress.tick();
         let mut rng = StdRng::seed_from_u64(seed);
-        let pts: Vec<Case> = (0..points).map(|_| make(&mut rng)).collect();
+        let pts: Vec<Sample> = (0..points)
+            .map(|_| protocol_case(&sampler, &mut rng))
+            .collect();
         let mut per_method: Vec<(String, Vec<f64>, f64)> = Vec::new();
         for scheme in [
             DifferenceScheme::Forward,
@@ -223,7 +149,7 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
         ] {
             let errs = pts
                 .iter()
-                .map(|c| scaled_error(&gradient(scheme, &c.f, &c.x), &(c.exact)(&c.x)))
+                .map(|c| scaled_error(&gradient(scheme, &loss(c), &c.point), &exact(c)))
                 .collect();
             per_method.push((
                 format!(
@@ -237,11 +163,12 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
         }
         let cfg = RiddersConfig::default();
         let (errs, per_coordinate) =
-            extrapolated_errors(&pts, |c| ridders_gradient(&c.f, &c.x, &cfg));
+            extrapolated_errors(&pts, |c| ridders_gradient(&loss(c), &c.point, &cfg));
         per_method.push(("ridders (8 evaluations)".into(), errs, per_coordinate));
         let adaptive = AdaptiveRiddersConfig::default();
-        let (errs, per_coordinate) =
-            extrapolated_errors(&pts, |c| adaptive_ridders_gradient(&c.f, &c.x, &adaptive));
+        let (errs, per_coordinate) = extrapolated_errors(&pts, |c| {
+            adaptive_ridders_gradient(&loss(c), &c.point, &adaptive)
+        });
         per_method.push((
             "adaptive ridders (8 evaluations)".into(),
             errs,
@@ -253,12 +180,12 @@ pub fn accuracy(points: usize, seed: u64) -> Vec<AccuracyRow> {
         let errs = pts
             .iter()
             .map(|c| {
-                let report = check_gradient(&c.f, &c.grad, &c.x, &CheckConfig::default())
+                let report = check_objective(&c.objective, &c.point, &CheckConfig::default())
                     .expect("valid protocol point");
                 evals += report.evaluations();
-                coords += c.x.len();
+                coords += c.point.len();
                 let num: Vec<f64> = report.entries().iter().map(|e| e.numeric).collect();
-                scaled_error(&num, &(c.exact)(&c.x))
+                scaled_error(&num, &exact(c))
             })
             .collect();
         per_method.push((
@@ -295,15 +222,16 @@ pub struct SpeedRow {
 /// for 300 parameters and more, also spread over rayon's threads.
 pub fn speed(quick: bool, seed: u64) -> Vec<SpeedRow> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut cases: Vec<(String, Case)> = vec![
-        ("mlp_N4_H3".into(), mlp_case(&mut rng, 4, 3)),
-        ("mlp_N64_H100".into(), mlp_case(&mut rng, 64, 100)),
+    let mut draw = |sampler: Sampler| protocol_case(&sampler, &mut rng);
+    let mut cases: Vec<(String, Sample)> = vec![
+        ("mlp_N4_H3".into(), draw(mlp_sampler(4, 3))),
+        ("mlp_N64_H100".into(), draw(mlp_sampler(64, 100))),
     ];
     if !quick {
-        cases.push(("mlp_N64_H1000".into(), mlp_case(&mut rng, 64, 1000)));
+        cases.push(("mlp_N64_H1000".into(), draw(mlp_sampler(64, 1000))));
     }
     for k in [10, 100, 1000] {
-        cases.push((format!("softmax_hinge_k{k}"), hinge_case(&mut rng, k, 1.0)));
+        cases.push((format!("softmax_hinge_k{k}"), draw(hinge_sampler(k, 1.0))));
     }
     let mut rows = Vec::new();
     let mut progress = super::progress::Progress::new(cases.len() as u64, "timing");
@@ -317,21 +245,21 @@ pub fn speed(quick: bool, seed: u64) -> Vec<SpeedRow> {
             ("directional (2)", CheckConfig::default().directional(2)),
         ] {
             let spread = mode.starts_with("full,");
-            if spread && c.x.len() < 300 {
+            if spread && c.point.len() < 300 {
                 continue;
             }
+            let (f, g) = (loss(c), grad(c));
             let run = || {
                 if spread {
-                    check_gradient_parallel(&c.f, &c.grad, &c.x, &cfg)
-                        .expect("valid protocol point")
+                    check_gradient_parallel(&f, &g, &c.point, &cfg).expect("valid protocol point")
                 } else {
-                    check_gradient(&c.f, &c.grad, &c.x, &cfg).expect("valid protocol point")
+                    check_gradient(&f, &g, &c.point, &cfg).expect("valid protocol point")
                 }
             };
             let report = run();
             rows.push(SpeedRow {
                 case: name.clone(),
-                parameters: c.x.len(),
+                parameters: c.point.len(),
                 mode: mode.into(),
                 median_ms: median_ms_of_5(run),
                 evaluations: report.evaluations(),
@@ -340,14 +268,14 @@ pub fn speed(quick: bool, seed: u64) -> Vec<SpeedRow> {
         }
         // The yardstick of the escalation's cost: plain central differences
         // (2n + 1 evaluations), no comparison, no verdict.
-        let plain = || gradient(DifferenceScheme::Central, &c.f, &c.x);
+        let plain = || gradient(DifferenceScheme::Central, &loss(c), &c.point);
         std::hint::black_box(plain());
         rows.push(SpeedRow {
             case: name.clone(),
-            parameters: c.x.len(),
+            parameters: c.point.len(),
             mode: "plain central differences".into(),
             median_ms: median_ms_of_5(plain),
-            evaluations: 2 * c.x.len() + 1,
+            evaluations: 2 * c.point.len() + 1,
             verdict: "-".into(),
         });
     }
@@ -380,12 +308,14 @@ pub struct SweepPoint {
 /// third-order (the checker's first pass) and Richardson (central
 /// extrapolated once) on the chain (tanh, sigmoid, tanh).
 pub fn step_sweep() -> Vec<SweepPoint> {
-    let acts = [Activation::Tanh, Activation::Sigmoid, Activation::Tanh];
+    let chain = Objective::Chain {
+        activations: vec![Activation::Tanh, Activation::Sigmoid, Activation::Tanh],
+        x_in: 0.8,
+        y_gt: -0.3,
+    };
     let w = [0.7, -1.2, 0.9];
-    let f = |t: &[f64]| chain_loss(t, &acts, 0.8, -0.3);
-    let exact = dual_gradient(|d: &[Dual64]| chain_loss(d, &acts, 0.8, -0.3), &w)
-        .expect("finite")
-        .1;
+    let f = |t: &[f64]| chain.loss(t);
+    let exact = chain.exact_gradient(&w).expect("finite");
     (0..=64)
         .map(|i| {
             let h = 10f64.powf(-16.0 + 15.0 * i as f64 / 64.0);

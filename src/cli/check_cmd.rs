@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use super::check;
 use super::table::{Format, Table, num, print_json, use_colour, verdict_word};
 use super::train_args::parse_activations;
-use clap::Args;
+use clap::{Args, ValueEnum};
+use gradient_oracle::Sampler;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -41,20 +42,17 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     }
     let colour = use_colour();
     let acts = parse_activations(&args.activations)?;
-    let e = |e: gradient_oracle::OracleError| e.to_string();
     let mut tallies = Vec::new();
-    let all = args.model == Model::All;
-    if all || args.model == Model::Chain {
-        tallies.push(check::chain(args.points, args.seed, &acts).map_err(e)?);
-    }
-    if all || args.model == Model::Mlp {
-        tallies.push(check::mlp(args.points, args.seed).map_err(e)?);
-    }
-    if all || args.model == Model::Softmax {
-        tallies.push(check::softmax_model(args.points, args.seed).map_err(e)?);
-    }
-    if all || args.model == Model::Hinge {
-        tallies.push(check::hinge(args.points, args.seed).map_err(e)?);
+    // The labels are the `--model` values (the hinge's tally is `hinge`).
+    let labels = [Model::Chain, Model::Mlp, Model::Softmax, Model::Hinge];
+    for (label, sampler) in labels.iter().zip(Sampler::sheet_models(&acts)) {
+        if args.model == Model::All || args.model == *label {
+            let name = label.to_possible_value().map(|v| v.get_name().to_string());
+            let name = name.unwrap_or_else(|| sampler.name().into());
+            tallies.push(
+                check::tally(&name, &sampler, args.points, args.seed).map_err(|e| e.to_string())?,
+            );
+        }
     }
     let failed: usize = tallies.iter().map(|t| t.fail).sum();
     if args.format == Format::Json {

@@ -1,10 +1,9 @@
 //! `report`: the whole exercise sheet, solved and checked.
 
 use gradient_oracle::{
-    Activation, ChainNetwork, CheckConfig, CheckReport, Dataset, Mlp, Trace, Verdict, chain_loss,
-    check_gradient, check_jacobian, hinge_gradient_p, mlp_loss, softmax, softmax_hinge_gradient,
-    softmax_hinge_gradient_via_jacobian, softmax_hinge_loss, softmax_hinge_loss_unchecked,
-    softmax_jacobian, softmax_unchecked,
+    Activation, ChainNetwork, CheckConfig, CheckReport, Dataset, Mlp, Objective, Trace, Verdict,
+    check_objective, hinge_gradient_p, softmax, softmax_hinge_gradient,
+    softmax_hinge_gradient_via_jacobian, softmax_hinge_loss, softmax_jacobian,
 };
 use serde_json::json;
 
@@ -147,17 +146,14 @@ fn exercise_one(
         num(sheet.d_w2),
         num(sheet.d_w1)
     );
-    let acts_v = acts.to_vec();
-    let f1 = |w: &[f64]| chain_loss(w, &acts_v, X_IN, Y_GT);
-    let g1 = |w: &[f64]| {
-        ChainNetwork::new(w.to_vec(), acts_v.clone())
-            .and_then(|n| n.loss_and_gradient(X_IN, Y_GT))
-            .map(|r| r.1)
-            .unwrap_or_default()
+    let chain = Objective::Chain {
+        activations: acts.to_vec(),
+        x_in: X_IN,
+        y_gt: Y_GT,
     };
     checks.push(NamedCheck {
         name: "Ex. 1 dL/dW (delta recursion)".into(),
-        report: check_gradient(&f1, &g1, net.weights(), &cfg).map_err(e)?,
+        report: check_objective(&chain, net.weights(), &cfg).map_err(e)?,
     });
 
     Ok(json!({
@@ -182,18 +178,13 @@ fn exercise_two(
     // Exercise 2.
     *out += &heading(format, "Exercise 2: one hidden ReLU layer, tanh output");
     *out += &super::trace::render(trace, format);
-    let hidden = model.hidden();
-    let f2 = |p: &[f64]| mlp_loss(p, hidden, data);
-    let g2 = |p: &[f64]| {
-        model
-            .with_parameters(p)
-            .and_then(|m| m.loss_and_gradient(data))
-            .map(|r| r.1)
-            .unwrap_or_default()
+    let network = Objective::Mlp {
+        hidden: model.hidden(),
+        data: data.clone(),
     };
     checks.push(NamedCheck {
         name: "Ex. 2 dL/dW, dL/dw at the initial weights".into(),
-        report: check_gradient(&f2, &g2, &model.parameters(), &cfg).map_err(e)?,
+        report: check_objective(&network, &model.parameters(), &cfg).map_err(e)?,
     });
 
     Ok(())
@@ -244,19 +235,15 @@ fn exercise_three(
     *out += &t.render(format);
     checks.push(NamedCheck {
         name: "Ex. 3 softmax Jacobian".into(),
-        report: check_jacobian(
-            &|o: &[f64]| softmax_unchecked(o),
-            &|o: &[f64]| softmax_jacobian(o).unwrap_or_else(|_| nalgebra::DMatrix::zeros(0, 0)),
-            &LOGITS,
-            &cfg,
-        )
-        .map_err(e)?,
+        report: check_objective(&Objective::Softmax, &LOGITS, &cfg).map_err(e)?,
     });
-    let f3 = |o: &[f64]| softmax_hinge_loss_unchecked(o, LABEL, margin);
-    let g3 = |o: &[f64]| softmax_hinge_gradient(o, LABEL, margin).unwrap_or_default();
+    let hinge = Objective::SoftmaxHinge {
+        label: LABEL,
+        margin,
+    };
     checks.push(NamedCheck {
         name: "Ex. 3 dL/do (closed form)".into(),
-        report: check_gradient(&f3, &g3, &LOGITS, &cfg).map_err(|err| {
+        report: check_objective(&hinge, &LOGITS, &cfg).map_err(|err| {
             format!("Exercise 3's hinge loss at margin {margin:e}: {err} (the loss overflows)")
         })?,
     });

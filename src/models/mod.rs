@@ -8,5 +8,7 @@ pub mod hinge;
 pub mod mlp;
 pub mod mlp_fast;
 pub mod mlp_steps;
+pub mod objective;
+pub mod sampler;
 pub mod softmax;
 pub mod training;

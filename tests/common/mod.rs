@@ -2,9 +2,8 @@
 #![allow(dead_code)]
 
 use gradient_oracle::{
-    Activation, ChainNetwork, CheckConfig, CheckReport, Dataset, Mlp, Real, Verdict, chain_loss,
-    check_gradient, check_jacobian, mlp_loss, softmax_hinge_gradient, softmax_hinge_loss_unchecked,
-    softmax_jacobian, softmax_unchecked,
+    Activation, ChainNetwork, CheckConfig, CheckReport, Dataset, Mlp, Objective, Real, Verdict,
+    chain_loss, check_gradient, check_objective,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -88,18 +87,19 @@ pub struct MlpCase {
 }
 
 impl MlpCase {
-    pub fn f(&self) -> impl Fn(&[f64]) -> f64 + '_ {
-        move |p| mlp_loss(p, self.hidden, &self.data)
-    }
-    pub fn grad(&self) -> impl Fn(&[f64]) -> Vec<f64> + '_ {
-        move |p| {
-            self.shape
-                .with_parameters(p)
-                .unwrap()
-                .loss_and_gradient(&self.data)
-                .unwrap()
-                .1
+    pub fn objective(&self) -> Objective {
+        Objective::Mlp {
+            hidden: self.hidden,
+            data: self.data.clone(),
         }
+    }
+    pub fn f(&self) -> impl Fn(&[f64]) -> f64 {
+        let objective = self.objective();
+        move |p| objective.loss(p)
+    }
+    pub fn grad(&self) -> impl Fn(&[f64]) -> Vec<f64> {
+        let objective = self.objective();
+        move |p| objective.gradient(p).unwrap()
     }
 }
 
@@ -126,33 +126,24 @@ pub fn random_mlp(rng: &mut StdRng, n: usize, d: usize, h: usize) -> (MlpCase, V
 }
 
 pub fn hinge_f(label: usize, margin: f64) -> impl Fn(&[f64]) -> f64 {
-    move |o| softmax_hinge_loss_unchecked(o, label, margin)
+    let hinge = Objective::SoftmaxHinge { label, margin };
+    move |o| hinge.loss(o)
 }
 
 pub fn hinge_grad(label: usize, margin: f64) -> impl Fn(&[f64]) -> Vec<f64> {
-    move |o| softmax_hinge_gradient(o, label, margin).unwrap()
+    let hinge = Objective::SoftmaxHinge { label, margin };
+    move |o| hinge.gradient(o).unwrap()
 }
 
 /// The default check of the softmax-hinge gradient at logits `o`.
 pub fn check_hinge(o: &[f64], label: usize, margin: f64) -> CheckReport {
-    check_gradient(
-        &hinge_f(label, margin),
-        &hinge_grad(label, margin),
-        o,
-        &CheckConfig::default(),
-    )
-    .unwrap()
+    let hinge = Objective::SoftmaxHinge { label, margin };
+    check_objective(&hinge, o, &CheckConfig::default()).unwrap()
 }
 
 /// The default check of the softmax Jacobian at logits `o`.
 pub fn check_softmax_jacobian(o: &[f64]) -> CheckReport {
-    check_jacobian(
-        &|o: &[f64]| softmax_unchecked(o),
-        &|o: &[f64]| softmax_jacobian(o).unwrap(),
-        o,
-        &CheckConfig::default(),
-    )
-    .unwrap()
+    check_objective(&Objective::Softmax, o, &CheckConfig::default()).unwrap()
 }
 
 /// A fresh uniform draw in [-1, 1] per call (splitmix64 over a counter), as

@@ -1,0 +1,71 @@
+//! The one judgement both adapters make once they hold the flat parameters,
+//! the framework's gradient and a way to evaluate the loss: the precision
+//! rule of the [module docs](super).
+
+use crate::check::{
+    CheckConfig, NamedReport, ParameterLayout, check_gradient, check_gradient_mixed,
+};
+use crate::error::Result;
+
+/// The parameters' element type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Precision {
+    /// `f32` parameters and gradient.
+    F32,
+    /// `f64` parameters and gradient.
+    F64,
+}
+
+/// What the adapter hands over: the parameters (flat, in `f64`, exact for
+/// `f32` ones), the framework's gradient, and the loss evaluated with
+/// parameters and graph in `f64` and in `f32` (`Err` where the graph does
+/// not run in that type).
+pub(crate) struct Flat<'a> {
+    pub layout: ParameterLayout,
+    pub x: Vec<f64>,
+    pub claim: Vec<f64>,
+    pub precision: Precision,
+    pub in_f64: &'a dyn Fn(&[f64]) -> Result<f64>,
+    pub in_f32: &'a dyn Fn(&[f32]) -> Result<f32>,
+}
+
+/// `f64`: the plain check. `f32`: the mixed check where the graph runs in
+/// `f64` at the point, else the check in `f32`, the reason stated.
+pub(crate) fn judge(flat: Flat<'_>, config: &CheckConfig) -> Result<NamedReport> {
+    let in_f64 = |p: &[f64]| (flat.in_f64)(p).unwrap_or(f64::NAN);
+    let (report, precision) = match flat.precision {
+        Precision::F64 => {
+            let claim = &flat.claim;
+            let report = check_gradient(&in_f64, &|_: &[f64]| claim.clone(), &flat.x, config)?;
+            (report, "f64".to_string())
+        }
+        Precision::F32 => {
+            let x32: Vec<f32> = flat.x.iter().map(|v| *v as f32).collect();
+            let claim32: Vec<f32> = flat.claim.iter().map(|v| *v as f32).collect();
+            let claim = |_: &[f32]| claim32.clone();
+            match (flat.in_f64)(&flat.x) {
+                Ok(v) if v.is_finite() => {
+                    let report = check_gradient_mixed(&in_f64, &claim, &x32, config)?;
+                    (
+                        report,
+                        "f32 gradient, the graph evaluated in f64".to_string(),
+                    )
+                }
+                other => {
+                    let why = other.map_or_else(|e| e.to_string(), |v| format!("it gives {v}"));
+                    let in_f32 = |p: &[f32]| (flat.in_f32)(p).unwrap_or(f32::NAN);
+                    let report = check_gradient(&in_f32, &claim, &x32, config)?;
+                    (
+                        report,
+                        format!("f32 throughout (the graph does not run in f64: {why})"),
+                    )
+                }
+            }
+        }
+    };
+    Ok(NamedReport {
+        report,
+        layout: flat.layout,
+        precision,
+    })
+}
