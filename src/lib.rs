@@ -32,6 +32,25 @@
 //! has the rule); [`numeric`] has the estimators (finite differences, Ridders,
 //! Ridders with adaptive steps, directions, dual numbers, the noise estimate).
 //!
+//! ## Second derivatives
+//!
+//! [`check_hessian`] judges a claimed Hessian against differences of the
+//! gradient (every entry with the first-order checker's error bars and kink
+//! analysis; asymmetric claims and missing cross terms named), and
+//! [`check_hvp`] a Hessian-vector product along seeded random directions,
+//! entry by entry where one disagrees.
+//!
+//! ```
+//! use gradient_oracle::{check_hessian, CheckConfig, Verdict};
+//! use gradient_oracle::nalgebra::DMatrix;
+//! let grad = |x: &[f64]| vec![2.0 * x[0] * x[1], x[0] * x[0]]; // f = x0^2 x1
+//! let transposed_slip = |x: &[f64]| DMatrix::from_row_slice(2, 2, &[2.0 * x[1], 2.0 * x[0], 0.0, 0.0]);
+//! let report = check_hessian(&grad, &transposed_slip, &[1.5, -0.5], &CheckConfig::default())?;
+//! assert_eq!(report.verdict(), Verdict::Fail);
+//! assert!(report.diagnosis().unwrap().contains("not symmetric"));
+//! # Ok::<(), gradient_oracle::OracleError>(())
+//! ```
+//!
 //! ## The exercise sheet's models
 //!
 //! - Exercise 1: the scalar chain network and its delta recursion ([`ChainNetwork`]).
@@ -116,6 +135,7 @@ pub use models::hinge::{
 pub use models::mlp::{
     BatchResult, Dataset, Mlp, SampleRecord, mlp_loss, mlp_loss_and_gradient_f64, mlp_loss_f64,
 };
+pub use models::mlp_hvp::mlp_hvp;
 pub use models::objective::{Kink, Objective};
 pub use models::sampler::{Placement, Sample, Sampler};
 pub use models::softmax::{
@@ -140,6 +160,7 @@ pub use check::{
     ParameterLayout, TensorSlot, Verdict, check_gradient, check_gradient_mixed, check_jacobian,
     check_objective,
 };
+pub use check::{DEFAULT_HVP_DIRECTIONS, check_hessian, check_hvp, check_objective_second_order};
 /// The nalgebra this crate is built with: matrices passed to and returned by
 /// it (`DMatrix` Jacobians, `Mlp::new`) must be of this version; use
 /// `gradient_oracle::nalgebra` to be sure.

@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use gradient_oracle::{
-    Activation, CheckConfig, Dataset, Method, Mlp, OracleError, Verdict, chain_loss,
-    check_gradient, check_jacobian, softmax, softmax_jacobian, softmax_unchecked,
+    Activation, CheckConfig, Dataset, Method, Mlp, OracleError, Verdict, check_gradient,
+    check_jacobian, softmax, softmax_jacobian, softmax_unchecked,
 };
 use nalgebra::DMatrix;
 use rand::Rng;
@@ -160,16 +160,14 @@ fn softmax_jacobian_passes_and_f32_models_pass() {
             .collect();
         let w: Vec<f32> = (0..3).map(|_| normal(&mut r) as f32).collect();
         let (x_in, y_gt) = (normal(&mut r) as f32, normal(&mut r) as f32);
-        let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
-        let g = |w: &[f32]| {
-            gradient_oracle::ChainNetwork::new(w.to_vec(), acts.clone())
-                .unwrap()
-                .loss_and_gradient(x_in, y_gt)
-                .unwrap()
-                .1
-        };
-        let report = check_gradient(&f, &g, &w, &CheckConfig::default()).unwrap();
-        assert_eq!(report.verdict(), Verdict::Pass, "{acts:?} {w:?}\n{report}");
+        let case = ChainCase { acts, x_in, y_gt };
+        let report = check_gradient(&case.f(), &case.grad(), &w, &CheckConfig::default()).unwrap();
+        assert_eq!(
+            report.verdict(),
+            Verdict::Pass,
+            "{:?} {w:?}\n{report}",
+            case.acts
+        );
         let o: Vec<f32> = (0..4).map(|_| r.random_range(-5.0..5.0)).collect();
         let report = check_jacobian(
             &|o: &[f32]| softmax_unchecked(o),

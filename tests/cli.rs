@@ -609,3 +609,22 @@ fn inputs_that_used_to_abort_or_mislead_are_exit_2_with_the_cause() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stdout(&o).contains("dense"), "{}", stdout(&o));
 }
+
+#[test]
+fn check_order_2_runs_the_second_order_checks() {
+    let o = run(&[
+        "check", "--order", "2", "--points", "40", "--format", "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["order"], 2);
+    assert_eq!(v["fail"], 0);
+    let models = v["models"].as_array().unwrap();
+    assert_eq!(models.len(), 4);
+    let chain = &models[0];
+    assert!(
+        chain["kink"].as_u64().unwrap() > 0,
+        "kink-aimed chains: {chain}"
+    );
+    assert_usage_error(&["check", "--order", "3"], "order");
+}

@@ -147,3 +147,46 @@ fn the_passing_report_quoted_is_the_one_printed() {
     let quoted = format!("PASS: all 2{quoted}");
     assert_eq!(quoted.trim_end(), report.to_string().trim_end());
 }
+
+#[test]
+fn exercise_1_hessian_numbers_are_computed_ones() {
+    use gradient_oracle::{Activation, ChainNetwork};
+    let text = doc("exercise-1.md");
+    let net = ChainNetwork::sheet([Activation::Sigmoid, Activation::Tanh, Activation::Identity]);
+    let h = net.sheet_hessian(&net.forward(1.0, 0.5).unwrap()).unwrap();
+    for (i, j) in [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)] {
+        let label = format!("H_{}{}", i + 1, j + 1);
+        assert_quotes(&text, "exercise-1.md", &label, h[(i, j)]);
+    }
+}
+
+#[test]
+fn exercise_2_hvp_numbers_are_computed_ones() {
+    use gradient_oracle::models::mlp_hvp::mlp_hvp_without_tanh_curvature;
+    use gradient_oracle::{Dataset, Mlp, mlp_hvp};
+    let text = doc("exercise-2.md");
+    let (mlp, data) = (Mlp::sheet(), Dataset::sheet());
+    let p = mlp.parameters();
+    let mut e = vec![0.0; p.len()];
+    e[6] = 1.0;
+    let column = mlp_hvp(&p, mlp.hidden(), &data, &e).unwrap();
+    let six = |v: &[f64]| {
+        v.iter()
+            .map(|x| format!("{x:.6}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let quoted = format!("Hv = ({})", six(&column));
+    assert!(
+        text.contains(&quoted),
+        "docs/exercise-2.md should quote `{quoted}`"
+    );
+    let slip = mlp_hvp_without_tanh_curvature(&p, mlp.hidden(), &data, &e).unwrap();
+    let quoted = format!("would read ({})", six(&slip[6..]));
+    assert!(
+        text.contains(&quoted),
+        "docs/exercise-2.md should quote `{quoted}`"
+    );
+    let percent = ((1.0 - slip[6] / column[6]) * 100.0).round();
+    assert!(text.contains(&format!("wrong by {percent} %")), "{percent}");
+}

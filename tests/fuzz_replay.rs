@@ -64,3 +64,8 @@ fn answers_seeds() {
 fn objective_seeds() {
     replay("objective", cases::objective_case);
 }
+
+#[test]
+fn hessian_seeds() {
+    replay("hessian", cases::hessian_case);
+}

@@ -138,3 +138,61 @@ fn f32_chain_matches_f64() {
         assert_relative_eq!(f64::from(*a), *b, max_relative = 1e-5);
     }
 }
+
+/// Exercise 1's closed-form Hessian is the hyper-dual one, and the checker
+/// passes it against differences of the delta-recursion gradient.
+#[test]
+fn the_sheet_hessian_is_the_hyper_dual_hessian() {
+    use gradient_oracle::numeric::dual::dual_hessian;
+    use gradient_oracle::{Placement, Sampler, check_hessian};
+    use rand::SeedableRng;
+    let sampler = Sampler::Chain {
+        activations: Activation::ALL.to_vec(),
+    };
+    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    for _ in 0..100 {
+        let s = sampler
+            .sample(&mut rng, Placement::AwayFromKinks(1e-3))
+            .unwrap();
+        let gradient_oracle::Objective::Chain {
+            activations,
+            x_in,
+            y_gt,
+        } = &s.objective
+        else {
+            unreachable!("a chain sampler draws chains")
+        };
+        let net = ChainNetwork::new(s.point.clone(), activations.clone()).unwrap();
+        let hand = net
+            .sheet_hessian(&net.forward(*x_in, *y_gt).unwrap())
+            .unwrap();
+        let exact = dual_hessian(
+            |w| gradient_oracle::chain_loss(w, activations, *x_in, *y_gt),
+            &s.point,
+        )
+        .unwrap();
+        assert!(
+            (&hand - &exact).amax() <= 1e-13 * exact.amax().max(1.0),
+            "{activations:?}: {hand} vs {exact}"
+        );
+        let grad = |w: &[f64]| s.objective.gradient(w).unwrap();
+        let hess = |w: &[f64]| {
+            let n = ChainNetwork::new(w.to_vec(), activations.clone()).unwrap();
+            n.sheet_hessian(&n.forward(*x_in, *y_gt).unwrap()).unwrap()
+        };
+        let report = check_hessian(
+            &grad,
+            &hess,
+            &s.point,
+            &gradient_oracle::CheckConfig::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            report.verdict(),
+            gradient_oracle::Verdict::Pass,
+            "{activations:?}: {report}"
+        );
+    }
+    let two = ChainNetwork::new(vec![1.0, 2.0], vec![Activation::Tanh; 2]).unwrap();
+    assert!(two.sheet_hessian(&two.forward(1.0, 0.0).unwrap()).is_err());
+}

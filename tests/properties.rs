@@ -6,9 +6,9 @@ mod common;
 
 use common::{ChainCase, MlpCase};
 use gradient_oracle::{
-    Activation, ChainNetwork, CheckConfig, Dataset, Mlp, TrainConfig, UpdateMode, Verdict,
-    chain_loss, check_gradient, check_jacobian, softmax, softmax_hinge_gradient,
-    softmax_hinge_loss, softmax_hinge_loss_unchecked, softmax_jacobian, softmax_unchecked, train,
+    Activation, ChainNetwork, CheckConfig, Dataset, Mlp, Objective, TrainConfig, UpdateMode,
+    Verdict, check_gradient, check_jacobian, check_objective, softmax, softmax_hinge_gradient,
+    softmax_hinge_loss, softmax_jacobian, softmax_unchecked, train,
 };
 use proptest::prelude::*;
 
@@ -174,9 +174,8 @@ proptest! {
         } else {
             margin
         };
-        let f = |o: &[f64]| softmax_hinge_loss_unchecked(o, label, margin);
-        let g = |o: &[f64]| softmax_hinge_gradient(o, label, margin).unwrap();
-        let report = check_gradient(&f, &g, &o, &CheckConfig::default()).unwrap();
+        let hinge = Objective::SoftmaxHinge { label, margin };
+        let report = check_objective(&hinge, &o, &CheckConfig::default()).unwrap();
         prop_assert!(report.verdict().is_ok(), "{report}");
     }
 
@@ -191,16 +190,9 @@ proptest! {
         o in prop::collection::vec(-50.0..50.0f32, 2..12),
     ) {
         let (w, acts): (Vec<f32>, Vec<Activation>) = layers.into_iter().unzip();
-        let f = |w: &[f32]| chain_loss(w, &acts, x_in, y_gt);
-        let g = |w: &[f32]| {
-            ChainNetwork::new(w.to_vec(), acts.clone())
-                .unwrap()
-                .loss_and_gradient(x_in, y_gt)
-                .unwrap()
-                .1
-        };
-        let report = check_gradient(&f, &g, &w, &CheckConfig::default()).unwrap();
-        prop_assert!(report.verdict().is_ok(), "{acts:?} {w:?}\n{report}");
+        let case = ChainCase { acts, x_in, y_gt };
+        let report = check_gradient(&case.f(), &case.grad(), &w, &CheckConfig::default()).unwrap();
+        prop_assert!(report.verdict().is_ok(), "{:?} {w:?}\n{report}", case.acts);
         let report = check_jacobian(
             &|o: &[f32]| softmax_unchecked(o),
             &|o: &[f32]| softmax_jacobian(o).unwrap(),

@@ -3,66 +3,51 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use gradient_oracle::{
-    CheckConfig, Dataset, Mlp, check_gradient, mlp_loss, mlp_loss_and_gradient_f64, mlp_loss_f64,
-    softmax_hinge_gradient, softmax_hinge_loss_unchecked,
+    CheckConfig, Mlp, Objective, Placement, Sample, Sampler, check_objective, mlp_loss,
+    mlp_loss_and_gradient_f64, mlp_loss_f64,
 };
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 
-fn mlp_case(n: usize, h: usize) -> (Mlp, Dataset) {
-    let x: Vec<Vec<f64>> = (0..n)
-        .map(|i| {
-            vec![
-                ((i * 37 % 101) as f64 / 50.0) - 1.0,
-                ((i * 53 % 97) as f64 / 48.0) - 1.0,
-            ]
-        })
-        .collect();
-    let y: Vec<f64> = (0..n)
-        .map(|i| ((i * 29 % 89) as f64 / 44.0) - 1.0)
-        .collect();
-    let w: Vec<Vec<f64>> = (0..h)
-        .map(|i| {
-            vec![
-                ((i * 17 % 83) as f64 / 41.0) - 1.0,
-                ((i * 31 % 79) as f64 / 39.0) - 1.0,
-            ]
-        })
-        .collect();
-    let w_out: Vec<f64> = (0..h)
-        .map(|i| (((i * 13 % 71) as f64 / 35.0) - 1.0) / (h as f64).sqrt())
-        .collect();
-    (
-        Mlp::from_rows(&w, &w_out).unwrap(),
-        Dataset::from_rows(&x, &y).unwrap(),
-    )
+/// A protocol case: the sampler's draw with every kink more than 1e-3 away
+/// (`../shared/bench-protocol.md`), from a fixed seed.
+fn protocol_case(sampler: Sampler) -> Sample {
+    let mut rng = StdRng::seed_from_u64(1);
+    sampler
+        .sample(&mut rng, Placement::AwayFromKinks(1e-3))
+        .expect("the protocol's samplers are valid")
+}
+
+fn mlp_case(n: usize, h: usize) -> Sample {
+    protocol_case(Sampler::Mlp {
+        samples: n..=n,
+        inputs: 2..=2,
+        hidden: h..=h,
+    })
 }
 
 fn bench_checks(c: &mut Criterion) {
     let mut group = c.benchmark_group("check");
-    for (n, h) in [(4usize, 3usize), (64, 100), (64, 1000)] {
-        let (model, data) = mlp_case(n, h);
-        let p = model.parameters();
-        let f = |q: &[f64]| mlp_loss_f64(q, h, &data);
-        let g = |q: &[f64]| mlp_loss_and_gradient_f64(q, h, &data).unwrap().1;
-        let label = format!("mlp_N{n}_H{h}");
-        group.bench_with_input(BenchmarkId::new("full", &label), &(), |b, _| {
-            b.iter(|| check_gradient(&f, &g, &p, &CheckConfig::default()).unwrap())
-        });
-        group.bench_with_input(BenchmarkId::new("directional", &label), &(), |b, _| {
-            b.iter(|| check_gradient(&f, &g, &p, &CheckConfig::default().directional(2)).unwrap())
-        });
-    }
+    let mut cases: Vec<(String, Sample)> = [(4usize, 3usize), (64, 100), (64, 1000)]
+        .iter()
+        .map(|&(n, h)| (format!("mlp_N{n}_H{h}"), mlp_case(n, h)))
+        .collect();
     for k in [10usize, 100, 1000] {
-        let o: Vec<f64> = (0..k)
-            .map(|i| ((i * 37 % 101) as f64 / 25.0) - 2.0)
-            .collect();
-        let f = |o: &[f64]| softmax_hinge_loss_unchecked(o, 1, 1.0);
-        let g = |o: &[f64]| softmax_hinge_gradient(o, 1, 1.0).unwrap();
-        let label = format!("softmax_hinge_k{k}");
-        group.bench_with_input(BenchmarkId::new("full", &label), &(), |b, _| {
-            b.iter(|| check_gradient(&f, &g, &o, &CheckConfig::default()).unwrap())
+        let hinge = Sampler::SoftmaxHinge {
+            classes: k..=k,
+            margin: 1.0..=1.0,
+            boost_label: true,
+        };
+        cases.push((format!("softmax_hinge_k{k}"), protocol_case(hinge)));
+    }
+    for (label, case) in &cases {
+        let (objective, point) = (&case.objective, &case.point);
+        group.bench_with_input(BenchmarkId::new("full", label), &(), |b, _| {
+            b.iter(|| check_objective(objective, point, &CheckConfig::default()).unwrap())
         });
-        group.bench_with_input(BenchmarkId::new("directional", &label), &(), |b, _| {
-            b.iter(|| check_gradient(&f, &g, &o, &CheckConfig::default().directional(2)).unwrap())
+        group.bench_with_input(BenchmarkId::new("directional", label), &(), |b, _| {
+            let cfg = CheckConfig::default().directional(2);
+            b.iter(|| check_objective(objective, point, &cfg).unwrap())
         });
     }
     group.finish();
@@ -74,8 +59,17 @@ fn bench_checks(c: &mut Criterion) {
 fn bench_evaluations(c: &mut Criterion) {
     let mut group = c.benchmark_group("mlp_evaluation");
     let (n, h) = (64usize, 1000usize);
-    let (model, data) = mlp_case(n, h);
-    let p = model.parameters();
+    let case = mlp_case(n, h);
+    let Objective::Mlp { data, .. } = &case.objective else {
+        unreachable!("an mlp sampler draws networks")
+    };
+    let p = case.point.clone();
+    let model = Mlp::new(
+        nalgebra::DMatrix::zeros(h, data.x().ncols()),
+        nalgebra::DVector::zeros(h),
+    )
+    .and_then(|shape| shape.with_parameters(&p))
+    .expect("the sampled parameters fit the shape");
     group.bench_function("loss: fused (mlp_loss_f64)", |b| {
         b.iter(|| mlp_loss_f64(std::hint::black_box(&p), h, &data))
     });

@@ -320,3 +320,47 @@ pub fn objective_case(c: &ObjectiveCase) {
         );
     }
 }
+
+/// check_hessian on small functions from fuzzed numbers: the classic
+/// functions and a quadratic form $x^\top A x$ at a fuzzed point.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct HessianCase {
+    pub function: u8,
+    pub x: Vec<f64>,
+    pub a: Vec<f64>,
+}
+
+/// The exact Hessian is never a Fail; bad input is a typed error, never a panic.
+pub fn hessian_case(c: &HessianCase) {
+    use gradient_oracle::models::classic::{
+        rosenbrock_gradient, rosenbrock_hessian, tanh_chain_gradient, tanh_chain_hessian,
+    };
+    use gradient_oracle::nalgebra::{DMatrix, DVector};
+    if c.x.len() > 8 || c.x.iter().any(|v| !v.is_finite() || v.abs() > 1e3) {
+        return;
+    }
+    let n = c.x.len();
+    let cfg = CheckConfig::default();
+    let report = match c.function % 3 {
+        0 => gradient_oracle::check_hessian(&rosenbrock_gradient, &rosenbrock_hessian, &c.x, &cfg),
+        1 => gradient_oracle::check_hessian(&tanh_chain_gradient, &tanh_chain_hessian, &c.x, &cfg),
+        _ => {
+            if c.a.len() < n * n
+                || c.a
+                    .iter()
+                    .take(n * n)
+                    .any(|v| !v.is_finite() || v.abs() > 1e3)
+            {
+                return;
+            }
+            let a = DMatrix::from_row_slice(n, n, &c.a[..n * n]);
+            let sym = &a + a.transpose();
+            let grad = |x: &[f64]| (&sym * DVector::from_column_slice(x)).as_slice().to_vec();
+            gradient_oracle::check_hessian(&grad, &|_: &[f64]| sym.clone(), &c.x, &cfg)
+        }
+    };
+    match report {
+        Ok(r) => assert!(r.verdict() != Verdict::Fail, "{c:?}: {r}"),
+        Err(e) => assert!(n == 0, "{c:?}: {e}"),
+    }
+}

@@ -49,21 +49,26 @@ pub(crate) fn diagnose(
         }
     };
     let names: Vec<String> = failing.iter().map(|e| name(e)).collect();
-    let what = if jacobian { "entry" } else { "coordinate" };
-    let plural = if failing.len() == 1 { "" } else { "s" };
+    let one = failing.len() == 1;
+    let what = match (jacobian, one) {
+        (true, true) => "entry",
+        (true, false) => "entries",
+        (false, true) => "coordinate",
+        (false, false) => "coordinates",
+    };
 
     if failing
         .iter()
         .all(|e| e.numeric.abs() > 8.0 * e.tolerance && close(e.analytic, -e.numeric, e.tolerance))
     {
-        return Some(format!("sign flipped in {what}{plural} {}", list(&names)));
+        return Some(format!("sign flipped in {what} {}", list(&names)));
     }
     if failing
         .iter()
         .all(|e| e.numeric.abs() <= 4.0 * e.tolerance && e.analytic.abs() > 8.0 * e.tolerance)
     {
         return Some(format!(
-            "{what}{plural} {} should be zero (the numeric derivative is 0 within tolerance)",
+            "{what} {} should be zero (the numeric derivative is 0 within tolerance)",
             list(&names)
         ));
     }
@@ -73,7 +78,12 @@ pub(crate) fn diagnose(
         if close(a.analytic, b.numeric, a.tolerance.max(b.tolerance))
             && close(b.analytic, a.numeric, a.tolerance.max(b.tolerance))
         {
-            return Some(format!("{what}s {} and {} are swapped", name(a), name(b)));
+            return Some(format!(
+                "{} {} and {} are swapped",
+                if jacobian { "entries" } else { "coordinates" },
+                name(a),
+                name(b)
+            ));
         }
     }
     if jacobian && outputs == inputs && failing.len() >= 2 {
@@ -103,7 +113,7 @@ pub(crate) fn diagnose(
         let scope = if failing.len() == entries.len() {
             "the whole gradient".to_string()
         } else {
-            format!("{what}{plural} {}", list(&names))
+            format!("{what} {}", list(&names))
         };
         return Some(format!(
             "{scope}: analytic = {} x numeric",

@@ -108,6 +108,7 @@ mod config;
 mod diagnose;
 mod directional;
 mod first_pass;
+mod hessian;
 mod kink_levels;
 mod kinks;
 mod layout;
@@ -126,8 +127,9 @@ mod walk;
 mod wide_stencil;
 
 pub use config::{CheckConfig, MAX_DIRECTIONS, MAX_KINK_LEVELS, Method};
+pub use hessian::{DEFAULT_HVP_DIRECTIONS, check_hessian, check_hvp};
 pub use layout::{NamedReport, ParameterLayout, TensorSlot};
-pub use objective::check_objective;
+pub use objective::{check_objective, check_objective_second_order};
 pub use report::{CheckReport, DirectionalSummary, EntryCheck, NegativeControl};
 pub use rule::CONTROL_OFFSET;
 pub use verdict::{Evidence, Verdict};

@@ -3,9 +3,10 @@
 //! differences of its value, by [`check_gradient`] for a loss and
 //! [`check_jacobian`] for softmax.
 
-use super::{CheckConfig, CheckReport, check_gradient, check_jacobian};
+use super::{CheckConfig, CheckReport, check_gradient, check_hessian, check_hvp, check_jacobian};
 use crate::error::Result;
 use crate::models::objective::Objective;
+use crate::models::softmax::{softmax_jacobian, softmax_unchecked};
 
 /// Checks the model's own backward pass at `x`.
 ///
@@ -41,5 +42,49 @@ pub fn check_objective(
             x,
             config,
         )
+    }
+}
+
+/// Checks the model's hand-derived second derivatives at `x`: the chain's
+/// closed-form Hessian and the hinge's with [`check_hessian`], the network's
+/// R-operator with [`check_hvp`], and softmax's Jacobian as the Hessian of
+/// log-sum-exp (whose gradient is softmax).
+///
+/// ```
+/// use gradient_oracle::{CheckConfig, Objective, Verdict, check_objective_second_order};
+/// let report = check_objective_second_order(&Objective::Softmax, &[2.0, 1.0, 0.1], &CheckConfig::default())?;
+/// assert_eq!(report.verdict(), Verdict::Pass);
+/// # Ok::<(), gradient_oracle::OracleError>(())
+/// ```
+///
+/// # Errors
+/// As [`check_objective`]; a chain of depth other than 3.
+pub fn check_objective_second_order<X: AsRef<[f64]> + ?Sized>(
+    objective: &Objective,
+    x: &X,
+    config: &CheckConfig,
+) -> Result<CheckReport> {
+    let x = x.as_ref();
+    match objective {
+        Objective::Softmax => {
+            softmax_jacobian(x)?;
+            check_hessian(
+                &|o: &[f64]| softmax_unchecked(o),
+                &|o: &[f64]| softmax_jacobian(o).unwrap_or_else(|_| nalgebra::DMatrix::zeros(0, 0)),
+                x,
+                config,
+            )
+        }
+        Objective::Mlp { .. } => {
+            objective.gradient(x)?; // the model's validation of x
+            let grad = |p: &[f64]| objective.gradient(p).unwrap_or_default();
+            let hvp = |p: &[f64], v: &[f64]| objective.hvp(p, v).unwrap_or_default();
+            check_hvp(&grad, &hvp, x, config)
+        }
+        _ => {
+            let claim = objective.hessian(x)?;
+            let grad = |p: &[f64]| objective.gradient(p).unwrap_or_default();
+            check_hessian(&grad, &|_: &[f64]| claim.clone(), x, config)
+        }
     }
 }

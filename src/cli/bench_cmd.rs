@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use super::table::{Format, Table, print_json};
-use super::{bench, plot};
+use super::{bench, bench_hessian, plot};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -34,12 +34,13 @@ pub fn run(args: BenchArgs) -> Result<ExitCode, String> {
     }
     let accuracy = bench::accuracy(points, args.seed);
     let speed = bench::speed(args.quick, args.seed);
+    let second_order = bench_hessian::second_order(args.seed);
     if let Some(path) = &args.plot {
         plot::v_curve(path, &bench::step_sweep())?;
         eprintln!("wrote {}", path.display());
     }
     if args.format == Format::Json {
-        let v = serde_json::json!({ "points": points, "seed": args.seed, "accuracy": accuracy, "speed": speed });
+        let v = serde_json::json!({ "points": points, "seed": args.seed, "accuracy": accuracy, "speed": speed, "second_order": second_order });
         print_json(&v)?;
     } else {
         let mut a = Table::new(
@@ -79,6 +80,27 @@ pub fn run(args: BenchArgs) -> Result<ExitCode, String> {
             ]);
         }
         print!("{}", b.render(args.format));
+        println!();
+        let mut c = Table::new(
+            "(c) Hessians from the gradient, 20 points per case: worst max_ij |H - exact| / max(1, |exact|)",
+            &[
+                "case",
+                "method",
+                "worst",
+                "ms per point",
+                "gradient evaluations per column",
+            ],
+        );
+        for r in &second_order {
+            c.row(vec![
+                r.case.clone(),
+                r.method.clone(),
+                format!("{:.1e}", r.worst),
+                format!("{:.3}", r.ms_per_point),
+                format!("{:.1}", r.gradient_evaluations_per_column),
+            ]);
+        }
+        print!("{}", c.render(args.format));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 
 use gradient_oracle::{
     CheckConfig, CheckReport, OracleError, Placement, Sampler, Verdict, check_objective,
+    check_objective_second_order,
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -82,19 +83,33 @@ fn placement(p: usize) -> Placement {
     }
 }
 
-/// Checks the model's backward pass at `points` draws of `sampler` from `seed`.
+/// Checks the model's backward pass (`order` 1) or its hand-derived second
+/// derivatives (`order` 2) at `points` draws of `sampler` from `seed`.
 pub fn tally(
     label: &str,
     sampler: &Sampler,
     points: usize,
     seed: u64,
+    order: u8,
 ) -> Result<Tally, OracleError> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut t = Tally::new(label, points);
     let cfg = CheckConfig::default();
+    // The hinge's Hessian exists only between its kinks, where its gradient
+    // jumps (the second-order check aims elsewhere there).
+    let between_kinks = order == 2 && matches!(sampler, Sampler::SoftmaxHinge { .. });
     for p in 0..points {
-        let sample = sampler.sample(&mut rng, placement(p))?;
-        let report = check_objective(&sample.objective, &sample.point, &cfg)?;
+        let aim = if between_kinks {
+            Placement::Anywhere
+        } else {
+            placement(p)
+        };
+        let sample = sampler.sample(&mut rng, aim)?;
+        let report = if order == 2 {
+            check_objective_second_order(&sample.objective, &sample.point, &cfg)?
+        } else {
+            check_objective(&sample.objective, &sample.point, &cfg)?
+        };
         t.add(&report, sample.at_kink);
     }
     Ok(t)

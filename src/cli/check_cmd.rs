@@ -22,6 +22,11 @@ pub struct CheckArgs {
     /// The chain's activations to draw from (comma-separated).
     #[arg(long, default_value = "identity,sigmoid,tanh,relu,leaky_relu,softplus")]
     activations: String,
+    /// 1: the models' gradients; 2: their Hessians and Hessian-vector
+    /// products (the chain's closed form, the network's R-operator,
+    /// softmax as the Hessian of log-sum-exp, the hinge between its kinks).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    order: u8,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -50,17 +55,21 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             let name = label.to_possible_value().map(|v| v.get_name().to_string());
             let name = name.unwrap_or_else(|| sampler.name().into());
             tallies.push(
-                check::tally(&name, &sampler, args.points, args.seed).map_err(|e| e.to_string())?,
+                check::tally(&name, &sampler, args.points, args.seed, args.order)
+                    .map_err(|e| e.to_string())?,
             );
         }
     }
     let failed: usize = tallies.iter().map(|t| t.fail).sum();
     if args.format == Format::Json {
-        let v = serde_json::json!({ "seed": args.seed, "models": tallies, "fail": failed });
+        let v = serde_json::json!({ "seed": args.seed, "order": args.order, "models": tallies, "fail": failed });
         print_json(&v)?;
     } else {
         let mut t = Table::new(
-            format!("checker over the models (seed {})", args.seed),
+            match args.order {
+                2 => format!("second derivatives of the models (seed {})", args.seed),
+                _ => format!("checker over the models (seed {})", args.seed),
+            },
             &[
                 "model",
                 "points",

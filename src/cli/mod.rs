@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod bench_cmd;
+pub mod bench_hessian;
 pub mod check;
 pub mod check_cmd;
 pub mod grade;

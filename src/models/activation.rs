@@ -163,6 +163,31 @@ impl Activation {
         }
     }
 
+    /// $f''(x)$: 0 for the piecewise-linear activations (away from their
+    /// kink, where it does not exist), $\sigma(1-\sigma)(1-2\sigma)$ for
+    /// sigmoid, $-2\tanh x\,(1-\tanh^2 x)$ for tanh, $\sigma(1-\sigma)$ for
+    /// softplus.
+    ///
+    /// ```
+    /// use gradient_oracle::Activation;
+    /// assert_eq!(Activation::Tanh.second_derivative(0.0_f64), 0.0);
+    /// assert_eq!(Activation::Softplus.second_derivative(0.0_f64), 0.25);
+    /// ```
+    pub fn second_derivative<T: Scalar<F>, F: DualNumFloat>(self, x: T) -> T {
+        match self {
+            Activation::Identity | Activation::Relu | Activation::LeakyRelu => T::zero(),
+            Activation::Sigmoid => {
+                let s = Activation::Sigmoid.value(x);
+                s * (T::one() - s) * (T::one() - s - s)
+            }
+            Activation::Tanh => {
+                let t = x.tanh();
+                -(t + t) * (T::one() - t * t)
+            }
+            Activation::Softplus => Activation::Sigmoid.derivative(x),
+        }
+    }
+
     /// The one-sided derivatives $(f'(x^-), f'(x^+))$; they differ only at a kink.
     pub fn one_sided_derivatives(self, x: f64) -> (f64, f64) {
         match self {

@@ -226,6 +226,47 @@ impl<F: Real> ChainNetwork<F> {
         })
     }
 
+    /// Exercise 1's Hessian of $L$ in $(W_1, W_2, W_{out})$ (depth 3), in
+    /// closed form (derived in `docs/exercise-1.md`): with $a_k = f_k'(s_k)$,
+    /// $b_k = f_k''(s_k)$, $r = y_{out} - y_{gt}$ and
+    /// $p = \partial s_{out}/\partial W = (W_{out} a_2 W_2 a_1 x_{in},\ W_{out} a_2 z_1,\ z_2)$,
+    ///
+    /// $$H = (a_3^2 + r\,b_3)\, p\,p^\top + r\,a_3\,Q,$$
+    ///
+    /// $Q$ symmetric with $Q_{33} = 0$, $Q_{23} = a_2 z_1$,
+    /// $Q_{13} = a_2 W_2 a_1 x_{in}$, $Q_{22} = W_{out} b_2 z_1^2$,
+    /// $Q_{12} = W_{out} a_1 x_{in} (a_2 + b_2 W_2 z_1)$,
+    /// $Q_{11} = W_{out} W_2 x_{in}^2 (b_2 W_2 a_1^2 + a_2 b_1)$.
+    /// The first term is the Gauss-Newton part; $Q$ carries the curvature of
+    /// the layers.
+    ///
+    /// # Errors
+    /// [`OracleError::ShapeMismatch`] unless the depth is 3; a record of
+    /// another network.
+    pub fn sheet_hessian(&self, forward: &ChainForward<F>) -> Result<nalgebra::DMatrix<F>> {
+        self.sheet_derivatives(forward)?; // the same depth and record checks
+        let acts = &self.activations;
+        let a: Vec<F> = (0..3).map(|k| acts[k].derivative(forward.s[k])).collect();
+        let b: Vec<F> = (0..3)
+            .map(|k| acts[k].second_derivative(forward.s[k]))
+            .collect();
+        let (w2, w_out) = (self.weights[1], self.weights[2]);
+        let (x, z1, z2) = (forward.z[0], forward.z[1], forward.z[2]);
+        let r = forward.y_out - forward.y_gt;
+        let p = [w_out * a[1] * w2 * a[0] * x, w_out * a[1] * z1, z2];
+        let mut q = nalgebra::DMatrix::from_element(3, 3, F::zero());
+        q[(1, 2)] = a[1] * z1;
+        q[(0, 2)] = a[1] * w2 * a[0] * x;
+        q[(1, 1)] = w_out * b[1] * z1 * z1;
+        q[(0, 1)] = w_out * a[0] * x * (a[1] + b[1] * w2 * z1);
+        q[(0, 0)] = w_out * w2 * x * x * (b[1] * w2 * a[0] * a[0] + a[1] * b[0]);
+        let gauss_newton = a[2] * a[2] + r * b[2];
+        Ok(nalgebra::DMatrix::from_fn(3, 3, |i, j| {
+            let qij = if i <= j { q[(i, j)] } else { q[(j, i)] };
+            gauss_newton * p[i] * p[j] + r * a[2] * qij
+        }))
+    }
+
     /// The loss and its gradient with respect to the weights, in one call.
     ///
     /// # Errors

@@ -4,9 +4,11 @@
 pub mod activation;
 pub mod chain;
 pub mod checkpoint;
+pub mod classic;
 pub mod hinge;
 pub mod mlp;
 pub mod mlp_fast;
+pub mod mlp_hvp;
 pub mod mlp_steps;
 pub mod objective;
 pub mod sampler;

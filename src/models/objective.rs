@@ -36,10 +36,11 @@ use super::chain::{ChainNetwork, chain_loss};
 use super::hinge::{hinge_margins, softmax_hinge_gradient, softmax_hinge_loss_unchecked};
 use super::mlp::{Dataset, mlp_loss};
 use super::mlp_fast::{mlp_loss_and_gradient_f64, mlp_loss_f64};
+use super::mlp_hvp::mlp_hvp;
 use super::softmax::{softmax_jacobian, softmax_unchecked};
 use crate::error::{OracleError, Result};
 use crate::float::Scalar;
-use crate::numeric::dual::{dual_gradient, dual_jacobian};
+use crate::numeric::dual::{dual_gradient, dual_hessian, dual_jacobian};
 
 /// One of the sheet's models at one configuration, as a function of the
 /// checked vector (the table in the [module docs](self)).
@@ -183,6 +184,75 @@ impl Objective {
     /// Empty or non-finite `x`.
     pub fn exact_jacobian(&self, x: &[f64]) -> Result<DMatrix<f64>> {
         dual_jacobian(|d| self.values(d), x)
+    }
+
+    /// The exact Hessian of the loss by hyper-dual numbers (the same model
+    /// code, differentiated twice mechanically): the oracle for hand-derived
+    /// second derivatives. Where a ReLU or hinge switch is exactly 0 it is
+    /// the Hessian of the piece the model's branch takes.
+    ///
+    /// # Errors
+    /// Empty or non-finite `x`; softmax, whose second derivative is a
+    /// tensor (its Jacobian is the Hessian of log-sum-exp instead).
+    pub fn exact_hessian(&self, x: &[f64]) -> Result<DMatrix<f64>> {
+        if !self.is_scalar() {
+            return Err(vector_valued());
+        }
+        dual_hessian(|d| self.values(d)[0], x)
+    }
+
+    /// The hand-derived Hessian of the loss: the chain's closed form
+    /// ([`ChainNetwork::sheet_hessian`], depth 3), the network's columns
+    /// $H e_j$ by the R-operator ([`mlp_hvp`]); the hinge has no hand-derived
+    /// form here and gives its hyper-dual Hessian.
+    ///
+    /// # Errors
+    /// As [`gradient`](Self::gradient); a chain of depth other than 3;
+    /// softmax (see [`exact_hessian`](Self::exact_hessian)).
+    pub fn hessian(&self, x: &[f64]) -> Result<DMatrix<f64>> {
+        match self {
+            Objective::Chain {
+                activations,
+                x_in,
+                y_gt,
+            } => {
+                let net = ChainNetwork::new(x.to_vec(), activations.clone())?;
+                net.sheet_hessian(&net.forward(*x_in, *y_gt)?)
+            }
+            Objective::Mlp { .. } => {
+                let mut e = vec![0.0; x.len()];
+                let mut h = DMatrix::zeros(x.len(), x.len());
+                for j in 0..x.len() {
+                    e[j] = 1.0;
+                    h.set_column(j, &nalgebra::DVector::from_vec(self.hvp(x, &e)?));
+                    e[j] = 0.0;
+                }
+                Ok(h)
+            }
+            Objective::Softmax => Err(vector_valued()),
+            Objective::SoftmaxHinge { .. } => self.exact_hessian(x),
+        }
+    }
+
+    /// The Hessian-vector product $H(x)\,v$: the network's R-operator pass
+    /// ([`mlp_hvp`]), else [`hessian`](Self::hessian) times `v`.
+    ///
+    /// # Errors
+    /// As [`hessian`](Self::hessian); a `v` of another length than `x`.
+    pub fn hvp(&self, x: &[f64], v: &[f64]) -> Result<Vec<f64>> {
+        if let Objective::Mlp { hidden, data } = self {
+            return mlp_hvp(x, *hidden, data, v);
+        }
+        if v.len() != x.len() {
+            return Err(OracleError::ShapeMismatch {
+                name: "v".into(),
+                expected: format!("{} entries", x.len()),
+                found: format!("{} entries", v.len()),
+            });
+        }
+        Ok((self.hessian(x)? * nalgebra::DVector::from_column_slice(v))
+            .as_slice()
+            .to_vec())
     }
 
     /// The switching quantities at `x`; the objective has a kink where one

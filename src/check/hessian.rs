@@ -1,0 +1,251 @@
+//! Second derivatives: a claimed Hessian judged against differences of the
+//! gradient, claimed Hessian-vector products along seeded random directions.
+//!
+//! **Hessian.** Row $i$ of $H$ is the gradient of $g_i = \partial f/\partial x_i$,
+//! so [`check_hessian`] is [`check_jacobian`] of the gradient: every entry
+//! $H_{ij}$ (the report's entry $(i, j)$) against the checker's differences of
+//! $g_i$ along $x_j$, with the same error bars, kink analysis and verdicts.
+//! A twice continuously differentiable $f$ has $H = H^\top$: a claim that
+//! is not symmetric beyond both entries' tolerances is named, pair by pair,
+//! beside the first-order diagnoses (sign, factor, transposed, should be
+//! zero); an off-diagonal entry claimed 0 where the differences are clear of
+//! 0 is named a missing cross term.
+//!
+//! **Hessian-vector products.** [`check_hvp`] takes `hvp(x, v)` $= H(x)\,v$.
+//! Along each of $d$ seeded Rademacher directions $u = s\,v$ (with
+//! $s = \max(1, \|x\|_\infty)$, so the steps match the point's scale) the
+//! claim $s \cdot \mathrm{hvp}(x, v)$ is the derivative of
+//! $t \mapsto g(x + t u)$ at $t = 0$: a Jacobian check with one input and $n$
+//! outputs (about 4 gradient evaluations per direction). $d$ is
+//! [`CheckConfig::directional`]'s count, [`DEFAULT_HVP_DIRECTIONS`] when not
+//! set. If every direction passes, the report carries the
+//! [`DirectionalSummary`] and no entries; if one does not (a failure, a kink,
+//! an undecided case), every column $H e_j = \mathrm{hvp}(x, e_j)$ is
+//! checked entry by entry, as [`check_hessian`] does, so the verdict names
+//! entries.
+
+use nalgebra::DMatrix;
+
+use super::report::EntryCheck;
+use super::{CheckConfig, CheckReport, DirectionalSummary, Verdict, check_jacobian};
+use crate::error::{OracleError, Result, require_finite};
+use crate::float::Real;
+use crate::numeric::directional::random_directions;
+
+/// Directions [`check_hvp`] tries when the configuration sets none.
+pub const DEFAULT_HVP_DIRECTIONS: usize = 3;
+
+/// Checks a claimed Hessian `hess` ($n \times n$) of the function whose
+/// gradient is `grad`, at `x`.
+///
+/// ```
+/// use gradient_oracle::{check_hessian, CheckConfig, Verdict};
+/// use gradient_oracle::nalgebra::DMatrix;
+/// // f = x0^2 x1 + sin(x1)
+/// let grad = |x: &[f64]| vec![2.0 * x[0] * x[1], x[0] * x[0] + x[1].cos()];
+/// let hess = |x: &[f64]| DMatrix::from_row_slice(2, 2, &[2.0 * x[1], 2.0 * x[0], 2.0 * x[0], -x[1].sin()]);
+/// let report = check_hessian(&grad, &hess, &[1.5, -0.5], &CheckConfig::default())?;
+/// assert_eq!(report.verdict(), Verdict::Pass);
+/// // A missing cross term is named.
+/// let diagonal = |x: &[f64]| DMatrix::from_row_slice(2, 2, &[2.0 * x[1], 0.0, 0.0, -x[1].sin()]);
+/// let report = check_hessian(&grad, &diagonal, &[1.5, -0.5], &CheckConfig::default())?;
+/// assert_eq!(report.verdict(), Verdict::Fail);
+/// assert!(report.diagnosis().unwrap().contains("missing cross term"));
+/// # Ok::<(), gradient_oracle::OracleError>(())
+/// ```
+///
+/// # Errors
+/// As [`check_jacobian`]; a claimed Hessian that is not $n \times n$ or a
+/// gradient that is not of length $n$, named as such.
+pub fn check_hessian<F, G, H, X>(
+    grad: &G,
+    hess: &H,
+    x: &X,
+    config: &CheckConfig,
+) -> Result<CheckReport>
+where
+    F: Real,
+    G: Fn(&[F]) -> Vec<F> + ?Sized,
+    H: Fn(&[F]) -> DMatrix<F> + ?Sized,
+    X: AsRef<[F]> + ?Sized,
+{
+    let x = x.as_ref();
+    require_finite("x", x.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)))?;
+    let n = x.len();
+    let claim = hess(x);
+    if claim.nrows() != n || claim.ncols() != n {
+        return Err(OracleError::ShapeMismatch {
+            name: "hessian".into(),
+            expected: format!("{n} x {n} (the point has {n} coordinates)"),
+            found: format!("{} x {}", claim.nrows(), claim.ncols()),
+        });
+    }
+    let g = grad(x);
+    if g.len() != n {
+        return Err(OracleError::ShapeMismatch {
+            name: "gradient".into(),
+            expected: format!("{n} entries"),
+            found: format!("{} entries", g.len()),
+        });
+    }
+    let mut report = check_jacobian(grad, &|_: &[F]| claim.clone(), x, config)?;
+    let second_order = second_order_diagnosis(&report.entries, &claim);
+    report.diagnosis = match (second_order, report.diagnosis.take()) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    };
+    Ok(report)
+}
+
+/// The claim's asymmetric pairs and missing cross terms, if any.
+fn second_order_diagnosis<F: Real>(entries: &[EntryCheck], claim: &DMatrix<F>) -> Option<String> {
+    let n = claim.nrows();
+    let entry = |i: usize, j: usize| entries.iter().find(|e| e.output == i && e.input == j);
+    let value = |i: usize, j: usize| claim[(i, j)].to_f64().unwrap_or(f64::NAN);
+    let mut asymmetric = Vec::new();
+    let mut missing = Vec::new();
+    for i in 0..n {
+        for j in 0..n {
+            let (Some(a), Some(b)) = (entry(i, j), entry(j, i)) else {
+                continue;
+            };
+            if i < j && (value(i, j) - value(j, i)).abs() > a.tolerance + b.tolerance {
+                asymmetric.push(format!(
+                    "H[{i}, {j}] = {:.6e} but H[{j}, {i}] = {:.6e}",
+                    value(i, j),
+                    value(j, i)
+                ));
+            }
+            let clear = a.numeric.abs() > 8.0 * a.tolerance;
+            if i != j && a.outcome == Verdict::Fail && value(i, j) == 0.0 && clear {
+                missing.push(format!(
+                    "H[{i}, {j}] (the differences give {:.6e})",
+                    a.numeric
+                ));
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    if !asymmetric.is_empty() {
+        parts.push(format!(
+            "the claimed Hessian is not symmetric, as a Hessian of a twice continuously differentiable f is: {}{}",
+            asymmetric.iter().take(4).cloned().collect::<Vec<_>>().join(", "),
+            if asymmetric.len() > 4 { format!(", ... ({} pairs in all)", asymmetric.len()) } else { String::new() }
+        ));
+    }
+    if !missing.is_empty() {
+        parts.push(format!(
+            "missing cross term{} claimed 0: {}",
+            if missing.len() == 1 { "" } else { "s" },
+            missing
+                .iter()
+                .take(4)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// Checks a claimed Hessian-vector product `hvp(x, v)` $= H(x)\,v$ of the
+/// function whose gradient is `grad`, at `x` (the module docs say how).
+///
+/// ```
+/// use gradient_oracle::{check_hvp, CheckConfig, Verdict};
+/// // f = x0^2 x1 + sin(x1): H v without forming H.
+/// let grad = |x: &[f64]| vec![2.0 * x[0] * x[1], x[0] * x[0] + x[1].cos()];
+/// let hvp = |x: &[f64], v: &[f64]| vec![
+///     2.0 * x[1] * v[0] + 2.0 * x[0] * v[1],
+///     2.0 * x[0] * v[0] - x[1].sin() * v[1],
+/// ];
+/// let report = check_hvp(&grad, &hvp, &[1.5, -0.5], &CheckConfig::default())?;
+/// assert_eq!(report.verdict(), Verdict::Pass);
+/// assert!(report.entries().is_empty(), "passed along the random directions alone");
+/// # Ok::<(), gradient_oracle::OracleError>(())
+/// ```
+///
+/// # Errors
+/// As [`check_hessian`]; a product that is not of length $n$.
+pub fn check_hvp<F, G, V, X>(grad: &G, hvp: &V, x: &X, config: &CheckConfig) -> Result<CheckReport>
+where
+    F: Real,
+    G: Fn(&[F]) -> Vec<F> + ?Sized,
+    V: Fn(&[F], &[F]) -> Vec<F> + ?Sized,
+    X: AsRef<[F]> + ?Sized,
+{
+    let x = x.as_ref();
+    config.validate()?;
+    require_finite("x", x.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)))?;
+    let n = x.len();
+    let product = |v: &[F], name: &str| -> Result<Vec<F>> {
+        let p = hvp(x, v);
+        if p.len() != n {
+            return Err(OracleError::ShapeMismatch {
+                name: name.into(),
+                expected: format!("{n} entries"),
+                found: format!("{} entries", p.len()),
+            });
+        }
+        Ok(p)
+    };
+    let inner = CheckConfig {
+        directions: None,
+        ..*config
+    };
+    let count = config.directions.unwrap_or(DEFAULT_HVP_DIRECTIONS);
+    let scale = x.iter().fold(F::one(), |s, v| s.max(v.abs()));
+    let mut summary = DirectionalSummary {
+        directions: count,
+        failed: 0,
+        worst_abs_error: 0.0,
+        resolution: 0.0,
+    };
+    let mut evaluations = 0;
+    for v in random_directions::<F>(config.seed, n, count) {
+        let claim: Vec<F> = product(&v, "hvp(x, v)")?
+            .iter()
+            .map(|p| *p * scale)
+            .collect();
+        let u: Vec<F> = v.iter().map(|vi| *vi * scale).collect();
+        let along = |t: &[F]| {
+            let p: Vec<F> = x.iter().zip(&u).map(|(xi, ui)| *xi + t[0] * *ui).collect();
+            grad(&p)
+        };
+        let column = DMatrix::from_column_slice(n, 1, &claim);
+        let r = check_jacobian(&along, &|_: &[F]| column.clone(), &[F::zero()], &inner)?;
+        evaluations += r.evaluations();
+        for e in r.entries() {
+            summary.worst_abs_error = summary.worst_abs_error.max(e.abs_error);
+        }
+        if r.resolution().is_finite() {
+            summary.resolution = summary.resolution.max(r.resolution());
+        }
+        summary.failed += usize::from(r.verdict() != Verdict::Pass);
+    }
+    if summary.failed == 0 {
+        return Ok(CheckReport {
+            entries: Vec::new(),
+            outputs: n,
+            inputs: n,
+            jacobian: true,
+            evaluations,
+            directional: Some(summary),
+            diagnosis: None,
+            control: None,
+            unsure: None,
+        });
+    }
+    let mut e = vec![F::zero(); n];
+    let mut columns = Vec::with_capacity(n);
+    for j in 0..n {
+        e[j] = F::one();
+        columns.push(product(&e, "hvp(x, e_j)")?);
+        e[j] = F::zero();
+    }
+    let h = DMatrix::from_fn(n, n, |i, j| columns[j][i]);
+    let mut report = check_hessian(grad, &|_: &[F]| h.clone(), x, &inner)?;
+    report.evaluations += evaluations;
+    report.directional = Some(summary);
+    Ok(report)
+}

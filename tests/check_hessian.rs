@@ -1,0 +1,420 @@
+//! Second-order checks: Hessians and Hessian-vector products on classic
+//! functions and the sheet's models, the required mistakes caught, bad input.
+
+use gradient_oracle::models::classic::{
+    rosenbrock, rosenbrock_gradient as rosenbrock_grad, rosenbrock_hessian as rosenbrock_hess,
+    tanh_chain, tanh_chain_gradient, tanh_chain_hessian,
+};
+use gradient_oracle::nalgebra::{DMatrix, DVector};
+use gradient_oracle::numeric::dual::dual_hessian;
+use gradient_oracle::{
+    Activation, CheckConfig, Objective, OracleError, Placement, Sampler, Verdict, check_hessian,
+    check_hvp, softmax, softmax_jacobian,
+};
+use num_dual::{DualNum, HyperDual64};
+use proptest::prelude::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+fn points(seed: u64, n: usize, range: f64, count: usize) -> Vec<Vec<f64>> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..count)
+        .map(|_| (0..n).map(|_| rng.random_range(-range..range)).collect())
+        .collect()
+}
+
+/// The failing entries (i, j), sorted.
+fn failing_entries(report: &gradient_oracle::CheckReport) -> Vec<(usize, usize)> {
+    let mut failing: Vec<(usize, usize)> = report
+        .failures()
+        .iter()
+        .map(|e| (e.output, e.input))
+        .collect();
+    failing.sort();
+    failing
+}
+
+fn cfg() -> CheckConfig {
+    CheckConfig::default()
+}
+
+#[test]
+fn the_tanh_chain_by_hand_is_the_hyper_dual_hessian_and_passes() {
+    for x in points(2, 8, 1.2, 20) {
+        let exact = dual_hessian(|d: &[HyperDual64]| tanh_chain(d), &x).unwrap();
+        let hand = tanh_chain_hessian(&x);
+        assert!(
+            (&hand - &exact).amax() <= 1e-15 * exact.amax().max(1.0),
+            "{hand} vs {exact}"
+        );
+        let report = check_hessian(&tanh_chain_gradient, &tanh_chain_hessian, &x, &cfg()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    }
+}
+
+#[test]
+fn rosenbrock_by_hand_is_the_hyper_dual_hessian_and_passes() {
+    for x in points(1, 5, 1.5, 20) {
+        let exact = dual_hessian(|d: &[HyperDual64]| rosenbrock(d), &x).unwrap();
+        let hand = rosenbrock_hess(&x);
+        assert!(
+            (&hand - &exact).amax() <= 1e-12 * exact.amax(),
+            "{hand} vs {exact}"
+        );
+        let report = check_hessian(&rosenbrock_grad, &rosenbrock_hess, &x, &cfg()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+        let hvp = |x: &[f64], v: &[f64]| {
+            (rosenbrock_hess(x) * DVector::from_column_slice(v))
+                .as_slice()
+                .to_vec()
+        };
+        let report = check_hvp(&rosenbrock_grad, &hvp, &x, &cfg()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+        assert!(
+            report.entries().is_empty(),
+            "the random directions decide: {report}"
+        );
+    }
+}
+
+/// The non-symmetric A of the quadratic form $x^\top A x$ (Hessian $A + A^\top$).
+fn a_matrix() -> DMatrix<f64> {
+    DMatrix::from_row_slice(
+        4,
+        4,
+        &[
+            1.0, 2.0, -0.5, 0.3, //
+            0.0, -1.5, 4.0, 1.2, //
+            2.5, 0.7, 0.2, -3.0, //
+            -1.0, 0.4, 0.9, 2.2,
+        ],
+    )
+}
+
+fn quad_grad(x: &[f64]) -> Vec<f64> {
+    let a = a_matrix();
+    let x = DVector::from_column_slice(x);
+    ((&a + a.transpose()) * x).as_slice().to_vec()
+}
+
+fn quad_hess(_: &[f64]) -> DMatrix<f64> {
+    let a = a_matrix();
+    &a + a.transpose()
+}
+
+#[test]
+fn the_quadratic_form_passes_and_its_classic_slips_fail() {
+    let x = [0.4, -1.3, 2.2, 0.7];
+    assert_eq!(
+        check_hessian(&quad_grad, &quad_hess, &x, &cfg())
+            .unwrap()
+            .verdict(),
+        Verdict::Pass
+    );
+    // A instead of A + A^T: not symmetric, and named so.
+    let report = check_hessian(&quad_grad, &|_: &[f64]| a_matrix(), &x, &cfg()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail);
+    assert!(
+        report.diagnosis().unwrap().contains("not symmetric"),
+        "{report}"
+    );
+    // A block of the (symmetric) claim transposed in place: rows 0-1, columns 2-3.
+    let transposed_block = |x: &[f64]| {
+        let mut h = quad_hess(x);
+        let block = h.view((0, 2), (2, 2)).transpose();
+        h.view_mut((0, 2), (2, 2)).copy_from(&block);
+        h
+    };
+    let report = check_hessian(&quad_grad, &transposed_block, &x, &cfg()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail);
+    let failing = failing_entries(&report);
+    assert_eq!(failing, vec![(0, 3), (1, 2)], "{report}");
+    assert!(report.diagnosis().unwrap().contains("H[0, 3]"), "{report}");
+    // An HVP that multiplies by the transpose of a non-symmetric H: 2 A^T v.
+    let wrong_hvp = |_: &[f64], v: &[f64]| {
+        (a_matrix().transpose() * DVector::from_column_slice(v) * 2.0)
+            .as_slice()
+            .to_vec()
+    };
+    let report = check_hvp(&quad_grad, &wrong_hvp, &x, &cfg()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    assert!(report.directional().unwrap().failed > 0);
+    assert!(!report.failures().is_empty(), "the fallback names entries");
+}
+
+#[test]
+fn rosenbrock_slips_fail_with_the_entries_named() {
+    let x = [0.3, -0.8, 1.1, 0.5, -0.2];
+    let missing_cross = |x: &[f64]| {
+        let mut h = rosenbrock_hess(x);
+        h[(1, 2)] = 0.0;
+        h[(2, 1)] = 0.0;
+        h
+    };
+    let report = check_hessian(&rosenbrock_grad, &missing_cross, &x, &cfg()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail);
+    assert!(
+        report.diagnosis().unwrap().contains("missing cross term"),
+        "{report}"
+    );
+    let doubled_diagonal = |x: &[f64]| {
+        let mut h = rosenbrock_hess(x);
+        for i in 0..x.len() {
+            h[(i, i)] *= 2.0;
+        }
+        h
+    };
+    let report = check_hessian(&rosenbrock_grad, &doubled_diagonal, &x, &cfg()).unwrap();
+    let failing = failing_entries(&report);
+    assert_eq!(
+        failing,
+        (0..5).map(|i| (i, i)).collect::<Vec<_>>(),
+        "{report}"
+    );
+    let one_sign = |x: &[f64]| {
+        let mut h = rosenbrock_hess(x);
+        h[(3, 3)] = -h[(3, 3)];
+        h
+    };
+    let report = check_hessian(&rosenbrock_grad, &one_sign, &x, &cfg()).unwrap();
+    assert_eq!(report.failures().len(), 1);
+    assert_eq!(
+        (report.failures()[0].output, report.failures()[0].input),
+        (3, 3)
+    );
+    assert!(report.diagnosis().unwrap().contains("sign"), "{report}");
+}
+
+/// The Gaussian log-likelihood of data in (mu, log sigma).
+#[test]
+fn the_gaussian_log_likelihood_passes() {
+    let data = [0.3, -1.2, 2.5, 0.8, 1.1, -0.4];
+    let n = data.len() as f64;
+    let grad = |p: &[f64]| {
+        let (mu, s) = (p[0], p[1]);
+        let var = (2.0 * s).exp();
+        let sum: f64 = data.iter().map(|y| y - mu).sum();
+        let sq: f64 = data.iter().map(|y| (y - mu).powi(2)).sum();
+        vec![sum / var, -n + sq / var]
+    };
+    let hess = |p: &[f64]| {
+        let (mu, s) = (p[0], p[1]);
+        let var = (2.0 * s).exp();
+        let sum: f64 = data.iter().map(|y| y - mu).sum();
+        let sq: f64 = data.iter().map(|y| (y - mu).powi(2)).sum();
+        DMatrix::from_row_slice(
+            2,
+            2,
+            &[
+                -n / var,
+                -2.0 * sum / var,
+                -2.0 * sum / var,
+                -2.0 * sq / var,
+            ],
+        )
+    };
+    for p in points(4, 2, 1.0, 10) {
+        let report = check_hessian(&grad, &hess, &p, &cfg()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    }
+}
+
+/// Exercise 3: softmax's Jacobian is the Hessian of log-sum-exp, whose
+/// gradient is softmax.
+#[test]
+fn the_softmax_jacobian_is_the_hessian_of_log_sum_exp() {
+    let mut rng = StdRng::seed_from_u64(3);
+    for _ in 0..30 {
+        let k = rng.random_range(2..10);
+        let o: Vec<f64> = (0..k).map(|_| rng.random_range(-8.0..8.0)).collect();
+        let lse = |o: &[HyperDual64]| {
+            let m = o.iter().fold(f64::NEG_INFINITY, |m, v| m.max(v.re));
+            o.iter()
+                .fold(HyperDual64::from_re(0.0), |s, v| s + (*v - m).exp())
+                .ln()
+                + m
+        };
+        let exact = dual_hessian(lse, &o).unwrap();
+        let jac = softmax_jacobian(&o).unwrap();
+        assert!((&jac - &exact).amax() <= 1e-15, "{jac} vs {exact}");
+        let report = check_hessian(
+            &|o: &[f64]| softmax(o).unwrap(),
+            &|o: &[f64]| softmax_jacobian(o).unwrap(),
+            &o,
+            &cfg(),
+        )
+        .unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    }
+}
+
+/// Exercises 1 and 3 (and 2): the hyper-dual Hessian of each model against
+/// differences of its hand-derived gradient, away from kinks.
+#[test]
+fn the_models_hyper_dual_hessians_match_their_hand_gradients() {
+    for sampler in [
+        Sampler::Chain {
+            activations: Activation::SMOOTH.to_vec(),
+        },
+        Sampler::Chain {
+            activations: Activation::ALL.to_vec(),
+        },
+        Sampler::Mlp {
+            samples: 1..=4,
+            inputs: 2..=2,
+            hidden: 1..=3,
+        },
+        Sampler::SoftmaxHinge {
+            classes: 2..=6,
+            margin: 0.0..=2.0,
+            boost_label: false,
+        },
+    ] {
+        let mut rng = StdRng::seed_from_u64(6);
+        for _ in 0..20 {
+            let s = sampler
+                .sample(&mut rng, Placement::AwayFromKinks(1e-2))
+                .unwrap();
+            let grad = |p: &[f64]| s.objective.gradient(p).unwrap_or_default();
+            let hess = |p: &[f64]| s.objective.exact_hessian(p).unwrap();
+            let report = check_hessian(&grad, &hess, &s.point, &cfg()).unwrap();
+            assert_eq!(
+                report.verdict(),
+                Verdict::Pass,
+                "{}: {report}",
+                sampler.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn f32_hessians_are_checked_in_f32() {
+    let grad = |x: &[f32]| vec![2.0 * x[0] * x[1], x[0] * x[0] + x[1].cos()];
+    let hess = |x: &[f32]| {
+        DMatrix::from_row_slice(2, 2, &[2.0 * x[1], 2.0 * x[0], 2.0 * x[0], -x[1].sin()])
+    };
+    let x = [1.5f32, -0.5];
+    assert_eq!(
+        check_hessian(&grad, &hess, &x, &cfg()).unwrap().verdict(),
+        Verdict::Pass
+    );
+    let off = |x: &[f32]| hess(x) * 1.01;
+    assert_eq!(
+        check_hessian(&grad, &off, &x, &cfg()).unwrap().verdict(),
+        Verdict::Fail
+    );
+}
+
+#[test]
+fn bad_input_is_a_typed_error() {
+    let x = [0.4, -1.3, 2.2, 0.7];
+    let wrong_size =
+        check_hessian(&quad_grad, &|_: &[f64]| DMatrix::zeros(3, 4), &x, &cfg()).unwrap_err();
+    assert!(
+        matches!(&wrong_size, OracleError::ShapeMismatch { name, .. } if name == "hessian"),
+        "{wrong_size}"
+    );
+    let short_grad = check_hessian(&|_: &[f64]| vec![0.0; 3], &quad_hess, &x, &cfg()).unwrap_err();
+    assert!(matches!(&short_grad, OracleError::ShapeMismatch { name, .. } if name == "gradient"));
+    let short =
+        check_hvp(&quad_grad, &|_: &[f64], _: &[f64]| vec![0.0; 2], &x, &cfg()).unwrap_err();
+    assert!(matches!(short, OracleError::ShapeMismatch { .. }));
+    assert!(check_hessian(&quad_grad, &quad_hess, &[f64::NAN; 4], &cfg()).is_err());
+    let empty: [f64; 0] = [];
+    assert!(
+        check_hvp(
+            &quad_grad,
+            &|_: &[f64], v: &[f64]| v.to_vec(),
+            &empty,
+            &cfg()
+        )
+        .is_err()
+    );
+    assert!(Objective::Softmax.exact_hessian(&[0.0, 1.0]).is_err());
+}
+
+#[test]
+fn directional_sets_how_many_directions_the_hvp_check_tries() {
+    let x = [0.3, -0.8, 1.1];
+    let hvp = |x: &[f64], v: &[f64]| {
+        (rosenbrock_hess(x) * DVector::from_column_slice(v))
+            .as_slice()
+            .to_vec()
+    };
+    for d in [1, 5] {
+        let report = check_hvp(&rosenbrock_grad, &hvp, &x, &cfg().directional(d)).unwrap();
+        assert_eq!(report.directional().unwrap().directions, d);
+        assert_eq!(report.verdict(), Verdict::Pass);
+    }
+}
+
+/// A random smooth composition $f(x) = \sum_k c_k\, g_k(a_k^\top x + b_k)$.
+#[derive(Debug, Clone)]
+struct Composition {
+    terms: Vec<(usize, f64, Vec<f64>, f64)>, // (g, c, a, b)
+}
+
+impl Composition {
+    fn value<T: DualNum<f64> + Copy>(&self, x: &[T]) -> T {
+        self.terms.iter().fold(T::zero(), |acc, (g, c, a, b)| {
+            let u = x
+                .iter()
+                .zip(a)
+                .fold(T::from(*b), |s, (xi, ai)| s + *xi * *ai);
+            let v = match g {
+                0 => u.sin(),
+                1 => u.tanh(),
+                2 => (-(u * u)).exp(),
+                _ => u.exp().ln_1p(),
+            };
+            acc + v * *c
+        })
+    }
+}
+
+fn composition(n: usize) -> impl Strategy<Value = Composition> {
+    prop::collection::vec(
+        (
+            0..4usize,
+            -2.0..2.0f64,
+            prop::collection::vec(-1.5..1.5f64, n),
+            -1.0..1.0f64,
+        ),
+        1..5,
+    )
+    .prop_map(|terms| Composition { terms })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The exact Hessian of a random smooth composition passes; one entry
+    /// (and its twin) 1 % off fails.
+    #[test]
+    fn prop_exact_hessians_of_smooth_compositions_pass_and_a_wrong_entry_fails(
+        (f, x) in (1..6usize).prop_flat_map(|n| (composition(n), prop::collection::vec(-2.0..2.0f64, n))),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let grad = |p: &[f64]| {
+            gradient_oracle::numeric::dual::dual_gradient(|d| f.value(d), p).unwrap().1
+        };
+        let hess = |p: &[f64]| dual_hessian(|d: &[HyperDual64]| f.value(d), p).unwrap();
+        let report = check_hessian(&grad, &hess, &x, &cfg()).unwrap();
+        prop_assert!(report.verdict().is_ok(), "{f:?} at {x:?}\n{report}");
+        let h = hess(&x);
+        let k = pick.index(x.len() * x.len());
+        let (i, j) = (k / x.len(), k % x.len());
+        prop_assume!(h[(i, j)].abs() > 1e-3);
+        let off = |p: &[f64]| {
+            let mut m = hess(p);
+            m[(i, j)] *= 1.01;
+            if i != j {
+                m[(j, i)] *= 1.01;
+            }
+            m
+        };
+        let report = check_hessian(&grad, &off, &x, &cfg()).unwrap();
+        prop_assert_eq!(report.verdict(), Verdict::Fail, "{:?} at {:?}, entry ({}, {})\n{}", f, x, i, j, report);
+    }
+}
