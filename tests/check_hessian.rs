@@ -418,3 +418,19 @@ proptest! {
         prop_assert_eq!(report.verdict(), Verdict::Fail, "{:?} at {:?}, entry ({}, {})\n{}", f, x, i, j, report);
     }
 }
+
+/// The tanh chain's Hessian without tanh'' (its diagonal): caught at every
+/// one of hessian.py's 20 points (the slip `benches/peers/gradgradcheck.py`
+/// seeds into torch's double backward).
+#[test]
+fn the_tanh_chain_without_tanh_curvature_is_caught_everywhere() {
+    let without = |x: &[f64]| {
+        let mut h = tanh_chain_hessian(x);
+        h.fill_diagonal(0.0);
+        h
+    };
+    for x in points(7, 8, 1.2, 20) {
+        let report = check_hessian(&tanh_chain_gradient, &without, &x, &cfg()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    }
+}
