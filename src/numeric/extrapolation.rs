@@ -173,7 +173,7 @@ pub fn ridders_jacobian<F: Real>(
                 if column.iter().all(|e| trusted(e)) {
                     break;
                 }
-                h0 = h0 / cst::<F>(16.0);
+                h0 /= cst::<F>(16.0);
                 let shorter = ridders_column(&mut f, &mut p, x, j, m, h0, config);
                 let spent = column[0].evaluations + shorter[0].evaluations;
                 for (best, new) in column.iter_mut().zip(shorter) {
