@@ -141,7 +141,8 @@ pub fn ridders<F: Real>(
 
 /// The Jacobian of a vector function by Ridders' method, one column (all
 /// outputs at once) per input: $2 \cdot$ `levels` evaluations of `f` per
-/// column, and up to three more ladders, each 16 times shorter, for a
+/// column (each estimate's `evaluations` is its column's whole cost), and
+/// up to three more ladders, each 16 times shorter, for a
 /// column whose error estimate exceeds $10^{-8}$ of its size (a kink
 /// within the steps). Applied to a gradient it is the Hessian from first
 /// derivatives, the estimate `gradient-oracle bench` sets beside
@@ -164,6 +165,10 @@ pub fn ridders_jacobian<F: Real>(
     let mut p = x.to_vec();
     (0..x.len())
         .map(|j| {
+            // Each ladder evaluates f at every level, whatever the outputs'
+            // early stops (their `evaluations` count only the levels they used).
+            let ladder = 2 * config.levels.max(1);
+            let mut spent = ladder;
             let mut h0 = scaled_step(cst::<F>(config.initial_step), x[j]);
             let mut column = ridders_column(&mut f, &mut p, x, j, m, h0, config);
             // A kink within the ladder (a ReLU's, a hinge's) spoils the
@@ -175,13 +180,15 @@ pub fn ridders_jacobian<F: Real>(
                 }
                 h0 /= cst::<F>(16.0);
                 let shorter = ridders_column(&mut f, &mut p, x, j, m, h0, config);
-                let spent = column[0].evaluations + shorter[0].evaluations;
+                spent += ladder;
                 for (best, new) in column.iter_mut().zip(shorter) {
                     if new.error < best.error {
                         *best = new;
                     }
-                    best.evaluations = spent;
                 }
+            }
+            for e in &mut column {
+                e.evaluations = spent;
             }
             column
         })
