@@ -155,10 +155,10 @@ pub mod numeric;
 #[cfg(feature = "parallel")]
 pub use check::check_gradient_parallel;
 pub use check::{
-    CONTROL_OFFSET, CheckConfig, CheckReport, DirectionalSummary, EntryCheck, Evidence,
-    MAX_DIRECTIONS, MAX_KINK_LEVELS, MIXED_CLAIM_ROUNDING, Method, NamedReport, NegativeControl,
-    ParameterLayout, TensorSlot, Verdict, check_gradient, check_gradient_mixed, check_jacobian,
-    check_objective,
+    CONTROL_OFFSET, CheckConfig, CheckReport, DEFAULT_MAX_RESOLUTION, DirectionalSummary,
+    EntryCheck, Evidence, MAX_DIRECTIONS, MAX_KINK_LEVELS, MIXED_CLAIM_ROUNDING, Method,
+    NamedReport, NegativeControl, ParameterLayout, TensorSlot, Verdict, check_gradient,
+    check_gradient_mixed, check_jacobian, check_objective,
 };
 pub use check::{DEFAULT_HVP_DIRECTIONS, check_hessian, check_hvp, check_objective_second_order};
 /// The nalgebra this crate is built with: matrices passed to and returned by

@@ -125,7 +125,7 @@ fn softmax_hinge_passes_with_large_logits() {
         let margin = r.random_range(0.0..2.0);
         let report = check_hinge(&o, label, margin);
         assert!(
-            report.verdict().is_ok(),
+            ok_or_unresolvable(&report),
             "o={o:?} y={label} m={margin}\n{report}"
         );
     }
@@ -140,7 +140,7 @@ fn hinge_terms_at_and_near_their_margin() {
         // Term j = 0 sits `delta` above its margin.
         let margin = p[label] - p[0] + delta;
         let report = check_hinge(&o, label, margin);
-        assert!(report.verdict().is_ok(), "delta {delta}\n{report}");
+        assert!(ok_or_unresolvable(&report), "delta {delta}\n{report}");
     }
 }
 
@@ -151,7 +151,7 @@ fn softmax_jacobian_passes_and_f32_models_pass() {
         let k = r.random_range(2..8);
         let o: Vec<f64> = (0..k).map(|_| r.random_range(-50.0..50.0)).collect();
         let report = check_softmax_jacobian(&o);
-        assert_eq!(report.verdict(), Verdict::Pass, "{o:?}\n{report}");
+        assert!(ok_or_unresolvable(&report), "{o:?}\n{report}");
     }
     // f32: the smooth chain and softmax.
     for _ in 0..50 {
@@ -176,7 +176,7 @@ fn softmax_jacobian_passes_and_f32_models_pass() {
             &CheckConfig::default(),
         )
         .unwrap();
-        assert_eq!(report.verdict(), Verdict::Pass, "{o:?}\n{report}");
+        assert!(ok_or_unresolvable(&report), "{o:?}\n{report}");
     }
 }
 
@@ -704,8 +704,9 @@ fn an_mlp_point_once_misread_as_a_failure_is_not_one(
 /// Found by `prop_f32_smooth_models_pass_the_checker`: an f32 softmax of
 /// logits 97 apart has Jacobian entries of 5e-43, subnormal, which its finite
 /// differences cannot resolve (they read 0). The absolute floor of the
-/// smallest normal number keeps that from being a failure; a wrong entry of
-/// normal size still fails.
+/// smallest normal number keeps that from being a failure, and the
+/// resolution it reaches keeps it from being a Pass: Inconclusive, saying
+/// why; a wrong entry of normal size still fails.
 #[test]
 fn subnormal_jacobian_entries_in_f32_are_not_failures() {
     let o = [-49.92053f32, 47.413723];
@@ -716,7 +717,8 @@ fn subnormal_jacobian_entries_in_f32_are_not_failures() {
         &CheckConfig::default(),
     )
     .unwrap();
-    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    assert_eq!(report.verdict(), Verdict::Inconclusive, "{report}");
+    assert!(ok_or_unresolvable(&report), "{report}");
     let wrong = |o: &[f32]| {
         let mut j = softmax_jacobian(o).unwrap();
         j[(0, 0)] = 1e-30;
@@ -886,7 +888,10 @@ fn hinge_terms_within_1e_12_of_their_margins_do_not_fail(#[case] spread: f64, #[
             Verdict::Fail,
             "{o:?} {label} {margin}\n{report}"
         );
-        if report.verdict() == Verdict::Inconclusive {
+        // (An inconclusive for a resolution coarser than max_resolution is
+        // the honest answer for entries of 1e-20 beside a loss of 1; only the
+        // evidence contradicting itself is counted.)
+        if report.verdict() == Verdict::Inconclusive && !ok_or_unresolvable(&report) {
             unsure += 1;
         }
     }
@@ -911,11 +916,14 @@ fn saturated_softmax_and_hinge_do_not_fail() {
             o[j] += r.random_range(20.0..60.0);
         }
         let jacobian = check_softmax_jacobian(&o);
-        assert!(jacobian.verdict().is_ok(), "{o:?}\n{jacobian}");
+        assert!(ok_or_unresolvable(&jacobian), "{o:?}\n{jacobian}");
         let label = r.random_range(0..k);
         let margin = [1.0, 0.5, 0.1][r.random_range(0..3)];
         let report = check_hinge(&o, label, margin);
-        assert!(report.verdict().is_ok(), "{o:?} {label} {margin}\n{report}");
+        assert!(
+            ok_or_unresolvable(&report),
+            "{o:?} {label} {margin}\n{report}"
+        );
     }
 }
 

@@ -69,7 +69,7 @@ fn a_doubled_tiny_hinge_entry_fails_at_a_wider_step() {
         -6.396958507452251,
     ];
     let (label, margin) = (8, 2.7204396105847606e-13);
-    assert!(check_hinge(&o, label, margin).verdict().is_ok());
+    assert!(ok_or_unresolvable(&check_hinge(&o, label, margin)));
     let g = hinge_grad(label, margin);
     let doubled = |o: &[f64]| g(o).iter().map(|v| 2.0 * v).collect::<Vec<_>>();
     let report = check_gradient(
@@ -126,5 +126,5 @@ fn crowded_hinge_kinks_do_not_fail_a_correct_claim_at_a_wider_step() {
         3.770007982496516,
     ];
     let report = check_hinge(&o, 11, 2.8534886190449826e-1);
-    assert!(report.verdict().is_ok(), "{report}");
+    assert!(ok_or_unresolvable(&report), "{report}");
 }

@@ -59,22 +59,35 @@ pub(super) struct Tolerances<F> {
     /// Per output, the claim's own relative rounding: $2\hat\sigma/|f_0|$ (empty
     /// or 0 until the noise is measured). See [`Tolerances::with_claims`].
     pub(super) claim: Vec<F>,
+    /// Per output, the claim's absolute rounding allowance, measured once per
+    /// check (see `claim.rs`).
+    pub(super) claim_rows: Vec<F>,
 }
 
 impl<F: Real> Tolerances<F> {
-    /// The floor is $64\varepsilon$ relative, plus the rounding of a claim
-    /// computed in a coarser float type than f (see [`check_gradient_mixed`]).
-    pub(super) fn new(config: &CheckConfig) -> Self {
+    /// The floor is $64\varepsilon$ relative; `claim_rows` is each output's
+    /// absolute allowance for the claim's rounding (`claim.rs`: the declared
+    /// rounding of a claim computed in a coarser float type than f, see
+    /// [`check_gradient_mixed`](crate::check_gradient_mixed), and the measured one).
+    pub(super) fn new(config: &CheckConfig, claim_rows: &[F]) -> Self {
+        let _ = config;
         let eps = F::epsilon();
         Self {
             eps,
             noise: cst(16.0),
-            floor: cst::<F>(64.0) * eps + cst::<F>(config.claim_rounding),
+            floor: cst::<F>(64.0) * eps,
             tiny: F::min_positive_value(),
             trust: eps.sqrt(),
             strict: cst(4.0),
             claim: Vec::new(),
+            claim_rows: claim_rows.to_vec(),
         }
+    }
+
+    /// The absolute floor of output `o`: the smallest normal number plus the
+    /// claim's measured rounding.
+    pub(super) fn absolute(&self, o: usize) -> F {
+        self.tiny + self.claim_rows.get(o).copied().unwrap_or(F::zero())
     }
 
     /// The claimed derivative is computed in the same float type as f, by a
@@ -133,6 +146,6 @@ pub(super) fn tolerance<F: Real>(
 ) -> F {
     match config.user_tolerance(f64_of(a), f64_of(n)) {
         Some(u) => cst(u),
-        None => rounding + t.relative(o) * a.abs().max(n.abs()) + t.tiny,
+        None => rounding + t.relative(o) * a.abs().max(n.abs()) + t.absolute(o),
     }
 }

@@ -55,7 +55,19 @@ pub struct CheckConfig {
     /// [`check_gradient_mixed`](crate::check_gradient_mixed) sets it for an
     /// `f32` claim judged against `f64` evaluations.
     pub claim_rounding: f64,
+    /// The coarsest resolution a Pass may have (default $10^{-2}$): a check
+    /// that could not have caught a claim wrong by this fraction of its row's
+    /// largest entry ([`CheckReport::resolution`](crate::CheckReport::resolution))
+    /// is [`Verdict::Inconclusive`](crate::Verdict::Inconclusive), with the
+    /// resolution it reached, instead of Pass. `f64::INFINITY` turns the rule
+    /// off. A report whose rows are all exactly flat (claims 0, no estimate
+    /// beyond its tolerance) has no relative resolution and keeps its Pass.
+    pub max_resolution: f64,
 }
+
+/// The default of [`CheckConfig::max_resolution`]: an ok verdict can tell a
+/// 1 % error in its row's largest entry.
+pub const DEFAULT_MAX_RESOLUTION: f64 = 1e-2;
 
 /// The most directions the fast mode accepts: past a million, the
 /// per-coordinate check is cheaper for every gradient this crate can hold.
@@ -79,6 +91,7 @@ impl Default for CheckConfig {
             forbid_kinks: false,
             negative_control: false,
             claim_rounding: 0.0,
+            max_resolution: DEFAULT_MAX_RESOLUTION,
         }
     }
 }
@@ -133,6 +146,13 @@ impl CheckConfig {
         self
     }
 
+    /// Sets the coarsest resolution a Pass may have (see
+    /// [`CheckConfig::max_resolution`]).
+    pub fn with_max_resolution(mut self, max_resolution: f64) -> Self {
+        self.max_resolution = max_resolution;
+        self
+    }
+
     /// Rejects negative or non-finite tolerances, zero or absurd direction
     /// counts and kink levels.
     pub(crate) fn validate(&self) -> Result<()> {
@@ -149,6 +169,15 @@ impl CheckConfig {
                     reason: format!("must be a finite number >= 0, got {v}"),
                 });
             }
+        }
+        if !(self.max_resolution > 0.0) {
+            return Err(OracleError::InvalidParameter {
+                name: "max_resolution".into(),
+                reason: format!(
+                    "must be > 0 (f64::INFINITY turns the rule off), got {}",
+                    self.max_resolution
+                ),
+            });
         }
         if self.directions == Some(0) {
             return Err(OracleError::InvalidParameter {

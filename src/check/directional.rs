@@ -60,9 +60,14 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
     analytic: &[Vec<F>],
     config: &CheckConfig,
     input: &[F],
+    claim: &[F],
     v: &[F],
 ) -> DirectionCheck<F> {
-    let t = Tolerances::<F>::new(config);
+    // The claim's rounding reaches g.v through every entry: at most
+    // sum_i |v_i| times each entry's allowance.
+    let l1 = v.iter().fold(F::zero(), |acc, vi| acc + vi.abs());
+    let claim: Vec<F> = claim.iter().map(|c| *c * l1).collect();
+    let t = Tolerances::<F>::new(config, &claim);
     let m = f0.len();
     let width = F::one().max(magnitude(x));
     let h = DifferenceScheme::Central.optimal_step::<F>() * width;
@@ -138,6 +143,7 @@ pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     x: &[F],
     analytic: &[Vec<F>],
     config: &CheckConfig,
+    claim: &[F],
     count: usize,
 ) -> DirectionalSummary {
     let input = carried_rounding(x, analytic);
@@ -145,7 +151,7 @@ pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     let mut worst = 0.0_f64;
     let mut resolution = 0.0_f64;
     for v in RandomDirections::<F>::new(config.seed, x.len()).take(count) {
-        let d = judge_direction(ev, f0, x, analytic, config, &input, &v);
+        let d = judge_direction(ev, f0, x, analytic, config, &input, claim, &v);
         worst = d.errors.iter().fold(worst, |acc, e| acc.max(f64_of(*e)));
         for (tol, scale) in d.tolerances.iter().zip(&d.scales) {
             resolution = resolution.max(f64_of(*tol / *scale));
@@ -171,6 +177,7 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
     x: &[F],
     analytic: &[Vec<F>],
     config: &CheckConfig,
+    claim: &[F],
 ) -> Vec<usize> {
     let n = x.len();
     if n <= LOCALIZE_ABOVE {
@@ -194,7 +201,7 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
                 .unwrap_or_default();
             let mut v = vec![F::zero(); n];
             v[a..b].copy_from_slice(&part);
-            if !judge_direction(ev, f0, x, analytic, config, &input, &v).agrees {
+            if !judge_direction(ev, f0, x, analytic, config, &input, claim, &v).agrees {
                 blocks.push((a, b));
             }
         }

@@ -237,7 +237,7 @@ where
         summary.failed += usize::from(r.verdict() != Verdict::Pass);
     }
     if summary.failed == 0 {
-        return Ok(CheckReport {
+        let mut report = CheckReport {
             entries: Vec::new(),
             outputs: n,
             inputs: n,
@@ -247,7 +247,9 @@ where
             diagnosis: None,
             control: None,
             unsure: None,
-        });
+        };
+        super::run::settle_resolution(&mut report, config);
+        return Ok(report);
     }
     let mut e = vec![F::zero(); n];
     let mut columns = Vec::with_capacity(n);

@@ -220,7 +220,18 @@ pub(super) fn wide_evidence<F: Real, E: FnMut(&[F], &mut [F])>(
         ev.at(i, two * h3, plus2);
         ev.at(i, -(two * h3), minus2);
     }
-    let kinks = wide_stencil_kinks(ev, i, f0, analytic, &noise.input, &w.sigma, h3, s, config);
+    let kinks = wide_stencil_kinks(
+        ev,
+        i,
+        f0,
+        analytic,
+        &noise.input,
+        &noise.claim,
+        &w.sigma,
+        h3,
+        s,
+        config,
+    );
     (kinks, samples_so_far(s, h3, h, w.auto, sided))
 }
 

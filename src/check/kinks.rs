@@ -86,7 +86,7 @@ impl<F: Real> LevelsSeen<'_, F> {
                     let bar = rounding * cst::<F>(11.0) / nine
                         + (fine - coarse).abs() / nine
                         + self.t.relative(o) * value.abs()
-                        + self.t.tiny;
+                        + self.t.absolute(o);
                     rule::Estimate { value, bar }
                 };
                 rule::Sides {
@@ -329,7 +329,7 @@ pub(super) fn judge_standing<F: Real>(
     // Each slope's error bar: the rounding, how far that slope still moved
     // since the previous level (a slope whose step straddles a kink just off
     // x moves; the other side's does not), and the relative floor.
-    let bar = |v: F, moved: F| rho + moved + t.relative(o) * v.abs() + t.tiny;
+    let bar = |v: F, moved: F| rho + moved + t.relative(o) * v.abs() + t.absolute(o);
     let user = config.user_tolerance(f64_of(a), f64_of(left.abs().max(right.abs())));
     let bars = match user {
         Some(u) => (cst(u), cst(u)),
@@ -355,7 +355,7 @@ pub(super) fn judge_standing<F: Real>(
             }
         }
         if let Some((lk, rk, (nl, nr), _)) = best {
-            let floor = |v: F| t.relative(o) * v.abs() + t.tiny;
+            let floor = |v: F| t.relative(o) * v.abs() + t.absolute(o);
             let candidate = (lk, rk, (nl + floor(lk), nr + floor(rk)));
             if between(a, candidate) {
                 (inside, judged) = (true, candidate);

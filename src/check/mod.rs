@@ -104,6 +104,7 @@
 
 mod budget;
 mod central;
+mod claim;
 mod config;
 mod diagnose;
 mod directional;
@@ -126,7 +127,7 @@ mod verdict;
 mod walk;
 mod wide_stencil;
 
-pub use config::{CheckConfig, MAX_DIRECTIONS, MAX_KINK_LEVELS, Method};
+pub use config::{CheckConfig, DEFAULT_MAX_RESOLUTION, MAX_DIRECTIONS, MAX_KINK_LEVELS, Method};
 pub use hessian::{DEFAULT_HVP_DIRECTIONS, check_hessian, check_hvp};
 pub use layout::{NamedReport, ParameterLayout, TensorSlot};
 pub use objective::{check_objective, check_objective_second_order};
@@ -184,8 +185,18 @@ where
 {
     let x = x.as_ref();
     let g = validated_gradient(grad, x, config)?;
+    let spread = gradient_spread(grad, x, &g, config);
     let mut eval = |p: &[F], out: &mut [F]| out[0] = f(p);
-    run(&mut erased(&mut eval), 1, x, &[g], config, false, None)
+    run(
+        &mut erased(&mut eval),
+        1,
+        x,
+        &[g],
+        config,
+        false,
+        None,
+        &spread,
+    )
 }
 
 #[cfg(feature = "parallel")]
@@ -209,6 +220,7 @@ where
 {
     let x = x.as_ref();
     let g = validated_gradient(grad, x, config)?;
+    let spread = gradient_spread(grad, x, &g, config);
     let shared = |p: &[F], out: &mut [F]| out[0] = f(p);
     let mut eval = shared;
     run(
@@ -219,6 +231,7 @@ where
         config,
         false,
         Some(&shared),
+        &spread,
     )
 }
 
@@ -267,6 +280,7 @@ where
 {
     let x = x.as_ref();
     let g = validated_gradient(grad, x, config)?;
+    let spread = gradient_spread(grad, x, &g, config);
     let x64: Vec<f64> = x.iter().map(|v| f64::from(*v)).collect();
     let claim: Vec<f64> = g.iter().map(|v| f64::from(*v)).collect();
     let mixed = CheckConfig {
@@ -282,6 +296,7 @@ where
         &mixed,
         false,
         None,
+        &spread,
     )
 }
 
@@ -321,13 +336,33 @@ where
         });
     }
     let rows: Vec<Vec<F>> = (0..m).map(|r| j.row(r).iter().copied().collect()).collect();
+    let n = x.len();
+    let spread = claim::measure_spread(
+        &mut |p: &[F]| {
+            let j = jac(p);
+            (j.nrows() == m && j.ncols() == n)
+                .then(|| (0..m).map(|r| j.row(r).iter().copied().collect()).collect())
+        },
+        x,
+        &rows,
+        config.seed,
+    );
     let mut eval = |p: &[F], out: &mut [F]| {
         let v = f(p);
         for (o, slot) in out.iter_mut().enumerate() {
             *slot = v.get(o).copied().unwrap_or_else(F::nan);
         }
     };
-    run(&mut erased(&mut eval), m, x, &rows, config, true, None)
+    run(
+        &mut erased(&mut eval),
+        m,
+        x,
+        &rows,
+        config,
+        true,
+        None,
+        &spread,
+    )
 }
 
 /// Validates the configuration and the point, and computes the claimed gradient.
@@ -347,6 +382,24 @@ fn validated_gradient<F: Real, Grad: Fn(&[F]) -> Vec<F> + ?Sized>(
         });
     }
     Ok(g)
+}
+
+/// The measured rounding of a claimed gradient (see `claim.rs`).
+fn gradient_spread<G: Real, Grad: Fn(&[G]) -> Vec<G> + ?Sized>(
+    grad: &Grad,
+    x: &[G],
+    g: &[G],
+    config: &CheckConfig,
+) -> Vec<f64> {
+    claim::measure_spread(
+        &mut |p: &[G]| {
+            let moved = grad(p);
+            (moved.len() == x.len()).then(|| vec![moved])
+        },
+        x,
+        &[g.to_vec()],
+        config.seed,
+    )
 }
 
 fn validate_point<F: Real>(x: &[F]) -> Result<()> {

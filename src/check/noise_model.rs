@@ -30,10 +30,12 @@ pub(super) struct NoiseModel<F> {
     /// f(x) evaluated again differed from $f_0$: f is nondeterministic, and
     /// the noisy stage decides (see [`noisy`]).
     pub(super) nondeterministic: std::sync::atomic::AtomicBool,
+    /// Per output, the claim's absolute rounding allowance (`claim.rs`).
+    pub(super) claim: Vec<F>,
 }
 
 impl<F: Real> NoiseModel<F> {
-    pub(super) fn new(x: &[F], analytic: &[Vec<F>], config: &CheckConfig) -> Self {
+    pub(super) fn new(x: &[F], analytic: &[Vec<F>], claim: &[F], config: &CheckConfig) -> Self {
         let input = directional::carried_rounding(x, analytic)
             .into_iter()
             .map(|v| if v.is_finite() { v } else { F::zero() })
@@ -43,6 +45,7 @@ impl<F: Real> NoiseModel<F> {
             eager: config.method == Method::Auto && x.len() >= 1000,
             cell: std::sync::OnceLock::new(),
             nondeterministic: std::sync::atomic::AtomicBool::new(false),
+            claim: claim.to_vec(),
         }
     }
 

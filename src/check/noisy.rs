@@ -58,7 +58,7 @@ pub(super) fn judge_noisy<F: Real, E: FnMut(&[F], &mut [F])>(
         ..
     } = point;
     let m = f0.len();
-    let t = Tolerances::<F>::new(config).with_claims(sigma, f0);
+    let t = Tolerances::<F>::new(config, &noise.claim).with_claims(sigma, f0);
     let ratio = (0..m)
         .filter(|o| pending[*o])
         .map(|o| sigma[o] / (f0[o].abs() + noise.input[o]).max(F::min_positive_value()))
@@ -90,7 +90,7 @@ pub(super) fn judge_noisy<F: Real, E: FnMut(&[F], &mut [F])>(
         let c4 = (four * c1 - c2) / three;
         let c4_wide = (four * c2 - c3) / three;
         let k = cst::<F>(K);
-        let floor = |v: F| t.relative(o) * a.abs().max(v.abs()) + t.tiny;
+        let floor = |v: F| t.relative(o) * a.abs().max(v.abs()) + t.absolute(o);
         let best = Estimate {
             value: c4,
             bar: k * cst::<F>(0.95) * sigma[o] / h

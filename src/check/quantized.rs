@@ -491,7 +491,8 @@ fn judge_quantized<F: Real>(
         let drift = judged
             .last()
             .map_or(F::zero(), |(previous, _)| two * (c - *previous).abs());
-        let tol = two * amplitude / s + drift + t.relative(o) * a.abs().max(c.abs()) + t.tiny;
+        let tol =
+            two * amplitude / s + drift + t.relative(o) * a.abs().max(c.abs()) + t.absolute(o);
         judged.push((c, tol));
     }
     // The best-resolved step decides: small ones drown in the grid, wide ones in curvature.

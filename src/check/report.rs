@@ -126,30 +126,63 @@ impl CheckReport {
     /// The smallest relative error this check is sure to catch: the largest,
     /// over the entries, of the tolerance over the largest $|a|$ claimed in
     /// its output row. A claim wrong by more than this fraction (of its row's
-    /// largest entry), in any entry, would have failed. Infinite when a row
-    /// claims all zeros; for the fast mode, the directional resolution.
+    /// largest entry), in any entry, would have failed; for the fast mode,
+    /// the directional resolution.
+    ///
+    /// A row that claims all zeros is measured against its largest estimate
+    /// that stands clear of its own tolerance; where none does (f does not
+    /// move beyond its rounding, as the claim says: a dead ReLU), the row has
+    /// no relative error to resolve, is judged by its absolute tolerances, and
+    /// is left out; infinite when every row is such a row, since 0/0 must not
+    /// read as a perfect resolution.
     pub fn resolution(&self) -> f64 {
-        let mut row_max = vec![0.0_f64; self.outputs];
-        for e in &self.entries {
-            row_max[e.output] = row_max[e.output].max(e.analytic.abs());
-        }
+        let scales = self.row_scales();
+        let mut judged = false;
         let entries = self
             .entries
             .iter()
+            .filter(|e| scales[e.output] != 0.0)
             .map(|e| {
-                // (A row of zeros has no relative resolution: 0/0 must not
-                // read as a perfect one.)
-                if e.tolerance.is_nan() || row_max[e.output] == 0.0 {
+                judged = true;
+                if e.tolerance.is_nan() {
                     f64::INFINITY
                 } else {
-                    e.tolerance / row_max[e.output]
+                    e.tolerance / scales[e.output]
                 }
             })
             .fold(0.0, f64::max);
         match (&self.directional, self.entries.is_empty()) {
             (Some(d), true) => d.resolution,
+            _ if !judged => f64::INFINITY,
             _ => entries,
         }
+    }
+
+    /// Whether some row has a claim or an estimate that is not exactly 0 (see
+    /// [`CheckReport::resolution`]).
+    pub(crate) fn has_scale(&self) -> bool {
+        !self.entries.is_empty() && self.row_scales().iter().any(|s| *s != 0.0)
+            || self.entries.is_empty() && self.directional.is_some()
+    }
+
+    /// Per output row, the largest $|a|$; for a row of zero claims, the
+    /// largest $|n|$ beyond its tolerance (0 where none is).
+    fn row_scales(&self) -> Vec<f64> {
+        let mut claimed = vec![0.0_f64; self.outputs];
+        let mut estimated = vec![0.0_f64; self.outputs];
+        for e in &self.entries {
+            if !e.analytic.is_nan() {
+                claimed[e.output] = claimed[e.output].max(e.analytic.abs());
+            }
+            if e.numeric.abs() > e.tolerance {
+                estimated[e.output] = estimated[e.output].max(e.numeric.abs());
+            }
+        }
+        claimed
+            .into_iter()
+            .zip(estimated)
+            .map(|(c, n)| if c > 0.0 { c } else { n })
+            .collect()
     }
 
     /// The inconclusive entries.

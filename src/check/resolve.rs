@@ -84,7 +84,7 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
     }
     let m = f0.len();
     let sigma = noise.so_far(m);
-    let t = Tolerances::<F>::new(point.config).with_claims(&sigma, f0);
+    let t = Tolerances::<F>::new(point.config, &noise.claim).with_claims(&sigma, f0);
     let reach = width / four;
     // Per output: the step at which the claim moves f by 128 times its rounding
     // (2048 eps nu), for the weak passes it can resolve: far above the ulps where
@@ -123,7 +123,7 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
         let c2 = (p2[o] - m2[o]) / (four * step);
         let scale = magnitude(&[f0[o], p1[o], m1[o], p2[o], m2[o]]) + noise.input[o];
         let rho = t.rounding(scale, sigma[o], step);
-        let tol = rho + (c1 - c2).abs() + t.relative(o) * a.abs().max(c1.abs()) + t.tiny;
+        let tol = rho + (c1 - c2).abs() + t.relative(o) * a.abs().max(c1.abs()) + t.absolute(o);
         let (left1, right1) = ((f0[o] - m1[o]) / step, (p1[o] - f0[o]) / step);
         let (left2, right2) = (
             (f0[o] - m2[o]) / (two * step),

@@ -75,7 +75,7 @@ pub(super) fn ridders_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 cst::<F>(4.0) * r.error
                     + w.t.rounding(scale, w.sigma[o], h_min)
                     + w.t.relative(o) * a.abs().max(r.value.abs())
-                    + w.t.tiny
+                    + w.t.absolute(o)
             }
         };
         let e = &mut entries[first + o];

@@ -162,3 +162,28 @@ pub(crate) fn judge<F: Real>(a: F, best: Estimate<F>, levels: &[Sides<F>]) -> Ve
         Verdict::Fail
     }
 }
+
+/// The report's reason when a Pass could not have caught a claim
+/// wrong by [`CheckConfig::max_resolution`] of its row's largest entry
+/// (see [`CheckReport::resolution`](crate::CheckReport::resolution)): `None`
+/// when the report is not ok or resolves finely enough.
+pub(crate) fn vacuous(
+    report: &crate::check::report::CheckReport,
+    config: &CheckConfig,
+) -> Option<String> {
+    let resolution = report.resolution();
+    // A report whose rows are all exactly flat (claims and estimates 0) has
+    // nothing relative to resolve: its tolerances are absolute.
+    // A Kink's claim is judged against the interval between the one-sided
+    // slopes, not against one value: the rule is about Pass.
+    if report.verdict() != crate::check::verdict::Verdict::Pass
+        || resolution <= config.max_resolution
+        || !report.has_scale()
+    {
+        return None;
+    }
+    Some(format!(
+        "the check reached a resolution of {resolution:.2e} (a claim off by that fraction of its row's largest entry could pass), coarser than max_resolution {:.0e}",
+        config.max_resolution
+    ))
+}

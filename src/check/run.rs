@@ -4,6 +4,7 @@
 //! word (`rule::settle`), the diagnoses, and the negative control.
 
 use super::budget::Tolerances;
+use super::claim;
 use super::noise_model::NoiseModel;
 use super::probe::{Evaluator, Scratch};
 use super::quantized::Quantization;
@@ -26,8 +27,10 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     config: &CheckConfig,
     jacobian: bool,
     parallel: Option<SharedEval<'_, F>>,
+    claim_spread: &[f64],
 ) -> Result<CheckReport> {
     let n = x.len();
+    let claim = claim::allowance(analytic, claim_spread, config);
     let mut ev = Evaluator {
         eval,
         work: x.to_vec(),
@@ -49,7 +52,8 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     }
     let directional = match config.directions {
         Some(d) => {
-            let summary = directional::directional_pass(&mut ev, &f0, x, analytic, config, d);
+            let summary =
+                directional::directional_pass(&mut ev, &f0, x, analytic, config, &claim, d);
             if summary.failed == 0 {
                 let mut report = CheckReport {
                     entries: Vec::new(),
@@ -62,7 +66,8 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
                     control: None,
                     unsure: None,
                 };
-                negative_control(&mut ev, x, &f0, analytic, config, &mut report);
+                negative_control(&mut ev, x, &f0, analytic, config, &claim, &mut report);
+                settle_resolution(&mut report, config);
                 return Ok(report);
             }
             Some(summary)
@@ -70,11 +75,20 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         None => None,
     };
     let coordinates: Vec<usize> = if directional.is_some() {
-        directional::suspects(&mut ev, &f0, x, analytic, config)
+        directional::suspects(&mut ev, &f0, x, analytic, config, &claim)
     } else {
         (0..n).collect()
     };
-    let mut entries = check_coordinates(&mut ev, x, &f0, analytic, config, &coordinates, parallel);
+    let mut entries = check_coordinates(
+        &mut ev,
+        x,
+        &f0,
+        analytic,
+        config,
+        &claim,
+        &coordinates,
+        parallel,
+    );
     let unsure = rule::settle(&mut entries, config);
     let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
     let mut report = CheckReport {
@@ -88,8 +102,17 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         control: None,
         unsure,
     };
-    negative_control(&mut ev, x, &f0, analytic, config, &mut report);
+    negative_control(&mut ev, x, &f0, analytic, config, &claim, &mut report);
+    settle_resolution(&mut report, config);
     Ok(report)
+}
+
+/// No vacuous Pass: a passing report whose resolution is coarser than
+/// [`CheckConfig::max_resolution`] is inconclusive, with the resolution reached.
+pub(super) fn settle_resolution(report: &mut CheckReport, config: &CheckConfig) {
+    if report.unsure.is_none() {
+        report.unsure = rule::vacuous(report, config);
+    }
 }
 
 /// Runs the negative control when the configuration asks for it, and makes
@@ -100,6 +123,7 @@ pub(super) fn negative_control<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     f0: &[F],
     analytic: &[Vec<F>],
     config: &CheckConfig,
+    claim: &[F],
     report: &mut CheckReport,
 ) {
     if !config.negative_control {
@@ -113,7 +137,7 @@ pub(super) fn negative_control<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     let mut wrong = analytic.to_vec();
     wrong[o][i] += cst::<F>(moved);
     let before = ev.count;
-    let mut entries = check_coordinates(ev, x, f0, &wrong, config, &[i], None);
+    let mut entries = check_coordinates(ev, x, f0, &wrong, config, claim, &[i], None);
     rule::settle(&mut entries, config);
     let verdict = entries
         .iter()
@@ -140,12 +164,13 @@ pub(super) fn check_coordinates<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>
     f0: &[F],
     analytic: &[Vec<F>],
     config: &CheckConfig,
+    claim: &[F],
     coordinates: &[usize],
     parallel: Option<SharedEval<'_, F>>,
 ) -> Vec<EntryCheck> {
     let m = f0.len();
     let mut entries = Vec::with_capacity(coordinates.len() * m);
-    let noise = NoiseModel::new(x, analytic, config);
+    let noise = NoiseModel::new(x, analytic, claim, config);
     let mut quantization = Quantization::new(m);
     if noise.eager {
         noise.get(ev, x, f0);
@@ -205,7 +230,7 @@ pub(super) fn check_coordinates<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>
             }
         }
     }
-    let t = Tolerances::<F>::new(config).with_claims(&noise.so_far(f0.len()), f0);
+    let t = Tolerances::<F>::new(config, &noise.claim).with_claims(&noise.so_far(f0.len()), f0);
     quantization.look_for_grid(ev, x, f0, &entries, &t);
     quantization.settle(&mut entries, &t);
     entries

@@ -26,6 +26,8 @@ pub struct Tally {
     #[serde(skip)]
     pub first_failure: Option<String>,
     #[serde(skip)]
+    pub first_inconclusive: Option<String>,
+    #[serde(skip)]
     progress: super::progress::Progress,
 }
 
@@ -43,6 +45,7 @@ impl Tally {
             resolution: None,
             evaluations: 0,
             first_failure: None,
+            first_inconclusive: None,
             progress: super::progress::Progress::new(points as u64, &format!("checking {model}")),
         }
     }
@@ -54,11 +57,16 @@ impl Tally {
         match report.verdict() {
             Verdict::Pass => self.pass += 1,
             Verdict::Kink => self.kink += 1,
-            // An unsure check accepts nothing: it counts against the model too.
-            Verdict::Inconclusive | Verdict::Fail => {
-                if report.verdict() == Verdict::Inconclusive {
-                    self.inconclusive += 1;
+            // An unsure check accepts nothing, and rejects nothing: it is
+            // counted and shown on its own (a saturated softmax row of 1e-12
+            // entries cannot be resolved by any finite difference on p = 1).
+            Verdict::Inconclusive => {
+                self.inconclusive += 1;
+                if self.first_inconclusive.is_none() {
+                    self.first_inconclusive = Some(report.to_string());
                 }
+            }
+            Verdict::Fail => {
                 self.fail += 1;
                 if self.first_failure.is_none() {
                     self.first_failure = Some(report.to_string());

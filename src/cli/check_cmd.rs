@@ -76,6 +76,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
                 "kink-targeted",
                 "pass",
                 "kink",
+                "inconclusive",
                 "fail",
                 "worst error",
                 "evaluations",
@@ -88,20 +89,25 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
                 x.kink_targeted.to_string(),
                 x.pass.to_string(),
                 x.kink.to_string(),
+                x.inconclusive.to_string(),
                 x.fail.to_string(),
                 num(x.worst_scaled_error),
                 x.evaluations.to_string(),
             ]);
         }
         print!("{}", t.render(args.format));
-        for x in tallies.iter().filter(|x| x.fail > 0) {
+        for x in &tallies {
             if let Some(first) = &x.first_failure {
                 println!("\nfirst failure in {}:\n{first}", x.model);
             }
+            if let Some(first) = &x.first_inconclusive {
+                println!("\nfirst inconclusive point in {}:\n{first}", x.model);
+            }
         }
         let total: usize = tallies.iter().map(|t| t.points).sum();
+        let unsure: usize = tallies.iter().map(|t| t.inconclusive).sum();
         println!(
-            "\n{}: {} of {total} points fail",
+            "\n{}: {} of {total} points fail, {unsure} inconclusive",
             verdict_word(
                 if failed == 0 {
                     gradient_oracle::Verdict::Pass

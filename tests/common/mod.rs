@@ -36,8 +36,13 @@ impl<F: Real> ChainCase<F> {
     /// it with each listed entry scaled by its factor (one wrong entry beside
     /// its correct twin).
     pub fn assert_passes_and_catches(&self, w: &[F], wrong: &[(usize, F)]) {
+        self.assert_passes_and_catches_with(w, wrong, &CheckConfig::default());
+    }
+
+    /// [`ChainCase::assert_passes_and_catches`] with the given settings.
+    pub fn assert_passes_and_catches_with(&self, w: &[F], wrong: &[(usize, F)], cfg: &CheckConfig) {
         let (f, grad) = (self.f(), self.grad());
-        let report = check_gradient(&f, &grad, w, &CheckConfig::default()).unwrap();
+        let report = check_gradient(&f, &grad, w, cfg).unwrap();
         assert_eq!(report.verdict(), Verdict::Pass, "{report}");
         for &(k, factor) in wrong {
             let report = check_with_entry_scaled(&f, &grad, w, k, factor);
@@ -169,4 +174,23 @@ pub fn smooth_grad(x: &[f64]) -> Vec<f64> {
         x[0].cos() * x[1] + 2.0 * x[1].cos() * x[0],
         x[0].sin() - x[1].sin() * x[0] * x[0],
     ]
+}
+
+/// The verdict is ok with a resolution within `max_resolution` (a Pass or Kink
+/// that could have caught a claim that far off), or Inconclusive because no
+/// finite difference resolves the claim that finely (a saturated softmax row of
+/// 1e-12 entries under p = 1): the two honest answers for a correct claim.
+pub fn ok_or_unresolvable(report: &CheckReport) -> bool {
+    let max = CheckConfig::default().max_resolution;
+    match report.verdict() {
+        Verdict::Pass => report.resolution() <= max || !report.resolution().is_finite(),
+        Verdict::Kink => true,
+        Verdict::Inconclusive => {
+            report.resolution() > max
+                && report
+                    .inconclusive_reason()
+                    .is_some_and(|r| r.contains("max_resolution"))
+        }
+        Verdict::Fail => false,
+    }
 }
