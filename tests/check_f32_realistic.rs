@@ -177,10 +177,10 @@ impl Mlp {
             let mut out = F::zero();
             for k in 0..h {
                 let z = (0..d).fold(F::zero(), |a, j| a + p[k * d + j] * num::<F>(xs[j]));
-                out = out + p[h * d + k] * z.tanh();
+                out += p[h * d + k] * z.tanh();
             }
             let r = out - num::<F>(*y);
-            total = total + r * r / num::<F>(2.0);
+            total += r * r / num::<F>(2.0);
         }
         total
     }
@@ -200,11 +200,11 @@ impl Mlp {
             let out = (0..h).fold(F::zero(), |s, k| s + p[h * d + k] * a[k]);
             let r = out - num::<F>(*y);
             for k in 0..h {
-                g[h * d + k] = g[h * d + k] + r * a[k];
+                g[h * d + k] += r * a[k];
                 let delta = r * p[h * d + k] * (F::one() - a[k] * a[k]);
                 for j in 0..d {
                     let xj = if mirrored { x[d - 1 - j] } else { x[j] };
-                    g[k * d + j] = g[k * d + j] + delta * xj;
+                    g[k * d + j] += delta * xj;
                 }
             }
         }

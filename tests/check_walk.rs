@@ -5,7 +5,7 @@
 mod common;
 
 use common::ok_or_unresolvable;
-use gradient_oracle::{CheckConfig, Verdict, check_gradient};
+use gradient_oracle::{CheckConfig, Evidence, Verdict, check_gradient};
 use rstest::rstest;
 
 /// Steps that would cross into $x_0 < 0$ narrow until they fit; a 1 % error
@@ -75,5 +75,50 @@ fn each_coordinate_keeps_its_own_width() {
         let report = check_gradient(&f, &off, &x, &cfg).unwrap();
         assert_eq!(report.verdict(), Verdict::Fail, "{report}");
         assert_eq!(report.failures()[0].input, i);
+    }
+}
+
+/// The domain ends at x: f = x² for x ≤ 0.5 and NaN beyond (and the mirror
+/// image). The one-sided derivative from the finite side, 1, judges the claim:
+/// 1 passes, 7 and -40 fail, in the per-coordinate check and in the fast mode.
+#[rstest]
+#[case(false)]
+#[case(true)]
+fn at_a_domain_edge_the_finite_side_judges_the_claim(#[case] fast: bool) {
+    let left = |x: &[f64]| if x[0] <= 0.5 { x[0] * x[0] } else { f64::NAN };
+    let right = |x: &[f64]| if x[0] >= 0.5 { x[0] * x[0] } else { f64::NAN };
+    let cfg = if fast {
+        CheckConfig::default().directional(4)
+    } else {
+        CheckConfig::default()
+    };
+    for f in [&left as &dyn Fn(&[f64]) -> f64, &right] {
+        let report = check_gradient(f, &|_: &[f64]| vec![1.0], &[0.5], &cfg).unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+        for claim in [7.0, -40.0, 1.001] {
+            let report = check_gradient(f, &|_: &[f64]| vec![claim], &[0.5], &cfg).unwrap();
+            assert_eq!(report.verdict(), Verdict::Fail, "claim {claim}: {report}");
+            assert_eq!(report.failures()[0].evidence, Evidence::DomainEdge);
+        }
+    }
+}
+
+/// f finite at x only (NaN at every probe): no side can judge, so any claim
+/// is Inconclusive, with the reason.
+#[test]
+fn a_function_finite_only_at_x_is_inconclusive_for_any_claim() {
+    let f = |x: &[f64]| {
+        if x == [0.5, -0.25] { 1.0 } else { f64::NAN }
+    };
+    for claim in [[100.0, -100.0], [0.0, 0.0]] {
+        let report = check_gradient(
+            &f,
+            &|_: &[f64]| claim.to_vec(),
+            &[0.5, -0.25],
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        assert_eq!(report.verdict(), Verdict::Inconclusive, "{report}");
+        assert!(report.inconclusive_reason().is_some(), "{report}");
     }
 }

@@ -29,6 +29,9 @@ use crate::float::{Real, cst};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+/// The claim's rows at a point, `None` where it cannot give them.
+pub(super) type ClaimAt<'a, G> = dyn FnMut(&[G]) -> Option<Vec<Vec<G>>> + 'a;
+
 /// How many perturbed points the claim is computed at.
 pub(super) const CLAIM_DRAWS: usize = 3;
 
@@ -37,7 +40,7 @@ pub(super) const CLAIM_DRAWS: usize = 3;
 /// gives the rows at `p` (`None` where it cannot: a shape that changed, a
 /// panic-free refusal). Draws whose claim is not finite are left out.
 pub(super) fn measure_spread<G: Real>(
-    claim: &mut dyn FnMut(&[G]) -> Option<Vec<Vec<G>>>,
+    claim: &mut ClaimAt<'_, G>,
     x: &[G],
     base: &[Vec<G>],
     seed: u64,

@@ -170,7 +170,7 @@ impl CheckConfig {
                 });
             }
         }
-        if !(self.max_resolution > 0.0) {
+        if self.max_resolution.is_nan() || self.max_resolution <= 0.0 {
             return Err(OracleError::InvalidParameter {
                 name: "max_resolution".into(),
                 reason: format!(

@@ -53,6 +53,7 @@ struct DirectionCheck<F> {
 /// central difference misses and Ridders looks again). `input` is, per
 /// output, $\sum_i |x_i g_i|$ (the inputs' rounding carried through the
 /// claim; the same for every direction).
+#[allow(clippy::too_many_arguments)]
 fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     f0: &[F],

@@ -108,6 +108,7 @@ mod claim;
 mod config;
 mod diagnose;
 mod directional;
+mod domain_edge;
 mod first_pass;
 mod hessian;
 mod kink_levels;

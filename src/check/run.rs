@@ -19,6 +19,7 @@ use crate::float::{Real, cst};
 /// A thread-safe evaluation, for checks spread over threads.
 pub(super) type SharedEval<'a, F> = &'a (dyn Fn(&[F], &mut [F]) + Sync);
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     eval: &mut E,
     m: usize,
@@ -158,6 +159,7 @@ pub(super) fn negative_control<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
 
 /// Steps 1 to 6 of the module doc for the coordinates `range`, one entry per
 /// output and coordinate, then the quantized look across them.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn check_coordinates<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     x: &[F],

@@ -76,6 +76,9 @@ pub enum Evidence {
     /// estimates at the step where the measured noise and the truncation
     /// balance, with error bars from that noise.
     Noisy,
+    /// f is finite on one side of x only (the edge of its domain): a
+    /// one-sided extrapolated difference from the finite side.
+    DomainEdge,
 }
 
 impl Evidence {
@@ -91,6 +94,7 @@ impl Evidence {
             Evidence::Quantized => "quantized",
             Evidence::WideStep => "wide-step",
             Evidence::Noisy => "noisy",
+            Evidence::DomainEdge => "domain-edge",
         }
     }
 }

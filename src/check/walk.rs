@@ -15,7 +15,9 @@ use super::noise_model::NoiseModel;
 use super::probe::{Evaluator, Scratch};
 use super::quantized::Quantization;
 use super::ridders::ridders_pass;
-use super::{CheckConfig, EntryCheck, Evidence, Method, Verdict, f64_of, noisy, resolve};
+use super::{
+    CheckConfig, EntryCheck, Evidence, Method, Verdict, domain_edge, f64_of, noisy, resolve,
+};
 use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, step_within};
 
@@ -39,9 +41,11 @@ pub(super) const DOMAIN_RETRIES: usize = 12;
 /// f is NaN or infinite at a probe point, the steps crossed the edge of f's
 /// domain ($\ln x$ at $x = 10^{-9}$ probed at $x - 10^{-4}$): the coordinate is
 /// judged again with $w_i = |x_i|$ (for $0 < |x_i| < 1$), then sixteen times
-/// smaller each time, up to [`DOMAIN_RETRIES`] times. A coordinate whose
-/// probes still meet a non-finite f (f is finite at x only, or on one side
-/// only) is inconclusive: a domain boundary at x.
+/// smaller each time, up to [`DOMAIN_RETRIES`] times, while the first pass's
+/// step stays above 64 units in the last place of $x_i$. A coordinate whose
+/// probes still meet a non-finite f (f is finite on one side of x only, or at
+/// x only) is judged by its finite side, or is inconclusive where it has none
+/// (`domain_edge.rs`).
 pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     point: Point<'_, F>,
@@ -54,6 +58,9 @@ pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     let unresolved = quantization.unresolved.len();
     let xi = point.x[i].abs();
     let mut width = F::one().max(xi);
+    let widest = width;
+    // Below this width the first pass's step h3 = eps^(1/3) w is under 64 ulps of x_i.
+    let narrowest = cst::<F>(64.0) * F::epsilon() * F::epsilon().cbrt().recip() * xi;
     for attempt in 0..=DOMAIN_RETRIES {
         ev.nonfinite = false;
         decide_coordinate(ev, point, i, width, s, entries, quantization);
@@ -61,21 +68,20 @@ pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         if !ev.nonfinite {
             return;
         }
-        if attempt == DOMAIN_RETRIES {
-            break;
-        }
-        entries.truncate(first);
-        quantization.unresolved.truncate(unresolved);
-        width = if attempt == 0 && xi > F::zero() && xi < width {
+        let next = if attempt == 0 && xi > F::zero() && xi < width {
             xi
         } else {
             width / cst::<F>(16.0)
         };
+        if attempt == DOMAIN_RETRIES || next < narrowest {
+            break;
+        }
+        entries.truncate(first);
+        quantization.unresolved.truncate(unresolved);
+        width = next;
     }
-    for e in &mut entries[first..] {
-        e.outcome = Verdict::Inconclusive;
-        e.tolerance = f64::INFINITY;
-    }
+    quantization.unresolved.truncate(unresolved);
+    domain_edge::judge_at_domain_edge(ev, point, i, widest, &mut entries[first..]);
 }
 
 /// Steps 1 to 5 of the module doc for coordinate `i`, stage by stage.
