@@ -6,7 +6,7 @@
 //! $a$, the noise scale $\nu$ = the largest $|f|$ among the values involved
 //! plus $\sum_j |x_j a_j|$ (the rounding of the inputs carried through $a$),
 //! $\hat\sigma$ the **measured noise** of $f$ at $x$
-//! ([`numeric::noise`](crate::numeric::noise): ECnoise on each side of $x$, 28 to 112
+//! ([`numeric::noise`](crate::numeric::noise): ECnoise on each side of $x$, 70 to 280
 //! evaluations, or a staircase's quantum over $\sqrt{12}$ where f moves in whole
 //! quanta; capped at $2^{10}\varepsilon\nu$ since kinks along the sampled
 //! segment read as noise too; run once per check: up front for 1000 coordinates and more,
@@ -41,7 +41,7 @@
 //!
 //! Cost on a smooth function with a correct gradient: $3n + 1$ evaluations
 //! (1.5 times plain central differences), plus 1 for each unsure coordinate,
-//! 28 to 112 once per check for the noise (up front from $n = 1000$, else when a
+//! 70 to 280 once per check for the noise (up front from $n = 1000$, else when a
 
 use super::{CheckConfig, f64_of};
 use crate::float::{Real, cst};

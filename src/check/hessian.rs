@@ -247,6 +247,7 @@ where
             diagnosis: None,
             control: None,
             unsure: None,
+            flat_scale: Vec::new(),
         };
         super::run::settle_resolution(&mut report, config);
         return Ok(report);

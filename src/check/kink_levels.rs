@@ -114,6 +114,12 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
     let mut level_slopes: Vec<Vec<(F, F)>> = vec![vec![(F::zero(), F::zero()); m]; levels + 1];
     level_slopes[0] = tracks.iter().map(|t| (t.left, t.right)).collect();
     let mut level_steps: Vec<F> = vec![h; levels + 1];
+    // Per output, the smallest nonzero change of f seen so far on each side
+    // (level 0 included): a side that reads exactly f_0 at a smaller step
+    // after it moved at a larger one sits on a plateau of f's rounding.
+    let mut moved: Vec<(F, F)> = (0..m)
+        .map(|o| (F::zero(), F::zero()).smallest_change(f0[o], s.minus[o], s.plus[o]))
+        .collect();
     let mut hk = h;
     let mut level = 0;
     while level < levels {
@@ -131,7 +137,15 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
             }
             let a = analytic[o][i];
             let scale = magnitude(&[f0[o], plus[o], minus[o]]) + input_noise[o];
-            let rho = w.t.rounding(scale, w.sigma[o], hk);
+            let rho = plateau_rounding(
+                w.t.rounding(scale, w.sigma[o], hk),
+                moved[o],
+                f0[o],
+                minus[o],
+                plus[o],
+                hk,
+            );
+            moved[o] = moved[o].smallest_change(f0[o], minus[o], plus[o]);
             let (resolved, here, drift) = tracks[o].next(f0[o], plus[o], minus[o], hk, rho);
             let (left, right) = (here.left, here.right);
             level_slopes[level][o] = (left, right);
@@ -401,4 +415,48 @@ pub(super) fn smooth_level<F: Copy>(history: &[(Option<bool>, LevelData<F>)]) ->
             }
         }
     }
+}
+
+/// The smallest nonzero change of f on each side of x, updated with f at
+/// $x - h$ and $x + h$.
+trait SmallestChange<F> {
+    fn smallest_change(self, f0: F, minus: F, plus: F) -> Self;
+}
+
+impl<F: Real> SmallestChange<F> for (F, F) {
+    fn smallest_change(self, f0: F, minus: F, plus: F) -> Self {
+        let keep = |seen: F, v: F| {
+            let d = (v - f0).abs();
+            if d == F::zero() || !d.is_finite() {
+                seen
+            } else if seen == F::zero() {
+                d
+            } else {
+                seen.min(d)
+            }
+        };
+        (keep(self.0, minus), keep(self.1, plus))
+    }
+}
+
+/// The rounding of a level's slopes at step `hk`: `rho`, or, where a side
+/// reads exactly $f_0$ although both sides moved (by `moved`, their smallest
+/// nonzero changes) at larger steps, that change over $h_k$. f then moves in
+/// steps of its rounding (an intermediate rounded to `f32` absorbs the slope
+/// at small steps): a plateau says only that the slope is below a step of f
+/// over $h_k$, not that it is 0. A side that never moved (a dead ReLU), or
+/// beside one that never did (a ReLU just off x: its dead side, and the
+/// other side flat once the steps no longer reach the kink), is flat.
+fn plateau_rounding<F: Real>(rho: F, moved: (F, F), f0: F, minus: F, plus: F, hk: F) -> F {
+    if moved.0 == F::zero() || moved.1 == F::zero() {
+        return rho;
+    }
+    let mut bar = rho;
+    if minus == f0 && moved.0 > F::zero() {
+        bar = bar.max(moved.0 / hk);
+    }
+    if plus == f0 && moved.1 > F::zero() {
+        bar = bar.max(moved.1 / hk);
+    }
+    bar
 }

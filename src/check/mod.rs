@@ -10,7 +10,7 @@
 //! | stage | file | evaluations |
 //! |---|---|---|
 //! | probe width: steps scale with $w_i = \max(1,|x_i|)$, narrowed where f is not finite at a probe | `walk.rs`, `probe.rs` | as the stages below, again per narrowing |
-//! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance` | `budget.rs`, `noise_model.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 28 to 112 once per check, or 16 |
+//! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance` | `budget.rs`, `noise_model.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 70 to 280 once per check (and as many again, away from x, where it exceeds its cap), or 16 |
 //! | 1. first pass: third- and fourth-order stencils, with the **kink evidence** of the fourth difference's growth from $h_3$ to $2h_3$ | `first_pass.rs` | 3, + 1, + 2 where the fourth difference shows |
 //! | noisy stage, for a nondeterministic f | `noisy.rs` | 6 |
 //! | 2. central differences and Richardson | `central.rs` | 2 + 2 |
@@ -92,7 +92,7 @@
 //!
 //! Cost on a smooth function with a correct gradient: $3n + 1$ evaluations
 //! (1.5 times plain central differences), plus 1 for each unsure coordinate,
-//! 28 to 112 once per check for the noise (up front from $n = 1000$, else when a
+//! 70 to 280 once per check for the noise (up front from $n = 1000$, else when a
 //! coordinate is still unsure), and 4, 8 (and 10) more for each one unsure
 //! after that; 6 for each coordinate with a pass that does not resolve its claim.
 //!

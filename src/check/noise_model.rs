@@ -1,18 +1,24 @@
 //! What the tolerances know of f's noise at x, per output (see `budget.rs` for
 //! how it enters the error bars). Measured once per check with
-//! [`numeric::noise`](crate::numeric::noise) (ECnoise on each side of x, 28 to 112
-//! evaluations, or a staircase's quantum over $\sqrt{12}$), capped at
+//! [`numeric::noise`](crate::numeric::noise) (ECnoise on each side of x from
+//! $\sqrt\varepsilon$, 28 to 112 evaluations, and in `f64` from
+//! $\varepsilon^{1/4}$, 42 to 168, for an `f32` intermediate; 70 to 280 in all;
+//! or a staircase's quantum over $\sqrt{12}$), capped at
 //! $2^{10}\varepsilon\nu$ since kinks along the sampled segment read as noise
-//! too: up front for 1000 coordinates and more, otherwise only when a
+//! too, unless the same noise stands at a point away from x (every coordinate
+//! moved by $2^{-7}\max(1,|x_j|)$) and f's values are on no coarse grid: then
+//! it is f's own rounding at every point (an intermediate rounded to `f32`),
+//! uncapped. Measured up front for 1000 coordinates and more, otherwise only when a
 //! coordinate is still unsure after step 1b. Before measuring, f(x) is
 //! evaluated once more: a value that differs from $f_0$ means f is
 //! nondeterministic, and its noise is then the standard deviation of 16
 //! evaluations at x, uncapped, for the noisy stage (`noisy.rs`).
 
 use super::probe::Evaluator;
+use super::quantized::value_grid;
 use super::{CheckConfig, Method, directional, noisy};
 use crate::float::{Real, cst};
-use crate::numeric::noise::estimate_noise;
+use crate::numeric::noise::estimate_noise_sides;
 
 /// What the tolerances know of f's noise at x, per output: the rounding of
 /// the inputs carried through the claimed gradient, and the measured noise (0
@@ -49,7 +55,10 @@ impl<F: Real> NoiseModel<F> {
         }
     }
 
-    /// Whether f changed from call to call at x (known once the noise is measured).
+    /// Whether f's noise stands at every point (known once the noise is
+    /// measured): f changed from call to call at x, or it rounds far above
+    /// its float type at x and away from x alike (an `f32` intermediate).
+    /// The noisy stage judges such an f.
     pub(super) fn nondeterministic(&self) -> bool {
         self.nondeterministic
             .load(std::sync::atomic::Ordering::Relaxed)
@@ -113,6 +122,35 @@ impl<F: Real> NoiseModel<F> {
             .collect()
     }
 
+    /// f at a point away from x (every coordinate moved by
+    /// $2^{-7}\max(1, |x_j|)$, signs alternating) and its noise measured
+    /// there: `None` per output where it cannot be measured or f is not
+    /// finite there.
+    fn noise_away_from_x<E: FnMut(&[F], &mut [F])>(
+        &self,
+        ev: &mut Evaluator<'_, F, E>,
+        x: &[F],
+        m: usize,
+    ) -> (Vec<F>, Vec<Option<F>>) {
+        let shift: F = cst(1.0 / 128.0);
+        let moved: Vec<F> = x
+            .iter()
+            .enumerate()
+            .map(|(j, xj)| {
+                let sign = if j % 2 == 0 { F::one() } else { -F::one() };
+                *xj + sign * shift * F::one().max(xj.abs())
+            })
+            .collect();
+        let mut f1 = vec![F::zero(); m];
+        (ev.eval)(&moved, &mut f1);
+        ev.count += 1;
+        if f1.iter().any(|v| !v.is_finite()) {
+            return (f1, vec![None; m]);
+        }
+        let (_, upper) = measured(ev, &moved, &f1);
+        (f1, upper)
+    }
+
     pub(super) fn get<E: FnMut(&[F], &mut [F])>(
         &self,
         ev: &mut Evaluator<'_, F, E>,
@@ -125,16 +163,75 @@ impl<F: Real> NoiseModel<F> {
                 if let Some(sigma) = self.repeated(ev, x, f0) {
                     return sigma;
                 }
-                let (sigma, evaluations) = estimate_noise(&mut *ev.eval, x, f0);
-                ev.count += evaluations;
+                let (lower, upper) = measured(ev, x, f0);
                 // Kinks along the sampled segment read as noise too (a hinge with
                 // terms within 1e-9 of their margins measured 3.5e5 eps |f|). Rounding,
                 // even through cancellation or a sum of thousands of terms, stays within
                 // a few hundred eps nu (the cancelling chain loss: 230); noise beyond
-                // 2^10 eps nu is taken for kinks and capped there (set atol/rtol for a
-                // function noisier than that).
-                self.capped(sigma, f0)
+                // 2^10 eps nu is taken for kinks and capped there, unless the same
+                // noise stands at a point away from x too, and f's values there are
+                // not on a coarse grid (the quantized stage's business): then it is
+                // f's own rounding at every point (an f32 intermediate), and every
+                // stage's error bar carries it, uncapped.
+                let capped = self.capped(lower, f0);
+                let above = upper
+                    .iter()
+                    .zip(&capped)
+                    .any(|(s, c)| s.is_some_and(|s| s > *c));
+                if !above {
+                    return capped;
+                }
+                let (f1, elsewhere) = self.noise_away_from_x(ev, x, f0.len());
+                (0..f0.len())
+                    .map(|o| match (upper[o], elsewhere[o]) {
+                        (Some(s), Some(e))
+                            if s > capped[o]
+                                && e > capped[o]
+                                && within_factor(s, e, 8.0)
+                                && value_grid(f0[o], &[(F::one(), f1[o])], false).is_none() =>
+                        {
+                            s.max(e)
+                        }
+                        _ => capped[o],
+                    })
+                    .collect()
             })
             .clone()
     }
+}
+
+/// `a` and `b` within a factor `k` of each other (both positive).
+fn within_factor<F: Real>(a: F, b: F, k: f64) -> bool {
+    let k = cst::<F>(k);
+    a > F::zero() && b > F::zero() && a <= k * b && b <= k * a
+}
+
+/// f's noise at x by ECnoise: the usual estimate (from $\sqrt\varepsilon$,
+/// the smaller side's reading, robust to a kink beside x), and the larger of
+/// it and the same reading from $\varepsilon^{1/4}$ where the float type is
+/// finer than `f32`: an intermediate rounded to `f32` moves in jumps too far
+/// apart to show at the first step.
+fn measured<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    x: &[F],
+    f0: &[F],
+) -> (Vec<Option<F>>, Vec<Option<F>>) {
+    let eps = F::epsilon();
+    let (fine, n_fine) = estimate_noise_sides(&mut *ev.eval, x, f0, eps.sqrt());
+    ev.count += n_fine;
+    if eps >= cst(f64::from(f32::EPSILON)) {
+        return (fine.lower.clone(), fine.lower);
+    }
+    let (coarse, n_coarse) = estimate_noise_sides(&mut *ev.eval, x, f0, eps.sqrt().sqrt());
+    ev.count += n_coarse;
+    let larger = fine
+        .lower
+        .iter()
+        .zip(coarse.lower)
+        .map(|(a, b)| match (*a, b) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        })
+        .collect();
+    (fine.lower, larger)
 }

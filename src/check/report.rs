@@ -92,6 +92,10 @@ pub struct CheckReport {
     pub(crate) control: Option<NegativeControl>,
     /// Why the check cannot decide, when it cannot.
     pub(crate) unsure: Option<String>,
+    /// Per output, the scale a row claiming all zeros is resolved against:
+    /// $|f_0|$ over the widest coordinate, $\max(1, \max_j|x_j|)$ (the slope
+    /// of a change of f by itself across the point's width).
+    pub(crate) flat_scale: Vec<f64>,
 }
 
 impl CheckReport {
@@ -130,11 +134,12 @@ impl CheckReport {
     /// the directional resolution.
     ///
     /// A row that claims all zeros is measured against its largest estimate
-    /// that stands clear of its own tolerance; where none does (f does not
-    /// move beyond its rounding, as the claim says: a dead ReLU), the row has
-    /// no relative error to resolve, is judged by its absolute tolerances, and
-    /// is left out; infinite when every row is such a row, since 0/0 must not
-    /// read as a perfect resolution.
+    /// that stands clear of its own tolerance, or else against f's own scale,
+    /// $|f_0|$ over the point's width $\max(1, \max_j|x_j|)$: a zero claim
+    /// under a tolerance of that size (an `f32` plateau read at a step too
+    /// small to see the slope) resolves nothing. Where f(x) is 0 too, the row
+    /// has no scale at all and is left out; infinite when every row is such a
+    /// row, since 0/0 must not read as a perfect resolution.
     pub fn resolution(&self) -> f64 {
         let scales = self.row_scales();
         let mut judged = false;
@@ -166,7 +171,7 @@ impl CheckReport {
     }
 
     /// Per output row, the largest $|a|$; for a row of zero claims, the
-    /// largest $|n|$ beyond its tolerance (0 where none is).
+    /// largest $|n|$ beyond its tolerance, else f's own scale (0 where f(x) is 0).
     fn row_scales(&self) -> Vec<f64> {
         let mut claimed = vec![0.0_f64; self.outputs];
         let mut estimated = vec![0.0_f64; self.outputs];
@@ -181,7 +186,18 @@ impl CheckReport {
         claimed
             .into_iter()
             .zip(estimated)
-            .map(|(c, n)| if c > 0.0 { c } else { n })
+            .zip(&self.flat_scale)
+            .map(|((c, n), flat)| {
+                if c > 0.0 {
+                    c
+                } else if n > 0.0 {
+                    n
+                } else if flat.is_finite() {
+                    *flat
+                } else {
+                    0.0
+                }
+            })
             .collect()
     }
 

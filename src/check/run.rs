@@ -66,6 +66,7 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
                     diagnosis: None,
                     control: None,
                     unsure: None,
+                    flat_scale: flat_scale(x, &f0),
                 };
                 negative_control(&mut ev, x, &f0, analytic, config, &claim, &mut report);
                 settle_resolution(&mut report, config);
@@ -102,10 +103,19 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         diagnosis,
         control: None,
         unsure,
+        flat_scale: flat_scale(x, &f0),
     };
     negative_control(&mut ev, x, &f0, analytic, config, &claim, &mut report);
     settle_resolution(&mut report, config);
     Ok(report)
+}
+
+/// Per output, $|f_0|$ over the point's width $\max(1, \max_j|x_j|)$: the
+/// scale a row claiming all zeros is resolved against (see
+/// [`CheckReport::resolution`]).
+fn flat_scale<F: Real>(x: &[F], f0: &[F]) -> Vec<f64> {
+    let width = x.iter().fold(1.0_f64, |w, v| w.max(f64_of(v.abs())));
+    f0.iter().map(|f| f64_of(f.abs()) / width).collect()
 }
 
 /// No vacuous Pass: a passing report whose resolution is coarser than

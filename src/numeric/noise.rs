@@ -147,9 +147,30 @@ pub fn estimate_noise<F: Real>(
     x: &[F],
     f0: &[F],
 ) -> (Vec<Option<F>>, usize) {
+    estimate_noise_from(eval, x, f0, F::epsilon().sqrt())
+}
+
+/// [`estimate_noise`] with the first step $\delta$ = `first_step` instead of
+/// $\sqrt\varepsilon$. A function that rounds an intermediate to `f32` inside
+/// an `f64` computation moves by whole `f32` ulps only every $10^{-7}$ to
+/// $10^{-6}$ of its input: ECnoise at $\sqrt\varepsilon$ sees a smooth
+/// segment and f's `f64` rounding; at $\varepsilon^{1/4}$ ($1.2\cdot10^{-4}$)
+/// the jumps are many and read as its noise.
+pub fn estimate_noise_from<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+    first_step: F,
+) -> (Vec<Option<F>>, usize) {
+    let direction = pseudo_random_direction(x);
+    noise_along_from(eval, x, f0, &direction, first_step)
+}
+
+/// The fixed pseudo-random direction of [`estimate_noise`]: entry $j$ is
+/// $\pm\max(1, |x_j|)$.
+fn pseudo_random_direction<F: Real>(x: &[F]) -> Vec<F> {
     let mut rng = StdRng::seed_from_u64(0x00ec_401e);
-    let direction: Vec<F> = x
-        .iter()
+    x.iter()
         .map(|xj| {
             let s = if rng.random::<bool>() {
                 F::one()
@@ -158,8 +179,7 @@ pub fn estimate_noise<F: Real>(
             };
             s * F::one().max(xj.abs())
         })
-        .collect();
-    estimate_noise_along(eval, x, f0, &direction)
+        .collect()
 }
 
 /// [`estimate_noise`] along a given direction (each side on its own, the
@@ -193,6 +213,50 @@ pub fn estimate_noise_along<F: Real>(
     f0: &[F],
     direction: &[F],
 ) -> (Vec<Option<F>>, usize) {
+    noise_along_from(eval, x, f0, direction, F::epsilon().sqrt())
+}
+
+/// [`estimate_noise_along`] from the first step `first_step`.
+fn noise_along_from<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+    direction: &[F],
+    first_step: F,
+) -> (Vec<Option<F>>, usize) {
+    let (sides, evaluations) = sides_along(eval, x, f0, direction, first_step);
+    (sides.lower, evaluations)
+}
+
+/// The noise read on each side of x, per output: the smaller and the larger.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoiseSides<F> {
+    /// The smaller of the two sides' estimates (a kink beside x spoils one side only).
+    pub lower: Vec<Option<F>>,
+    /// The larger (a direction whose one side hides f's rounding shows it on the other).
+    pub upper: Vec<Option<F>>,
+}
+
+/// Both sides' readings of [`estimate_noise_from`] (the smaller and the
+/// larger per output), and the evaluations spent.
+pub fn estimate_noise_sides<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+    first_step: F,
+) -> (NoiseSides<F>, usize) {
+    let direction = pseudo_random_direction(x);
+    sides_along(eval, x, f0, &direction, first_step)
+}
+
+/// ECnoise along `direction` on each side of x, from `first_step`.
+fn sides_along<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+    direction: &[F],
+    first_step: F,
+) -> (NoiseSides<F>, usize) {
     // Equally spaced samples can alias with the rounding's own pattern: where
     // the output moves by nearly a whole number of its ulps per step, its
     // rounding error drifts smoothly and ECnoise reads f's own rounding only (a
@@ -200,16 +264,32 @@ pub fn estimate_noise_along<F: Real>(
     // 1.7e-19 at 1.007 sqrt(eps)). Each side is measured at two steps, the
     // second an irrational 0.618 times the first, and the larger estimate kept.
     let golden: F = cst(0.618_033_988_749_894_9);
+    let silver: F = cst(std::f64::consts::SQRT_2 - 1.0);
+    let coarse = first_step > cst::<F>(2.0) * F::epsilon().sqrt();
     let mut evaluations = 0;
     let mut side = |sign: F| {
-        let (first, n_first) = one_side(eval, x, f0, direction, sign, F::one());
-        let (second, n_second) = one_side(eval, x, f0, direction, sign, golden);
+        let (first, n_first) = one_side(eval, x, f0, direction, sign, first_step);
+        let (second, n_second) = one_side(eval, x, f0, direction, sign, golden * first_step);
         evaluations += n_first + n_second;
-        combine(first, second, F::max)
+        let both = combine(first, second, F::max);
+        if !coarse {
+            return both;
+        }
+        // At a coarse step the rounding of an f32 intermediate advances by tens
+        // of its ulps per step: both steps can alias (34.08 and 21.06 ulps:
+        // drifts of 0.08 and 0.06 ulp per step read as a smooth segment). A
+        // third, sqrt(2) - 1 times the first, breaks the tie.
+        let (third, n_third) = one_side(eval, x, f0, direction, sign, silver * first_step);
+        evaluations += n_third;
+        combine(both, third, F::max)
     };
     let ahead = side(F::one());
     let behind = side(-F::one());
-    (combine(ahead, behind, F::min), evaluations)
+    let sides = NoiseSides {
+        lower: combine(ahead.clone(), behind.clone(), F::min),
+        upper: combine(ahead, behind, F::max),
+    };
+    (sides, evaluations)
 }
 
 /// Two estimates per output joined by `pick` where both exist, else whichever does.
@@ -224,7 +304,7 @@ fn combine<F: Real>(a: Vec<Option<F>>, b: Vec<Option<F>>, pick: fn(F, F) -> F) -
 }
 
 /// ECnoise on $f(x + k\delta\,\mathrm{side}\,d)$, $k = 0..7$, first step
-/// $\delta = $ `scale` $\sqrt\varepsilon$, retrying with the
+/// $\delta = $ `scale`, retrying with the
 /// step times or divided by 100, or at the geometric mean of a step too small
 /// and one too large (4 tries at most).
 fn one_side<F: Real>(
@@ -239,7 +319,7 @@ fn one_side<F: Real>(
     const TRIES: usize = 4;
     let m = f0.len();
     let mut result: Vec<Option<F>> = vec![None; m];
-    let mut step = F::epsilon().sqrt() * scale;
+    let mut step = scale;
     let mut evaluations = 0;
     let mut work = x.to_vec();
     let mut out = vec![F::zero(); m];
@@ -309,4 +389,42 @@ fn one_side<F: Real>(
         }
     }
     (result, evaluations)
+}
+
+/// Whether equally spaced values look like a smooth function with a kink or
+/// a jump at one location rather than noise: their second differences, less
+/// their median (the smooth part's curvature), stand out at two places or
+/// fewer (a kink between samples $k$ and $k + 1$ moves $\Delta^2_{k-1}$ and
+/// $\Delta^2_k$ only), while noise moves every one of them.
+///
+/// ```
+/// use gradient_oracle::numeric::noise::kink_like;
+/// let kink: Vec<f64> = (0..8).map(|k| (k as f64 - 3.4_f64).abs()).collect();
+/// assert!(kink_like(&kink));
+/// let noisy: Vec<f64> = (0..8).map(|k| k as f64 + [3.0, -1.0, 2.0, -3.0, 1.0, -2.0, 3.0, -1.0][k] * 1e-9).collect();
+/// assert!(!kink_like(&noisy));
+/// ```
+pub fn kink_like<F: Real>(values: &[F]) -> bool {
+    if values.len() < 5 {
+        return false;
+    }
+    let mut second: Vec<F> = values
+        .windows(3)
+        .map(|w| w[2] - w[1] - (w[1] - w[0]))
+        .collect();
+    let mut sorted = second.clone();
+    sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    let median = sorted[sorted.len() / 2];
+    for d in &mut second {
+        *d = (*d - median).abs();
+    }
+    let largest = second.iter().fold(F::zero(), |m, d| m.max(*d));
+    if largest == F::zero() {
+        return false;
+    }
+    let standing = second
+        .iter()
+        .filter(|d| **d > largest / cst::<F>(8.0))
+        .count();
+    standing <= 2
 }
