@@ -149,3 +149,16 @@ pub(super) fn tolerance<F: Real>(
         None => rounding + t.relative(o) * a.abs().max(n.abs()) + t.absolute(o),
     }
 }
+
+/// Per output, $\sum_i |x_i g_i|$: $\varepsilon$ times this is the inputs'
+/// rounding carried through the claim into f.
+pub(super) fn carried_rounding<F: Real>(x: &[F], analytic: &[Vec<F>]) -> Vec<F> {
+    analytic
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(x)
+                .fold(F::zero(), |acc, (a, xi)| acc + (*a * *xi).abs())
+        })
+        .collect()
+}

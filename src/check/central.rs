@@ -10,9 +10,9 @@
 //! $|a - c_4| \le \max(12\varepsilon\nu, 5\hat\sigma)/h + |c - c_4|/16 + 64\varepsilon\max(|a|,|c_4|)$.
 
 use super::budget::{magnitude, tolerance};
+use super::point::{Point, Walk, entry, pass_refined};
 use super::probe::{Evaluator, Scratch};
 use super::rule;
-use super::walk::{Point, Walk, entry, pass_refined};
 use super::{EntryCheck, Evidence, Verdict};
 use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, step_within};

@@ -30,7 +30,7 @@ use crate::numeric::differences::DifferenceScheme;
 use crate::numeric::directional::RandomDirections;
 use crate::numeric::extrapolation::ridders_vec;
 
-use super::budget::{Tolerances, magnitude, tolerance};
+use super::budget::{Tolerances, carried_rounding, magnitude, tolerance};
 use super::f64_of;
 use super::probe::Evaluator;
 
@@ -212,19 +212,6 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
     }
     kept.sort_unstable();
     kept
-}
-
-/// Per output, $\sum_i |x_i g_i|$: $\varepsilon$ times this is the inputs'
-/// rounding carried through the claim into f.
-pub(super) fn carried_rounding<F: Real>(x: &[F], analytic: &[Vec<F>]) -> Vec<F> {
-    analytic
-        .iter()
-        .map(|row| {
-            row.iter()
-                .zip(x)
-                .fold(F::zero(), |acc, (a, xi)| acc + (*a * *xi).abs())
-        })
-        .collect()
 }
 
 /// Neumaier's compensated sum.

@@ -25,9 +25,9 @@
 //! Cost: up to 3 evaluations per rung per side, at most 40 rungs.
 
 use super::budget::{Tolerances, tolerance};
+use super::point::{Point, entry};
 use super::probe::Evaluator;
 use super::rule::{Estimate, judge};
-use super::walk::{Point, entry};
 use super::{EntryCheck, Evidence, Verdict};
 use crate::float::{Real, cst};
 

@@ -33,9 +33,9 @@
 //!
 
 use super::budget::{Tolerances, magnitude, tolerance};
-use super::probe::{Evaluator, Scratch};
+use super::point::{Point, Walk, entry, pass_refined};
+use super::probe::{Evaluator, Scratch, Structure};
 use super::rule;
-use super::walk::{Point, Walk, entry, pass_refined};
 use super::wide_stencil::far_values;
 use super::{EntryCheck, Evidence, Verdict, noisy};
 use crate::float::{Real, cst};
@@ -164,21 +164,6 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         }
     }
     false
-}
-
-/// What the fourth differences say of f along a coordinate at the first
-/// pass's scale $h_3$.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Structure {
-    /// Not looked at: $|n_3 - n_4|$ (the fourth difference over $12h_3$) is
-    /// within its rounding, so no kink of consequence lies within $2h_3$.
-    Unseen,
-    /// The fourth difference follows the $h^4$ law from $h_3$ to $2h_3$:
-    /// f is smooth there, and $|n_3 - n_4|/16$ bounds $n_4$'s truncation.
-    Smooth,
-    /// It does not (a kink within $4h_3$ makes it grow like $h$, not $h^4$):
-    /// no central estimate is trusted to pass a claim; the kink analysis decides.
-    Kink,
 }
 
 /// The kink evidence of the first pass (2 evaluations, at $x \pm 4h_3$, once

@@ -61,11 +61,11 @@
 
 use super::budget::magnitude;
 use super::config::MAX_KINK_LEVELS as LEVEL_CAP;
-use super::kinks::{Last, LevelsSeen};
+use super::kinks::{Last, LevelData, LevelsSeen};
+use super::point::{Point, Walk};
 use super::probe::{Evaluator, Scratch};
 use super::quantized::Quantization;
 use super::ridders::RiddersLook;
-use super::walk::{Point, Walk};
 use super::wide_stencil::{WideKink, wide_stencil_kinks};
 use super::{EntryCheck, kinks};
 use crate::float::{Real, cst};
@@ -377,16 +377,6 @@ impl<F: Real> GapHistory<F> {
             None
         }
     }
-}
-
-/// What one kink-analysis level measured: the central difference, the
-/// one-sided slopes, and the central difference's tolerance.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct LevelData<F> {
-    pub(super) central: F,
-    pub(super) left: F,
-    pub(super) right: F,
-    pub(super) tolerance: F,
 }
 
 /// The index of the level whose data decide a coordinate that counts as

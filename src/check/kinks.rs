@@ -14,11 +14,10 @@ use crate::numeric::extrapolation::{Extrapolated, richardson};
 
 use super::budget::{Tolerances, tolerance};
 use super::f64_of;
-use super::kink_levels::LevelData;
+use super::point::entry;
 use super::probe::Evaluator;
 use super::quantized::{Quantization, QuantizedLook, quantized_pass};
 use super::rule;
-use super::walk::entry;
 use super::wide_stencil::WideKink;
 
 /// What the kink analysis measured along coordinate `i`.
@@ -466,4 +465,14 @@ pub(super) fn last_looks<F: Real, E: FnMut(&[F], &mut [F])>(
         e.abs_error = 0.0;
         e.rel_error = 0.0;
     }
+}
+
+/// What one kink-analysis level measured: the central difference, the
+/// one-sided slopes, and the central difference's tolerance.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LevelData<F> {
+    pub(super) central: F,
+    pub(super) left: F,
+    pub(super) right: F,
+    pub(super) tolerance: F,
 }

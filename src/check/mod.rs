@@ -10,6 +10,8 @@
 //! | stage | file | evaluations |
 //! |---|---|---|
 //! | probe width: steps scale with $w_i = \max(1,|x_i|)$, narrowed where f is not finite at a probe | `walk.rs`, `probe.rs` | as the stages below, again per narrowing |
+//! | the claim's rounding, measured: the claim again at points moved by 1 to 2 ulps | `claim.rs` | 3 claim evaluations (no f) |
+//! | f's value grid (an intermediate that absorbed f's low bits) | `grid.rs` | (none: reads values taken) |
 //! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance` | `budget.rs`, `noise_model.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 70 to 280 once per check (and as many again, away from x, where it exceeds its cap), or 16 |
 //! | 1. first pass: third- and fourth-order stencils, with the **kink evidence** of the fourth difference's growth from $h_3$ to $2h_3$ | `first_pass.rs` | 3, + 1, + 2 where the fourth difference shows |
 //! | noisy stage, for a nondeterministic f | `noisy.rs` | 6 |
@@ -18,9 +20,22 @@
 //! | 4. kink analysis: the wide stencil, one-sided slopes at shrinking levels, their decisions | `wide_stencil.rs`, `kink_levels.rs`, `kinks.rs` | 2 + 8 (+ 4) |
 //! | 5. quantized look | `quantized.rs` | 2 to 6 |
 //! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
-//! | the verdict rule, its last word, the negative control | `rule.rs` | (the control: the stages again) |
+//! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
+//! | the verdict rule, its last word, the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
 //! | the fast mode and its halving | `directional.rs` | $2d + 1$ |
 //! | the whole check, in order | `run.rs` | |
+//!
+//! **The files import in one direction**, from the verdict down to the
+//! measurement, never back up (no import cycle inside `src/check/`):
+//!
+//! | layer | files |
+//! |---|---|
+//! | the verdict and the settings | `verdict.rs`, `config.rs`, `report.rs`, `rule.rs` |
+//! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `budget.rs`, `noise_model.rs` |
+//! | what the stages share | `point.rs` (the point, the walk's state, `entry`) |
+//! | the stages, each its evidence | `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `directional.rs` |
+//! | one coordinate, in order | `walk.rs` |
+//! | the whole check and its report | `run.rs`, `diagnose.rs`, then `hessian.rs`, `objective.rs`, `layout.rs` |
 //!
 //! **The verdict rule** (`rule.rs`): **Pass** when the claim lies within the
 //! best estimate's error bar; **Kink** only when the one-sided slopes differ
@@ -110,6 +125,7 @@ mod diagnose;
 mod directional;
 mod domain_edge;
 mod first_pass;
+mod grid;
 mod hessian;
 mod kink_levels;
 mod kinks;
@@ -117,6 +133,7 @@ mod layout;
 mod noise_model;
 mod noisy;
 mod objective;
+mod point;
 mod probe;
 mod quantized;
 mod report;

@@ -14,11 +14,15 @@
 //! nondeterministic, and its noise is then the standard deviation of 16
 //! evaluations at x, uncapped, for the noisy stage (`noisy.rs`).
 
+use super::budget::carried_rounding;
+use super::grid::value_grid;
 use super::probe::Evaluator;
-use super::quantized::value_grid;
-use super::{CheckConfig, Method, directional, noisy};
+use super::{CheckConfig, Method};
 use crate::float::{Real, cst};
 use crate::numeric::noise::estimate_noise_sides;
+
+/// Evaluations of f at x that measure a nondeterministic f's noise.
+pub(super) const REPEATS: usize = 16;
 
 /// What the tolerances know of f's noise at x, per output: the rounding of
 /// the inputs carried through the claimed gradient, and the measured noise (0
@@ -42,7 +46,7 @@ pub(super) struct NoiseModel<F> {
 
 impl<F: Real> NoiseModel<F> {
     pub(super) fn new(x: &[F], analytic: &[Vec<F>], claim: &[F], config: &CheckConfig) -> Self {
-        let input = directional::carried_rounding(x, analytic)
+        let input = carried_rounding(x, analytic)
             .into_iter()
             .map(|v| if v.is_finite() { v } else { F::zero() })
             .collect();
@@ -64,7 +68,7 @@ impl<F: Real> NoiseModel<F> {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// f at x, [`noisy::REPEATS`] times in all: the standard deviation per
+    /// f at x, [`REPEATS`] times in all: the standard deviation per
     /// output if any value differs from $f_0$ (f is nondeterministic), else
     /// `None` (2 evaluations then: f(x) once more agreed).
     pub(super) fn repeated<E: FnMut(&[F], &mut [F])>(
@@ -81,7 +85,7 @@ impl<F: Real> NoiseModel<F> {
             return None;
         }
         let mut samples = vec![f0.to_vec(), again];
-        for _ in 2..noisy::REPEATS {
+        for _ in 2..REPEATS {
             let mut v = vec![F::zero(); m];
             (ev.eval)(x, &mut v);
             ev.count += 1;

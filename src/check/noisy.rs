@@ -3,7 +3,7 @@
 //!
 //! Such a function is detected when the noise is measured (see `NoiseModel`):
 //! $f(x)$ evaluated again differs from $f_0$. Its noise $\hat\sigma_o$ is then
-//! the standard deviation of [`REPEATS`] evaluations at $x$, uncapped (it is no
+//! the standard deviation of [`REPEATS`](super::noise_model::REPEATS) evaluations at $x$, uncapped (it is no
 //! kink), and the small steps of the other stages, which divide it by
 //! $h \approx 10^{-4}$, cannot decide. This stage takes the step where the
 //! noise and the truncation balance,
@@ -30,12 +30,9 @@ use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 
 use super::budget::Tolerances;
+use super::point::{Point, entry};
 use super::probe::Evaluator;
 use super::rule::{Estimate, Sides, judge};
-use super::walk::{Point, entry};
-
-/// Evaluations of f at x that measure a nondeterministic f's noise.
-pub(super) const REPEATS: usize = 16;
 
 /// Standard deviations in an error bar.
 const K: f64 = 5.0;

@@ -5,7 +5,6 @@
 //! that later stages reuse them instead of evaluating again, and the buffers
 //! reused across coordinates (no allocation per coordinate on the pass path).
 
-use super::first_pass::Structure;
 use crate::float::{Real, cst};
 use crate::numeric::probe::at_offset;
 
@@ -84,4 +83,19 @@ impl<F: Real> Scratch<F> {
             || jump <= cst::<F>(2.0) * tol
             || (!gaps.is_empty() && gaps.iter().all(|g| g.abs() < jump / cst::<F>(4.0)))
     }
+}
+
+/// What the fourth differences say of f along a coordinate at the first
+/// pass's scale $h_3$.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Structure {
+    /// Not looked at: $|n_3 - n_4|$ (the fourth difference over $12h_3$) is
+    /// within its rounding, so no kink of consequence lies within $2h_3$.
+    Unseen,
+    /// The fourth difference follows the $h^4$ law from $h_3$ to $2h_3$:
+    /// f is smooth there, and $|n_3 - n_4|/16$ bounds $n_4$'s truncation.
+    Smooth,
+    /// It does not (a kink within $4h_3$ makes it grow like $h$, not $h^4$):
+    /// no central estimate is trusted to pass a claim; the kink analysis decides.
+    Kink,
 }

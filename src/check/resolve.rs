@@ -18,10 +18,10 @@ use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 
 use super::budget::{Tolerances, magnitude};
+use super::grid::value_grid;
+use super::point::{Point, entry};
 use super::probe::Evaluator;
-use super::quantized::value_grid;
 use super::rule;
-use super::walk::{Point, entry};
 
 /// Step 6 on the entries of coordinate `i` (one per output).
 ///

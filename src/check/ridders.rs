@@ -8,9 +8,9 @@
 //! as a `RiddersLook` for the kink analysis (step 4).
 
 use super::budget::magnitude;
+use super::point::{Point, Walk, entry};
 use super::probe::{Evaluator, Scratch};
 use super::rule;
-use super::walk::{Point, Walk, entry};
 use super::{EntryCheck, Evidence, Verdict, f64_of};
 use crate::float::{Real, cst};
 use crate::numeric::differences::step_within;

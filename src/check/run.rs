@@ -6,9 +6,10 @@
 use super::budget::Tolerances;
 use super::claim;
 use super::noise_model::NoiseModel;
+use super::point::Point;
 use super::probe::{Evaluator, Scratch};
 use super::quantized::Quantization;
-use super::walk::{Point, check_coordinate};
+use super::walk::check_coordinate;
 use super::{
     CheckConfig, CheckReport, EntryCheck, NegativeControl, Verdict, diagnose, directional, f64_of,
     rule,
