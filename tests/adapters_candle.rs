@@ -9,7 +9,7 @@ mod example;
 
 use candle_core::{DType, Device, Tensor};
 use example::{Bug, SLOPE, batch, check_layer, custom_layer_loss, weights};
-use gradient_oracle::adapters::candle::check_candle;
+use gradient_oracle::adapters::candle::{check_candle, check_candle_with_data};
 use gradient_oracle::{CheckConfig, OracleError, Verdict};
 
 /// candle's gradient of `loss` at (x, w), flat: x's entries then w's.
@@ -161,6 +161,54 @@ fn an_f32_only_graph_is_checked_in_f32_and_says_so() {
         report.precision
     );
     let report = check_candle(loss(Bug::MissingSlope), &params, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    // The reason is candle's error in one line: no backtrace in the report.
+    assert_eq!(report.precision.lines().count(), 1, "{}", report.precision);
+}
+
+/// A loss that captures f32 data cannot run with f64 parameters; handed
+/// over as data, the float tensors are cast, the graph runs in f64, and the
+/// f32 gradient is judged by the mixed check, bugs caught by name.
+#[test]
+fn f32_data_handed_over_is_cast_and_the_mixed_check_judges() {
+    let dev = Device::Cpu;
+    let (x, w) = (
+        batch(&dev, DType::F32).unwrap(),
+        weights(&dev, DType::F32).unwrap(),
+    );
+    let captured = |p: &[Tensor]| custom_layer_loss(&x, &p[0], Bug::None, Bug::None);
+    let report = check_candle(captured, &[("w", &w)], &CheckConfig::default()).unwrap();
+    assert!(
+        report.precision.starts_with("f32 throughout"),
+        "{}",
+        report.precision
+    );
+    assert_eq!(report.precision.lines().count(), 1, "{}", report.precision);
+    let loss = |bug: Bug| {
+        move |p: &[Tensor], d: &[Tensor]| custom_layer_loss(&d[0], &p[0], Bug::None, bug)
+    };
+    let report = check_candle_with_data(
+        loss(Bug::None),
+        &[("w", &w)],
+        &[&x],
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    assert!(
+        report.precision.contains("evaluated in f64"),
+        "{}",
+        report.precision
+    );
+    assert!(report.resolution() < 1e-4, "{report}");
+    assert_eq!(report.inconclusive_reason(), None);
+    let report = check_candle_with_data(
+        loss(Bug::MissingSlope),
+        &[("w", &w)],
+        &[&x],
+        &CheckConfig::default(),
+    )
+    .unwrap();
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
 

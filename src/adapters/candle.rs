@@ -9,7 +9,14 @@
 //! - `f32` parameters: the graph evaluated in `f64` (the parameters converted
 //!   exactly), the `f32` gradient judged with [`check_gradient_mixed`](crate::check_gradient_mixed);
 //!   where the graph does not run in `f64` (an op or constant fixed to `f32`),
-//!   in `f32`, with the resolution `f32` evaluations allow.
+//!   in `f32`, with the resolution `f32` evaluations allow, and the reason in
+//!   one line in the report's precision.
+//!
+//! A loss that captures `f32` input tensors (every real model's data) cannot
+//! run with `f64` parameters: candle does not mix dtypes. Hand the data to
+//! [`check_candle_with_data`] instead: its float tensors are cast to the
+//! parameters' dtype for the backward pass and to `f64` for the `f64`
+//! evaluations, so the `f32` gradient is judged by the mixed check.
 //!
 //! ```
 //! use candle_core::{Device, Tensor};
@@ -31,7 +38,7 @@
 pub use candle_core;
 use candle_core::{DType, Device, Tensor, Var};
 
-use super::judge::{Flat, Precision, judge};
+use super::judge::{Flat, Precision, first_line, judge};
 use crate::check::{CheckConfig, NamedReport, ParameterLayout};
 use crate::error::{OracleError, Result};
 
@@ -42,7 +49,7 @@ impl<L: Fn(&[Tensor]) -> candle_core::Result<Tensor>> CandleLoss for L {}
 fn framework(e: candle_core::Error) -> OracleError {
     OracleError::Framework {
         framework: "candle",
-        message: e.to_string(),
+        message: first_line(&e.to_string()),
     }
 }
 
@@ -189,4 +196,56 @@ pub fn check_candle(
         },
         config,
     )
+}
+
+/// [`check_candle`] for a loss of the parameters and of data tensors (the
+/// model's inputs and targets): `loss(params, data)`. The adapter casts the
+/// float data to the dtype of the parameters it evaluates with (`f64` for the
+/// finite differences of an `f32` model, so that it is judged by the mixed
+/// check instead of in `f32`); integer data (labels, indices) is passed as it is.
+///
+/// ```
+/// use candle_core::{DType, Device, Tensor};
+/// use gradient_oracle::adapters::candle::check_candle_with_data;
+/// use gradient_oracle::{CheckConfig, Verdict};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dev = Device::Cpu;
+/// let x = Tensor::new(&[[0.5f32, -1.0], [2.0, 0.25]], &dev)?; // f32 data
+/// let w = Tensor::new(&[[0.3f32, -0.2], [0.1, 0.4]], &dev)?; // f32 weights
+/// let loss = |p: &[Tensor], d: &[Tensor]| d[0].matmul(&p[0].t()?)?.tanh()?.sqr()?.sum_all();
+/// let report = check_candle_with_data(loss, &[("w", &w)], &[&x], &CheckConfig::default())?;
+/// assert_eq!(report.verdict(), Verdict::Pass);
+/// assert!(report.precision.contains("evaluated in f64"), "{}", report.precision);
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// As [`check_candle`].
+pub fn check_candle_with_data(
+    loss: impl Fn(&[Tensor], &[Tensor]) -> candle_core::Result<Tensor>,
+    params: &[(&str, &Tensor)],
+    data: &[&Tensor],
+    config: &CheckConfig,
+) -> Result<NamedReport> {
+    let cast = |dtype: DType| -> Result<Vec<Tensor>> {
+        data.iter()
+            .map(|t| {
+                if t.dtype().is_float() {
+                    t.to_dtype(dtype)
+                } else {
+                    Ok((*t).clone())
+                }
+            })
+            .collect::<candle_core::Result<Vec<Tensor>>>()
+            .map_err(framework)
+    };
+    let (data64, data32) = (cast(DType::F64)?, cast(DType::F32)?);
+    let with_data = |p: &[Tensor]| {
+        let d = match p.first().map(Tensor::dtype) {
+            Some(DType::F64) => &data64,
+            _ => &data32,
+        };
+        loss(p, d)
+    };
+    check_candle(with_data, params, config)
 }

@@ -52,7 +52,8 @@ pub(crate) fn judge(flat: Flat<'_>, config: &CheckConfig) -> Result<NamedReport>
                     )
                 }
                 other => {
-                    let why = other.map_or_else(|e| e.to_string(), |v| format!("it gives {v}"));
+                    let why = other
+                        .map_or_else(|e| first_line(&e.to_string()), |v| format!("it gives {v}"));
                     let in_f32 = |p: &[f32]| (flat.in_f32)(p).unwrap_or(f32::NAN);
                     let report = check_gradient(&in_f32, &claim, &x32, config)?;
                     (
@@ -68,4 +69,15 @@ pub(crate) fn judge(flat: Flat<'_>, config: &CheckConfig) -> Result<NamedReport>
         layout: flat.layout,
         precision,
     })
+}
+
+/// A framework's error in one line: its first non-empty line (candle appends
+/// a backtrace of thirty lines to some of its errors).
+pub(crate) fn first_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_string()
 }

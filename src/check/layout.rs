@@ -162,6 +162,17 @@ impl NamedReport {
             .collect()
     }
 
+    /// The report's resolution (see [`CheckReport::resolution`]).
+    pub fn resolution(&self) -> f64 {
+        self.report.resolution()
+    }
+
+    /// Why the check could not decide, when it could not (see
+    /// [`CheckReport::inconclusive_reason`]).
+    pub fn inconclusive_reason(&self) -> Option<&str> {
+        self.report.inconclusive_reason()
+    }
+
     /// The labels of the failing entries, e.g. `["fc.weight[1, 0]"]`.
     pub fn failing_labels(&self) -> Vec<String> {
         self.failures().into_iter().map(|(l, _)| l).collect()
@@ -197,6 +208,9 @@ impl fmt::Display for NamedReport {
         }
         for e in self.report.inconclusive() {
             writeln!(f, "  {}: inconclusive", self.layout.label(e.input))?;
+        }
+        if let Some(reason) = self.report.inconclusive_reason() {
+            writeln!(f, "  inconclusive: {reason}")?;
         }
         if let Some(d) = self.report.diagnosis() {
             writeln!(f, "  diagnosis: {d}")?;
