@@ -208,6 +208,7 @@ where
             precision,
             in_f64,
             in_f32: &in_f32,
+            claim_at: None,
         },
         config,
     )

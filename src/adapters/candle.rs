@@ -185,6 +185,27 @@ pub fn check_candle(
     } else {
         Precision::F32
     };
+    // candle's gradient at other parameters (of the same dtype), for the
+    // measured rounding of an f32 claim.
+    let claim_at = |p: &[f64]| -> Result<Vec<f64>> {
+        let moved = at
+            .layout
+            .tensors()
+            .iter()
+            .map(|s| {
+                Tensor::from_slice(
+                    &p[s.offset..s.offset + s.len()],
+                    s.shape.as_slice(),
+                    &at.device,
+                )?
+                .to_dtype(at.dtype)
+            })
+            .collect::<candle_core::Result<Vec<Tensor>>>()
+            .map_err(framework)?;
+        let named: Vec<(&str, &Tensor)> =
+            params.iter().map(|(n, _)| *n).zip(moved.iter()).collect();
+        backward(&loss, &named)
+    };
     judge(
         Flat {
             layout: at.layout.clone(),
@@ -193,6 +214,7 @@ pub fn check_candle(
             precision,
             in_f64: &in_f64,
             in_f32: &in_f32,
+            claim_at: Some(&claim_at),
         },
         config,
     )

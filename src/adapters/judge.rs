@@ -20,6 +20,9 @@ pub(crate) enum Precision {
 /// `f32` ones), the framework's gradient, and the loss evaluated with
 /// parameters and graph in `f64` and in `f32` (`Err` where the graph does
 /// not run in that type).
+/// The framework's gradient at given flat parameters.
+pub(crate) type GradientAt<'a> = dyn Fn(&[f64]) -> Result<Vec<f64>> + 'a;
+
 pub(crate) struct Flat<'a> {
     pub layout: ParameterLayout,
     pub x: Vec<f64>,
@@ -27,6 +30,11 @@ pub(crate) struct Flat<'a> {
     pub precision: Precision,
     pub in_f64: &'a dyn Fn(&[f64]) -> Result<f64>,
     pub in_f32: &'a dyn Fn(&[f32]) -> Result<f32>,
+    /// The framework's gradient at other parameters, where the adapter can
+    /// run its backward pass there: the checker then measures the claim's
+    /// rounding (the gradient at points moved by an ulp or two). `None`: the
+    /// claim is taken as fixed, allowed only its declared rounding.
+    pub claim_at: Option<&'a GradientAt<'a>>,
 }
 
 /// `f64`: the plain check. `f32`: the mixed check where the graph runs in
@@ -42,7 +50,26 @@ pub(crate) fn judge(flat: Flat<'_>, config: &CheckConfig) -> Result<NamedReport>
         Precision::F32 => {
             let x32: Vec<f32> = flat.x.iter().map(|v| *v as f32).collect();
             let claim32: Vec<f32> = flat.claim.iter().map(|v| *v as f32).collect();
-            let claim = |_: &[f32]| claim32.clone();
+            // At x the gradient already computed; elsewhere the framework's
+            // backward pass again, when the adapter offers it (a failure there
+            // leaves the claim fixed: no measured rounding, never a panic).
+            let claim = |p: &[f32]| {
+                // (Bitwise: the point itself, not a point near it.)
+                let at_x = p.len() == flat.x.len()
+                    && p.iter()
+                        .zip(&flat.x)
+                        .all(|(a, b)| f64::from(*a).to_bits() == b.to_bits());
+                match flat.claim_at {
+                    Some(at) if !at_x => {
+                        let p64: Vec<f64> = p.iter().map(|v| f64::from(*v)).collect();
+                        at(&p64).map_or_else(
+                            |_| claim32.clone(),
+                            |g| g.iter().map(|v| *v as f32).collect(),
+                        )
+                    }
+                    _ => claim32.clone(),
+                }
+            };
             match (flat.in_f64)(&flat.x) {
                 Ok(v) if v.is_finite() => {
                     let report = check_gradient_mixed(&in_f64, &claim, &x32, config)?;
