@@ -7,7 +7,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let parsed = cli::Cli::parse();
+    let parsed = match cli::Cli::try_parse() {
+        Ok(parsed) => parsed,
+        Err(e) => return usage_error(&e),
+    };
     match cli::run(parsed) {
         Ok(code) => code,
         Err(reason) => {
@@ -15,4 +18,45 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Help and version print as clap renders them (exit 0); a usage error is one
+/// line, clap's kind and message (exit 2).
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    // clap's message up to its usage lines, joined into one line (a missing
+    // argument names it on the next line).
+    let rendered = e.to_string();
+    let parts: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let joined = parts.join(" ");
+    let message = joined.strip_prefix("error: ").unwrap_or(&joined);
+    eprintln!("error: {}: {message}", kind_name(e.kind()));
+    ExitCode::from(2)
+}
+
+/// clap's error kind in words.
+fn kind_name(kind: clap::error::ErrorKind) -> String {
+    let raw = format!("{kind:?}");
+    let mut words = String::new();
+    for (i, c) in raw.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    words
 }

@@ -628,3 +628,109 @@ fn check_order_2_runs_the_second_order_checks() {
     );
     assert_usage_error(&["check", "--order", "3"], "order");
 }
+
+/// A usage error is one line: clap's kind and message, exit 2.
+#[test]
+fn usage_errors_are_one_line() {
+    for args in [
+        &["trace", "--iters", "-1"][..],
+        &["frobnicate"],
+        &["check", "--points", "many"],
+        &["check", "--order", "3"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+    }
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Usage"));
+}
+
+/// Inputs are read within stated limits: regular files only, at most
+/// --max-input-bytes, refused before reading with exit 2 and the sizes.
+#[test]
+fn inputs_over_the_limit_or_not_regular_files_are_refused() {
+    let big = temp_file("big.toml", &"# padding\n".repeat(200));
+    let o = run(&[
+        "trace",
+        "--data",
+        big.to_str().unwrap(),
+        "--max-input-bytes",
+        "1000",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("2000 bytes") && err.contains("1000"), "{err}");
+    assert_usage_error(&["grade", "/dev/zero"], "not a regular file");
+    assert_usage_error(&["trace", "--data", "/dev/urandom"], "not a regular file");
+    let fifo = std::env::temp_dir().join(format!("gradient-oracle-fifo-{}", std::process::id()));
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        assert_usage_error(
+            &["trace", "--hidden", fifo.to_str().unwrap()],
+            "not a regular file",
+        );
+        let _ = std::fs::remove_file(&fifo);
+    }
+}
+
+/// Counts that would take unbounded time or memory are capped with a reason.
+#[test]
+fn point_and_iteration_counts_are_capped() {
+    assert_usage_error(
+        &["bench", "--points", "18446744073709551615"],
+        "at most 100000",
+    );
+    assert_usage_error(&["bench", "--points", "1000000000000"], "at most 100000");
+    assert_usage_error(
+        &["check", "--points", "18446744073709551615"],
+        "at most 100000",
+    );
+    let rows: Vec<String> = (0..10_000).map(|k| format!("[{}.0, 1.0]", k % 7)).collect();
+    let labels: Vec<String> = (0..10_000)
+        .map(|k| if k % 2 == 0 { "1" } else { "-1" }.to_string())
+        .collect();
+    let data = temp_file(
+        "many.toml",
+        &format!("x = [{}]\ny = [{}]\n", rows.join(", "), labels.join(", ")),
+    );
+    assert_usage_error(
+        &[
+            "trace",
+            "--data",
+            data.to_str().unwrap(),
+            "--iters",
+            "100000",
+        ],
+        "over the limit",
+    );
+}
+
+/// A loss that overflows is no trace: exit 2 with the iteration, never "loss
+/// inf" with exit 0, never a plot.
+#[test]
+fn a_diverging_trace_is_refused_and_never_plotted() {
+    let data = temp_file(
+        "huge.toml",
+        "x = [[1e308, 1e308], [1e308, -1e308]]\ny = [1e308, -1e308]\n",
+    );
+    let svg = std::env::temp_dir().join(format!("gradient-oracle-inf-{}.svg", std::process::id()));
+    assert_usage_error(
+        &[
+            "trace",
+            "--data",
+            data.to_str().unwrap(),
+            "--plot",
+            svg.to_str().unwrap(),
+        ],
+        "not finite",
+    );
+    assert!(!svg.exists());
+    assert_usage_error(&["trace", "--data", data.to_str().unwrap()], "not finite");
+}

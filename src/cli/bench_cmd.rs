@@ -32,6 +32,12 @@ pub fn run(args: BenchArgs) -> Result<ExitCode, String> {
     if points == 0 {
         return Err("--points must be positive".into());
     }
+    if points > super::check_cmd::MAX_POINTS {
+        return Err(format!(
+            "--points {points}: at most {} (each point is a full check per function)",
+            super::check_cmd::MAX_POINTS
+        ));
+    }
     let accuracy = bench::accuracy(points, args.seed);
     let speed = bench::speed(args.quick, args.seed);
     let second_order = bench_hessian::second_order(args.seed);

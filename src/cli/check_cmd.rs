@@ -40,10 +40,19 @@ pub enum Model {
     All,
 }
 
+/// The most points per model `check` and `bench` take.
+pub const MAX_POINTS: usize = 100_000;
+
 /// Runs the command; `Err` is a one-line reason for exit code 2.
 pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     if args.points == 0 {
         return Err("--points must be positive (0 points would pass vacuously)".into());
+    }
+    if args.points > MAX_POINTS {
+        return Err(format!(
+            "--points {}: at most {MAX_POINTS} per model (each point is a full check)",
+            args.points
+        ));
     }
     let colour = use_colour();
     let acts = parse_activations(&args.activations)?;

@@ -110,9 +110,9 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 
 fn grade_file(path: &Path, policy: &GradePolicy) -> Graded {
     let name = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
+    let text = match super::input::read_limited(path) {
         Ok(t) => t,
-        Err(e) => return Graded::Unreadable(format!("cannot read {name}: {e}")),
+        Err(reason) => return Graded::Unreadable(reason),
     };
     match parse_answers(&name, &text) {
         Ok(answers) => Graded::Report(Box::new(grade_with(&answers, policy))),

@@ -7,6 +7,7 @@ pub mod bench_hessian;
 pub mod check;
 pub mod check_cmd;
 pub mod grade;
+pub mod input;
 pub mod memory;
 pub mod memory_cmd;
 pub mod plot;
@@ -32,6 +33,10 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// The largest input file read (answers, data, networks), in bytes;
+    /// larger ones, pipes and devices are refused with exit code 2.
+    #[arg(long, global = true, default_value_t = input::DEFAULT_MAX_INPUT_BYTES)]
+    max_input_bytes: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +58,7 @@ enum Command {
 
 /// Runs the parsed command; `Err` is a one-line reason for exit code 2.
 pub fn run(cli: Cli) -> Result<ExitCode, String> {
+    input::set_limit(cli.max_input_bytes);
     // The bare command is `report` with its defaults, through the parser:
     // every default is written once, on the arguments.
     let command = match cli.command {

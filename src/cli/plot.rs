@@ -97,6 +97,18 @@ fn draw_v_curve(path: &Path, sweep: &[SweepPoint]) -> Result<(), String> {
 
 /// The loss after each iteration, one line per convention.
 pub fn loss_curves(path: &Path, curves: &[(String, Vec<f64>)]) -> Result<(), String> {
+    // Axis ranges past 1e150 (or not finite) make the plotting crate's key
+    // points spin: such a curve is refused, not drawn.
+    if let Some((name, v)) = curves
+        .iter()
+        .flat_map(|(name, c)| c.iter().map(move |v| (name, *v)))
+        .find(|(_, v)| !(v.is_finite() && v.abs() <= 1e150))
+    {
+        return Err(format!(
+            "{}: the {name} curve has the loss {v:e}, beyond what a plot can show (at most 1e150 in size)",
+            path.display()
+        ));
+    }
     draw_loss_curves(path, curves).map_err(|e| at(path, e))
 }
 

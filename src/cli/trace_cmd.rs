@@ -6,6 +6,7 @@ use super::table::{Format, print_json};
 use super::train_args::{TrainArgs, load};
 use super::{plot, trace};
 use clap::Args;
+use gradient_oracle::models::training::MAX_ITERATIONS;
 use gradient_oracle::{TrainConfig, UpdateMode, train};
 use std::path::PathBuf;
 
@@ -21,10 +22,39 @@ pub struct TraceArgs {
     format: Format,
 }
 
+/// The most numbers a trace may record: iterations x (samples + 2) x parameters.
+pub const MAX_RECORDED: u64 = 50_000_000;
+
 /// Runs the command; `Err` is a one-line reason for exit code 2.
 pub fn run(args: TraceArgs) -> Result<ExitCode, String> {
     let (model, data, config) = load(&args.train)?;
+    // Every iteration is recorded (weights, gradients, each sample's pass):
+    // memory grows with iterations x samples x parameters, so that is capped.
+    let recorded =
+        (config.iterations as u128) * (data.len() as u128 + 2) * model.parameter_count() as u128;
+    // (Past MAX_ITERATIONS the library's own reason applies.)
+    if config.iterations <= MAX_ITERATIONS && recorded > MAX_RECORDED as u128 {
+        return Err(format!(
+            "--iters {} on {} samples and {} parameters would record {recorded} numbers, over the limit of {MAX_RECORDED} (about 400 MB): fewer iterations, samples or units",
+            config.iterations,
+            data.len(),
+            model.parameter_count()
+        ));
+    }
     let (_, trace) = train(&model, &data, &config).map_err(|e| e.to_string())?;
+    // A diverged run is no trace: its loss is never printed as inf nor plotted.
+    if let Some((k, it)) = trace
+        .iterations
+        .iter()
+        .enumerate()
+        .find(|(_, it)| !it.loss.is_finite())
+    {
+        return Err(format!(
+            "the loss is not finite at iteration {} ({}): the data or the learning rate make training diverge, nothing to print or plot",
+            k + 1,
+            it.loss
+        ));
+    }
     if let Some(path) = &args.plot {
         let mut curves = Vec::new();
         for mode in UpdateMode::ALL {

@@ -44,8 +44,8 @@ pub fn parse_activations(s: &str) -> Result<Vec<Activation>, String> {
 }
 
 /// A file's text, or the reason it cannot be read.
-pub fn read(path: &PathBuf) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+pub fn read(path: &std::path::Path) -> Result<String, String> {
+    super::input::read_limited(path)
 }
 
 /// The network, data and convention `args` name (the sheet's by default).
