@@ -341,6 +341,10 @@ pub fn hessian_case(c: &HessianCase) {
     }
     let n = c.x.len();
     let cfg = CheckConfig::default();
+    let gradient: fn(&[f64]) -> Vec<f64> = match c.function % 3 {
+        0 => rosenbrock_gradient,
+        _ => tanh_chain_gradient,
+    };
     let report = match c.function % 3 {
         0 => gradient_oracle::check_hessian(&rosenbrock_gradient, &rosenbrock_hessian, &c.x, &cfg),
         1 => gradient_oracle::check_hessian(&tanh_chain_gradient, &tanh_chain_hessian, &c.x, &cfg),
@@ -360,7 +364,39 @@ pub fn hessian_case(c: &HessianCase) {
         }
     };
     match report {
-        Ok(r) => assert!(r.verdict() != Verdict::Fail, "{c:?}: {r}"),
+        Ok(r) if r.verdict() == Verdict::Fail => assert!(
+            c.function % 3 != 2 && flat_everywhere(gradient, &c.x, &r),
+            "{c:?}: {r}"
+        ),
+        Ok(_) => {}
         Err(e) => assert!(n == 0, "{c:?}: {e}"),
     }
+}
+
+/// The checker's documented limit "flat everywhere" (`gradient_oracle::check`):
+/// a gradient entry that no step moves, claimed nonzero, is a Fail, as it must
+/// be for a dead ReLU. A tanh chain saturated past |x| = 19 computes
+/// 1 - tanh^2 = 0 exactly, so its gradient is exactly flat while the exact
+/// Hessian is 1e-13: out of reach of any finite difference of that gradient.
+/// The case is excluded only when every failing entry read exactly 0 on both
+/// sides and the gradient's output is bitwise constant at steps of 1e-10 to
+/// 1e-6 of the coordinate's width (the checker's small steps).
+fn flat_everywhere(
+    gradient: fn(&[f64]) -> Vec<f64>,
+    x: &[f64],
+    report: &gradient_oracle::CheckReport,
+) -> bool {
+    let g0 = gradient(x);
+    report.failures().iter().all(|e| {
+        let read_flat = e.numeric == 0.0 && e.left == 0.0 && e.right == 0.0;
+        let width = x[e.input].abs().max(1.0);
+        read_flat
+            && [1e-10, 1e-8, 1e-6].iter().all(|s| {
+                [-1.0, 1.0].iter().all(|sign| {
+                    let mut p = x.to_vec();
+                    p[e.input] += sign * s * width;
+                    gradient(&p)[e.output].to_bits() == g0[e.output].to_bits()
+                })
+            })
+    })
 }
