@@ -53,3 +53,24 @@ fn the_fast_mode_at_scale_passes_cheaply_and_catches_one_flipped_entry() {
         report.evaluations()
     );
 }
+
+/// The fast mode's fallback is bounded: an error spread over all of 10^4
+/// coordinates keeps every block, and the per-coordinate check runs on the
+/// first `MAX_FALLBACK` only, which names the failures; the cost is bounded
+/// by those (a failing coordinate goes through every stage, about 27
+/// evaluations), not by the inputs (10^4 of them would take 2.7e5).
+#[test]
+fn the_fast_modes_fallback_checks_a_bounded_number_of_coordinates() {
+    let n = 10_000;
+    let f = |x: &[f64]| x.iter().map(|v| v.sin()).sum::<f64>();
+    let off = |x: &[f64]| x.iter().map(|v| 1.01 * v.cos()).collect::<Vec<f64>>();
+    let x: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
+    let report = check_gradient(&f, &off, &x, &CheckConfig::default().directional(4)).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail);
+    assert!(report.entries().len() <= gradient_oracle::check::MAX_FALLBACK);
+    assert!(
+        report.evaluations() < 40 * gradient_oracle::check::MAX_FALLBACK,
+        "{}",
+        report.evaluations()
+    );
+}

@@ -35,7 +35,7 @@ use super::{
 };
 use crate::error::{OracleError, Result, require_finite};
 use crate::float::Real;
-use crate::numeric::directional::random_directions;
+use crate::numeric::directional::RandomDirections;
 
 /// Directions [`check_hvp`] tries when the configuration sets none.
 pub const DEFAULT_HVP_DIRECTIONS: usize = 3;
@@ -206,8 +206,10 @@ where
         resolution: 0.0,
     };
     let mut evaluations = 0;
-    for (k, v) in random_directions::<F>(config.seed, n, count)
-        .into_iter()
+    // Drawn one at a time: memory for one direction, however many are asked
+    // for (directional(1 << 20) at n = 300 once built 2.5 GB up front).
+    for (k, v) in RandomDirections::<F>::new(config.seed, n)
+        .take(count)
         .enumerate()
     {
         let claim = product(&v, "hvp(x, v)")?;

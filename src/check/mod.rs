@@ -115,7 +115,11 @@
 //! [`CheckConfig::directional`] checks $d$ random directions first
 //! ([`numeric::directional`](crate::numeric::directional)), $2d + 1$
 //! evaluations; only if one disagrees does it run the per-coordinate check,
-//! which names the culprit.
+//! which names the culprit. That fallback is bounded: at most
+//! [`MAX_FALLBACK`] coordinates are checked one by one (those the halving
+//! kept, in order); a failure among them is named, and if none fails while
+//! more were suspected, the report is **Inconclusive** and says how many were
+//! and were not checked. `check_hvp` draws its directions one at a time.
 
 mod budget;
 mod central;
@@ -158,6 +162,7 @@ use nalgebra::DMatrix;
 use crate::error::{OracleError, Result, require_finite};
 use crate::float::Real;
 
+pub use run::MAX_FALLBACK;
 use run::run;
 
 /// The evaluation as a trait object: the checker's stages are then compiled

@@ -17,6 +17,9 @@ use super::{
 use crate::error::{OracleError, Result};
 use crate::float::{Real, cst};
 
+/// The most coordinates the fast mode falls back to checking one by one.
+pub const MAX_FALLBACK: usize = 4096;
+
 /// A thread-safe evaluation, for checks spread over threads.
 pub(super) type SharedEval<'a, F> = &'a (dyn Fn(&[F], &mut [F]) + Sync);
 
@@ -82,6 +85,16 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     } else {
         (0..n).collect()
     };
+    // The fast mode's fallback is bounded: where the halving kept no block
+    // (an error spread thin, or directions at their resolution's edge), the
+    // per-coordinate check of every one of 10^6 coordinates would run for
+    // hours. The first MAX_FALLBACK are checked; a failure among them is
+    // named, and if none fails, the report says what was and was not checked.
+    let suspected = coordinates.len();
+    let mut coordinates = coordinates;
+    if directional.is_some() && suspected > MAX_FALLBACK {
+        coordinates.truncate(MAX_FALLBACK);
+    }
     let mut entries = check_coordinates(
         &mut ev,
         x,
@@ -92,7 +105,13 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         &coordinates,
         parallel,
     );
-    let unsure = rule::settle(&mut entries, config);
+    let mut unsure = rule::settle(&mut entries, config);
+    if suspected > coordinates.len() && !entries.iter().any(|e| e.outcome == Verdict::Fail) {
+        unsure.get_or_insert(format!(
+            "the fast mode's directions disagreed and halving kept {suspected} coordinates; the first {} were checked one by one (the fast mode's budget) and none failed, the rest were not checked",
+            coordinates.len()
+        ));
+    }
     let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
     let mut report = CheckReport {
         entries,
