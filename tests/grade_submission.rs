@@ -154,3 +154,37 @@ fn a_missing_tanh_prime_is_named_as_in_answer_files() {
         item.message
     );
 }
+
+/// A submission whose hinge gradient panics (an index out of range on one
+/// label): the panic is caught, that item scores 0 with the panic's message,
+/// and the rest of the table is graded and printed.
+struct PanickingHinge;
+
+impl ChainSubmission for PanickingHinge {
+    fn derivatives(&self, w: [f64; 3], acts: [Activation; 3], fwd: &ChainForward) -> [f64; 3] {
+        correct::Correct.derivatives(w, acts, fwd)
+    }
+}
+
+impl MlpSubmission for PanickingHinge {
+    fn backward(&self, s: &MlpSample) -> MlpBackward {
+        correct::Correct.backward(s)
+    }
+}
+
+impl HingeSubmission for PanickingHinge {
+    fn grad_logits(&self, o: &[f64], label: usize, margin: f64) -> Vec<f64> {
+        assert!(label != 1, "label 1 is not handled");
+        correct::Correct.grad_logits(o, label, margin)
+    }
+}
+
+#[test]
+fn a_panicking_method_scores_zero_and_the_table_still_prints() {
+    let report = grade_rust(&PanickingHinge);
+    let hinge = report.items.iter().find(|i| i.exercise == 3).unwrap();
+    assert_eq!(hinge.points, 0.0, "{report}");
+    assert!(hinge.message.contains("panicked (label 1 is not handled)"), "{}", hinge.message);
+    assert_eq!(report.score, 30.0, "{report}");
+    assert!(report.to_string().contains("score: 30.00 / 40"), "{report}");
+}

@@ -111,6 +111,12 @@
 //! coordinate is still unsure), and 4, 8 (and 10) more for each one unsure
 //! after that; 6 for each coordinate with a pass that does not resolve its claim.
 //!
+//! **A panic in your code propagates.** A panic in the function, gradient,
+//! Jacobian, Hessian or Hessian-vector product you hand to a check unwinds
+//! out of the check, as in any Rust test: no report is made of it, and a
+//! **Fail** never comes from a panic. (The grader of Rust submissions is the
+//! exception: it catches a panicking method and scores that item 0.)
+//!
 //! # The fast mode
 //! [`CheckConfig::directional`] checks $d$ random directions first
 //! ([`numeric::directional`](crate::numeric::directional)), $2d + 1$

@@ -89,6 +89,15 @@ impl Tally {
         }
     }
 
+    /// The submission's `method` panicked on this case: the case is wrong,
+    /// with the panic's message.
+    fn panicked(&mut self, method: &str, panic: &str, case: impl FnOnce() -> String) {
+        self.fail(
+            || format!("your {method} panicked ({panic}); {}", case()),
+            None,
+        );
+    }
+
     fn fail(&mut self, message: impl FnOnce() -> String, slip: Option<String>) {
         self.wrong += 1;
         if self.first.is_none() {
@@ -191,8 +200,16 @@ fn grade_chain<S: ChainSubmission>(submission: &S, rng: &mut StdRng) -> Vec<Grad
             continue;
         };
         cases += 1;
-        let got = submission.derivatives(w, acts, &fwd);
         let case = || format!("weights {w:?}, activations {acts:?}, x_in {x_in}, y_gt {y_gt}");
+        let got = match guarded(|| submission.derivatives(w, acts, &fwd)) {
+            Ok(got) => got,
+            Err(panic) => {
+                tallies
+                    .iter_mut()
+                    .for_each(|t| t.panicked("derivatives", &panic, case));
+                continue;
+            }
+        };
         for (t, (g, r)) in tallies.iter_mut().zip([
             (got[2], truth.d_w_out),
             (got[1], truth.d_w2),
@@ -235,8 +252,17 @@ fn grade_mlp<S: MlpSubmission>(submission: &S, rng: &mut StdRng) -> Vec<GradeIte
         };
         cases += 1;
         let rec = &run.samples[0];
-        let got = submission.backward(&MlpSample::from_record((&wh, &wo), (&x, y), rec));
         let case = || format!("W {wh:?}, w {wo:?}, x {x:?}, y {y}");
+        let sample = MlpSample::from_record((&wh, &wo), (&x, y), rec);
+        let got = match guarded(|| submission.backward(&sample)) {
+            Ok(got) => got,
+            Err(panic) => {
+                tallies
+                    .iter_mut()
+                    .for_each(|t| t.panicked("backward", &panic, case));
+                continue;
+            }
+        };
         let [t_out, t_hidden, t_w, t_big_w, t_fd] = &mut tallies;
         let known: Vec<(Slip, Vec<f64>)> = Slip::delta_out_slips(rec.y_out, y)
             .iter()
@@ -310,10 +336,24 @@ fn grade_hinge<S: HingeSubmission>(submission: &S, rng: &mut StdRng) -> Vec<Grad
             continue;
         };
         cases += 1;
-        let got = submission.grad_logits(&o, label, margin);
-        tally.record(&got, &truth, || {
-            format!("o {o:?}, label {label}, margin {margin}")
-        });
+        let case = || format!("o {o:?}, label {label}, margin {margin}");
+        match guarded(|| submission.grad_logits(&o, label, margin)) {
+            Ok(got) => tally.record(&got, &truth, case),
+            Err(panic) => tally.panicked("grad_logits", &panic, case),
+        }
     }
     vec![tally.item(cases)]
+}
+
+/// Runs one submission method, catching a panic: one panicking method must
+/// not take the whole score table down. `Err` holds the panic's message.
+/// (The default hook still prints the panic to stderr, as in any Rust test.)
+fn guarded<T>(method: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(method)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into())
+    })
 }
