@@ -734,3 +734,45 @@ fn a_diverging_trace_is_refused_and_never_plotted() {
     assert!(!svg.exists());
     assert_usage_error(&["trace", "--data", data.to_str().unwrap()], "not finite");
 }
+
+/// A Gradescope export is one folder per student: `grade DIR` reads every
+/// subfolder, `.TOML` as well as `.toml`; an unreadable file scores 0 in the
+/// CSV with its error, and has its own section in the text report.
+#[test]
+fn grade_reads_subfolders_and_reports_unreadable_files_everywhere() {
+    let root = std::env::temp_dir().join(format!("gradient-oracle-class-{}", std::process::id()));
+    let correct = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/answers/correct.toml"
+    ))
+    .unwrap();
+    for (dir, name, text) in [
+        ("alice", "answers.toml", correct.as_str()),
+        ("bob/submission", "ANSWERS.TOML", correct.as_str()),
+        ("carol", "answers.toml", "this is = not [toml"),
+    ] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+        std::fs::write(root.join(dir).join(name), text).unwrap();
+    }
+    let o = run(&["grade", root.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let csv = stdout(&o);
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(
+        rows[0].contains("alice") && rows[0].contains(",40,40,"),
+        "{csv}"
+    );
+    assert!(
+        rows[1].contains("ANSWERS.TOML") && rows[1].contains(",40,40,"),
+        "{csv}"
+    );
+    assert!(
+        rows[2].contains("carol") && rows[2].contains(",0,40,0,0,0,\""),
+        "{csv}"
+    );
+    let o = run(&["grade", root.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(text.contains("not graded (score 0)"), "{text}");
+    let _ = std::fs::remove_dir_all(&root);
+}

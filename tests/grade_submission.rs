@@ -184,7 +184,11 @@ fn a_panicking_method_scores_zero_and_the_table_still_prints() {
     let report = grade_rust(&PanickingHinge);
     let hinge = report.items.iter().find(|i| i.exercise == 3).unwrap();
     assert_eq!(hinge.points, 0.0, "{report}");
-    assert!(hinge.message.contains("panicked (label 1 is not handled)"), "{}", hinge.message);
+    assert!(
+        hinge.message.contains("panicked (label 1 is not handled)"),
+        "{}",
+        hinge.message
+    );
     assert_eq!(report.score, 30.0, "{report}");
     assert!(report.to_string().contains("score: 30.00 / 40"), "{report}");
 }

@@ -84,21 +84,19 @@ pub fn run(args: GradeArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::from(code))
 }
 
-/// Files as given, directories as their `*.toml` files, sorted.
+/// Files as given, directories as their `*.toml` files (any case, `.TOML`
+/// too) in every subfolder (a Gradescope export is one folder per student),
+/// sorted.
 fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path)
-                .map_err(|e| format!("cannot read directory {}: {e}", path.display()))?;
-            let mut inside: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
-                .collect();
+            let mut inside = Vec::new();
+            answer_files(path, &mut inside, 0)?;
+            inside.sort();
             if inside.is_empty() {
                 return Err(format!("no *.toml answer files in {}", path.display()));
             }
-            inside.sort();
             files.extend(inside);
         } else {
             // A missing file is graded as unreadable (exit 2), with the others.
@@ -139,8 +137,12 @@ fn text(graded: &[(String, Graded)]) -> String {
         }
         match g {
             Graded::Report(r) => out += &format!("{r}\n"),
-            // The reason goes to stderr, as for every command's bad input.
-            Graded::Unreadable(e) => eprintln!("error: {e}"),
+            // The reason goes to stderr, as for every command's bad input, and
+            // into the saved report too, in the file's own section.
+            Graded::Unreadable(e) => {
+                eprintln!("error: {e}");
+                out += &format!("not graded (score 0): {e}\n");
+            }
         }
         if many {
             out += "\n";
@@ -197,6 +199,15 @@ fn gradescope(file: &str, g: &Graded) -> Value {
 }
 
 fn csv(graded: &[(String, Graded)]) -> String {
+    // An unreadable file scores 0 out of the class's maximum (the readable
+    // files'; 0 when none is readable), with its error.
+    let max = graded
+        .iter()
+        .find_map(|(_, g)| match g {
+            Graded::Report(r) => Some(r.max_score),
+            Graded::Unreadable(_) => None,
+        })
+        .unwrap_or(0.0);
     let mut out = String::from("file,score,max_score,exercise_1,exercise_2,exercise_3,error\n");
     for (file, g) in graded {
         let quoted = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
@@ -211,8 +222,34 @@ fn csv(graded: &[(String, Graded)]) -> String {
                     ex.join(",")
                 );
             }
-            Graded::Unreadable(e) => out += &format!("{},,,,,,{}\n", quoted(file), quoted(e)),
+            Graded::Unreadable(e) => {
+                out += &format!("{},0,{max},0,0,0,{}\n", quoted(file), quoted(e));
+            }
         }
     }
     out
+}
+
+/// How deep `grade DIR` looks into subfolders.
+const MAX_DEPTH: usize = 8;
+
+/// The answer files below `dir`, recursively (at most [`MAX_DEPTH`] levels;
+/// symbolic links to folders are not followed, so a link loop cannot recur).
+fn answer_files(dir: &Path, found: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read directory {}: {e}", dir.display()))?;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let kind = entry.file_type().ok();
+        if kind.is_some_and(|k| k.is_dir()) && depth < MAX_DEPTH {
+            answer_files(&path, found, depth + 1)?;
+        } else if path.is_file()
+            && path
+                .extension()
+                .is_some_and(|x| x.to_string_lossy().eq_ignore_ascii_case("toml"))
+        {
+            found.push(path);
+        }
+    }
+    Ok(())
 }
