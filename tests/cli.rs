@@ -776,3 +776,45 @@ fn grade_reads_subfolders_and_reports_unreadable_files_everywhere() {
     assert!(text.contains("not graded (score 0)"), "{text}");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// `examples/run_autograder` against a temporary autograder root: it grades
+/// any `.toml` in the submission, and fails loudly (a results.json that says
+/// what is missing, a non-zero exit) when the tool is not installed.
+#[test]
+fn the_autograder_script_grades_any_toml_and_fails_loudly_without_the_tool() {
+    let root = std::env::temp_dir().join(format!("gradient-oracle-ag-{}", std::process::id()));
+    std::fs::create_dir_all(root.join("submission/hw")).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/answers/correct.toml"),
+        root.join("submission/hw/Backprop.TOML"),
+    )
+    .unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/run_autograder");
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_gradient-oracle"))
+        .parent()
+        .unwrap();
+    let results = root.join("results/results.json");
+    let run_script = |path: String| {
+        Command::new("bash")
+            .arg(script)
+            .env("AUTOGRADER_ROOT", &root)
+            .env("PATH", path)
+            .output()
+            .unwrap()
+    };
+    let o = run_script(format!("{}:/usr/bin:/bin", bin_dir.display()));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
+    assert_eq!(v["score"].as_f64(), Some(40.0), "{v}");
+    let o = run_script("/usr/bin:/bin".into());
+    assert_ne!(o.status.code(), Some(0));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
+    assert_eq!(v["score"].as_f64(), Some(0.0));
+    assert!(
+        v["output"].as_str().unwrap().contains("not installed"),
+        "{v}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
