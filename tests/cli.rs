@@ -818,3 +818,42 @@ fn the_autograder_script_grades_any_toml_and_fails_loudly_without_the_tool() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// `grade --template` prints the handout: a blank answer file that parses,
+/// grades as all missing (0 points, exit 1, never unreadable), and names every
+/// key the graded example uses, commented out.
+#[test]
+fn the_template_is_a_blank_answer_file_with_every_item() {
+    let o = run(&["grade", "--template"]);
+    assert_eq!(o.status.code(), Some(0));
+    let template = stdout(&o);
+    let correct = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/answers/correct.toml"
+    ))
+    .unwrap();
+    for line in correct.lines().filter(|l| l.contains(" = ")) {
+        let key = line.split(" = ").next().unwrap().trim();
+        assert!(
+            template.contains(&format!("# {key} =")),
+            "{key} is not in the template"
+        );
+    }
+    assert!(
+        template.contains("H x D") && template.contains("2 x 3"),
+        "both layouts explained"
+    );
+    let path = temp_file("blank.toml", &template);
+    let o = run(&["grade", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["score"].as_f64(), Some(0.0));
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == "missing"),
+        "{v}"
+    );
+}

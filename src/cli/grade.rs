@@ -15,12 +15,19 @@ use gradient_oracle::grade::{
 };
 use serde_json::{Value, json};
 
+/// The blank answer file `grade --template` prints: every item, commented.
+pub const ANSWER_TEMPLATE: &str = include_str!("answer_template.toml");
+
 /// The grade command's arguments.
 #[derive(Debug, Args)]
 pub struct GradeArgs {
     /// Answer files (TOML) or directories (every `*.toml` inside, sorted).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "template")]
     paths: Vec<PathBuf>,
+    /// Print a blank answer file to hand out (every item, commented with its
+    /// meaning in the sheet's notation) and exit.
+    #[arg(long, conflicts_with = "paths")]
+    template: bool,
     /// Impose Exercise 2's update convention (else declared or inferred).
     #[arg(long, value_enum)]
     mode: Option<UpdateMode>,
@@ -60,6 +67,10 @@ enum Graded {
 /// Bad usage (an invalid policy, a path that is neither a file nor a
 /// directory with answer files): exit 2 with the reason.
 pub fn run(args: GradeArgs) -> Result<ExitCode, String> {
+    if args.template {
+        print!("{ANSWER_TEMPLATE}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let policy = GradePolicy {
         mode: args.mode,
         lr: args.lr,
