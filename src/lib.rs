@@ -107,7 +107,8 @@
 //! | `candle` | `adapters::candle`: candle's backward pass, by tensor name and index | candle-core |
 //! | `burn` | `adapters::burn`: a burn module's backward pass (ndarray backend, autodiff) | burn |
 //!
-//! As a library, `gradient-oracle = { version = "0.1", default-features = false }`
+//! As a library (the crate is not published: a path or git dependency),
+//! `gradient-oracle = { path = "../gradient-oracle", default-features = false }`
 //! gives the models and the checkers on nalgebra, num-dual, rand, serde and
 //! thiserror alone (35 crates). The matrices it takes and returns are
 //! [`nalgebra`]'s, re-exported: use `gradient_oracle::nalgebra::DMatrix`.

@@ -10,7 +10,13 @@
 //! - **constant factor**: $a / n$ the same on every failing entry, named when
 //!   it is $2$, $1/2$, an integer $N$ or $1/N$, and as $(1 + \delta)$ when it
 //!   is within $10^{-4}$ of 1 (a gradient scaled by $1 + 10^{-6}$); a single
-//!   failing entry is diagnosed only when its ratio is one of those.
+//!   failing entry is diagnosed only when its ratio is one of those;
+//! - **the claim is zero**: every claimed entry is 0 and several fail;
+//! - **constant offset**: every entry of a gradient off by the same $c$
+//!   (checked before the factor: LayerNorm's dropped mean term);
+//! - **diagonal term**: a square Jacobian (a Hessian) whose failing entries are
+//!   its whole diagonal, each off by the same $c$ (a missing or extra
+//!   $\lambda I$).
 
 use crate::check::report::EntryCheck;
 use crate::check::verdict::Verdict;
@@ -57,6 +63,13 @@ pub(crate) fn diagnose(
         (false, false) => "coordinates",
     };
 
+    // The claim is all zeros (a gradient never written, a detached tensor).
+    if failing.len() >= 2 && entries.iter().all(|e| e.analytic == 0.0) {
+        return Some(format!(
+            "the claim is zero: every entry is 0, and {what} {} are not",
+            list(&names)
+        ));
+    }
     if failing
         .iter()
         .all(|e| e.numeric.abs() > 8.0 * e.tolerance && close(e.analytic, -e.numeric, e.tolerance))
@@ -95,6 +108,24 @@ pub(crate) fn diagnose(
             return Some(
                 "the Jacobian is transposed (analytic[r][c] matches numeric[c][r])".into(),
             );
+        }
+    }
+    if let Some(found) = offset(entries, &failing, outputs) {
+        return Some(found);
+    }
+    if jacobian && outputs == inputs && failing.len() >= 2 {
+        // A Hessian without its lambda I, or with one too many: the failing
+        // entries are the diagonal, each off by the same c.
+        let diagonal = failing.iter().all(|e| e.output == e.input);
+        let d: Vec<f64> = failing.iter().map(|e| e.analytic - e.numeric).collect();
+        if diagonal && failing.len() == outputs && same(&d, &failing) {
+            let c = d[0];
+            let how = if c < 0.0 { "missing" } else { "extra" };
+            return Some(format!(
+                "a {how} diagonal term: every diagonal entry is off by the same {c:.6e} (analytic = numeric {} {:.6e} I)",
+                if c < 0.0 { "-" } else { "+" },
+                c.abs()
+            ));
         }
     }
     let ratios: Vec<f64> = failing
@@ -147,4 +178,35 @@ fn name_factor(c: f64) -> String {
         return format!("1/{}", inv.round());
     }
     format!("{c:.9}")
+}
+
+/// Whether the differences `d` (one per failing entry) are all the same,
+/// within the entries' tolerances.
+fn same(d: &[f64], failing: &[&EntryCheck]) -> bool {
+    let first = d[0];
+    d.iter()
+        .zip(failing)
+        .all(|(x, e)| close(*x, first, e.tolerance))
+}
+
+/// A constant offset: every entry of an output row (the row's failing ones
+/// being all of it) off by the same c, $a_i = n_i + c$: LayerNorm's dropped
+/// mean term, a bias added to every entry.
+fn offset(entries: &[EntryCheck], failing: &[&EntryCheck], outputs: usize) -> Option<String> {
+    if failing.len() < 3 || outputs != 1 || failing.len() != entries.len() {
+        return None;
+    }
+    let d: Vec<f64> = failing.iter().map(|e| e.analytic - e.numeric).collect();
+    // Not a scaled claim: the differences do not follow the numeric values.
+    let spread = failing
+        .iter()
+        .map(|e| e.numeric)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    let c = d[0];
+    // (Where the numeric values barely differ, an offset and a factor
+    // explain the same claim: no diagnosis then.)
+    (same(&d, failing) && spread.1 - spread.0 > c.abs())
+        .then(|| format!("every entry is off by the same c = {c:.6e} (analytic = numeric + c: a dropped mean term, or a constant added to every entry)"))
 }

@@ -293,6 +293,15 @@ impl fmt::Display for CheckReport {
         write!(f, "{}: ", self.verdict())?;
         let unsure = self.inconclusive();
         match (fails.len(), kinks.len()) {
+            // The fast mode (or check_hvp) passed along its random directions
+            // alone: no entry was checked on its own, and the header says so.
+            (0, 0) if self.entries.is_empty() && self.directional.is_some() => {
+                let d = self.directional.as_ref().map_or(0, |d| d.directions);
+                write!(
+                    f,
+                    "the claim agrees along {d} random directions (each combines all {total} {what}; no entry was checked on its own, and an error below the resolution can hide)"
+                )?
+            }
             (0, 0) if !unsure.is_empty() => write!(
                 f,
                 "{} of {total} {what} cannot be decided, the rest agree",
