@@ -453,7 +453,7 @@ fn grade_takes_a_directory_and_the_highest_exit_code_wins() {
         "batch",
         &[
             ("a-correct.toml", &example_answers("correct.toml")),
-            ("b-slip.toml", &example_answers("slip-transposed.toml")),
+            ("b-slip.toml", &example_answers("slip-residual-sign.toml")),
             ("c-empty.toml", ""),
             ("d-broken.toml", "[exercise2\n"),
             ("notes.txt", "not an answer file"),

@@ -89,12 +89,6 @@ fn each_slip_is_diagnosed() {
             "relu'(s) was taken as 1",
         ),
         (
-            "slip-transposed.toml",
-            "iteration 1: grad_W",
-            "iteration 1: grad_W",
-            "transposed",
-        ),
-        (
             "slip-gradient-as-weight.toml",
             "iteration 1: W",
             "iteration 1: W",
@@ -300,7 +294,8 @@ fn shapes_are_checked_against_the_sheet() {
             .unwrap_or_else(|| panic!("{name}"))
             .clone()
     };
-    // W written transposed (D x H): named.
+    // W written as the sheet prints it (D x H): layout is notation, read as
+    // its transpose, full credit, named in the convention's note.
     let transposed = text.replacen(
         "W = [[0.6013, 0.0116], [0.7020, 0.4324], [0.0150, 0.8792]]",
         "W = [[0.6013, 0.7020, 0.0150], [0.0116, 0.4324, 0.8792]]",
@@ -308,8 +303,27 @@ fn shapes_are_checked_against_the_sheet() {
     );
     let r = grade(&parse_answers("t.toml", &transposed).unwrap());
     let w = item(&r, "iteration 1: W");
-    assert_eq!(w.status, Status::Wrong);
-    assert!(w.message.contains("transposed"), "{}", w.message);
+    assert_eq!(w.status, Status::Correct, "{}", w.message);
+    assert!(
+        r.convention
+            .as_deref()
+            .unwrap_or("")
+            .contains("W written 2 x 3"),
+        "{:?}",
+        r.convention
+    );
+    assert!(r.full_marks(), "{r}");
+    // The whole trace in the sheet's layout (grad_W in every iteration): 40 / 40.
+    let r = grade_file("sheet-layout.toml");
+    assert!(r.full_marks() && r.score == 40.0, "{r}");
+    assert!(
+        r.convention
+            .as_deref()
+            .unwrap_or("")
+            .contains("grad_W written 2 x 3"),
+        "{:?}",
+        r.convention
+    );
     // W as one row of 6, and ragged rows: wrong, the shape named.
     for bad in [
         "W = [[0.6013, 0.0116, 0.7020, 0.4324, 0.0150, 0.8792]]",
@@ -406,7 +420,6 @@ fn every_slip_is_named_in_every_iteration() {
             "learning rate of about 0.5 instead of 0.1",
         ),
         ("slip-relu-derivative.toml", "relu'(s) was taken as 1"),
-        ("slip-transposed.toml", "transposed"),
         (
             "slip-gradient-as-weight.toml",
             "gradient is written where the updated weight belongs",

@@ -91,7 +91,7 @@ write("slip-residual-sign.toml", run(delta=lambda yo, y: (y - yo) * (1 - yo * yo
 write("slip-mean-instead-of-sum.toml", run(mean=True), "Gradients and loss averaged, though the convention is sum.")
 write("slip-learning-rate.toml", run(lr=0.5), "Updates with learning rate 0.5, though 0.1 is declared.")
 write("slip-relu-derivative.toml", run(relu_one=True), "relu'(s) taken as 1 for s <= 0.")
-write("slip-transposed.toml", run(), "grad_W written D x H (transposed).", transpose=True)
+write("sheet-layout.toml", run(), "grad_W written D x H, the sheet's printed layout (full marks, named in a note).", transpose=True)
 write("slip-gradient-as-weight.toml", run(), "The gradient written where the updated weight belongs.",
       grad_as_weight=True)
 write("slip-formulas.toml", run(), "Exercise 1 forgets f3'(s_out); Exercise 3 flips the sign.",

@@ -352,7 +352,12 @@ pub fn grade_trace_with(
 ) -> (Vec<GradeItem>, String) {
     let model = Mlp::sheet();
     let data = Dataset::sheet();
-    let (config, how) = convention(answers, &model, &data, policy);
+    let (answers, layout) = in_sheet_layout(answers, model.hidden(), model.inputs());
+    let answers = &answers;
+    let (config, mut how) = convention(answers, &model, &data, policy);
+    if let Some(note) = layout {
+        how += &format!("; {note}");
+    }
     let (_, trace) = train(&model, &data, &config).expect("the sheet's network trains");
     let mut grader = TraceGrader {
         config,
@@ -373,6 +378,51 @@ pub fn grade_trace_with(
     let mut items = grader.items;
     items.extend(extras(answers, data.len()));
     (items, how)
+}
+
+/// Layout is notation: $W$ and $\partial L/\partial W$ may be written
+/// $H \times D$ (row $i$ = hidden unit $i$, the crate's $W_{ij}$) or $D \times H$
+/// (the sheet's printed table: row $j$ = input $j$). With $D \ne H$ the shape
+/// says which; a $D \times H$ matrix is read as its transpose, in every
+/// iteration, and named in a note, never penalised. Other shapes are left
+/// as they are (and named as a shape slip when graded).
+fn in_sheet_layout(
+    answers: &Exercise2Answers,
+    h: usize,
+    d: usize,
+) -> (Exercise2Answers, Option<String>) {
+    let mut normalized = answers.clone();
+    if h == d {
+        return (normalized, None);
+    }
+    let transposed = |m: &mut Option<Vec<Vec<Typed>>>| -> bool {
+        let Some(rows) = m else { return false };
+        if rows.len() != d || rows.iter().any(|r| r.len() != h) {
+            return false;
+        }
+        *m = Some(
+            (0..h)
+                .map(|i| (0..d).map(|j| rows[j][i]).collect())
+                .collect(),
+        );
+        true
+    };
+    let mut which = Vec::new();
+    for it in &mut normalized.iterations {
+        if transposed(&mut it.w_hidden) && !which.contains(&"W") {
+            which.push("W");
+        }
+        if transposed(&mut it.grad_hidden) && !which.contains(&"grad_W") {
+            which.push("grad_W");
+        }
+    }
+    let note = (!which.is_empty()).then(|| {
+        format!(
+            "{} written {d} x {h} (the sheet's printed layout, row j = input j), read as H x D: a notation, not a mistake",
+            which.join(" and ")
+        )
+    });
+    (normalized, note)
 }
 
 /// What the student's own per-sample numbers add up to in one iteration.
