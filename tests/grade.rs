@@ -533,3 +533,21 @@ fn online_traces_carry_errors_forward_sample_by_sample() {
         first.message
     );
 }
+
+/// Prime notation is the sheet's: `f3'(s_out)` reads as `df3(s_out)`, and a
+/// wrong primed formula is still caught.
+#[test]
+fn prime_notation_is_read_as_the_derivative() {
+    assert!(
+        check_chain_formula(ChainDerivative::WOut, "(y_out - y_gt) * f3'(s_out) * z2", 1).correct
+    );
+    assert!(
+        check_chain_formula(
+            ChainDerivative::W2,
+            "(y_out - y_gt) * f3'(s_out) * W_out * f2'(s2) * z1",
+            1
+        )
+        .correct
+    );
+    assert!(!check_chain_formula(ChainDerivative::WOut, "(y_out - y_gt) * f3'(s_out)", 1).correct);
+}

@@ -162,9 +162,46 @@ fn compile(formula: &str) -> Result<Node<DefaultNumericTypes>, String> {
     if formula.trim().is_empty() {
         return Err("the formula is empty".into());
     }
-    screen(formula)?;
-    evalexpr::build_operator_tree::<DefaultNumericTypes>(&reals(formula))
+    let primed = primes(formula);
+    screen(&primed)?;
+    evalexpr::build_operator_tree::<DefaultNumericTypes>(&reals(&primed))
         .map_err(|e| format!("cannot parse `{formula}`: {e}"))
+}
+
+/// Prime notation, as the sheet writes derivatives: `f3'(s_out)` reads as
+/// `df3(s_out)` (a name followed by `'` and an opening parenthesis).
+fn primes(formula: &str) -> String {
+    let chars: Vec<char> = formula.chars().collect();
+    let mut out = String::with_capacity(formula.len() + 4);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let name: String = chars[start..i].iter().collect();
+            let mut j = i;
+            if j < chars.len() && chars[j] == '\'' {
+                j += 1;
+                while j < chars.len() && chars[j] == ' ' {
+                    j += 1;
+                }
+                if j < chars.len() && chars[j] == '(' {
+                    out.push('d');
+                    out.push_str(&name);
+                    i += 1; // the prime
+                    continue;
+                }
+            }
+            out.push_str(&name);
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
 }
 
 fn unary(f: impl Fn(f64) -> f64 + Send + Sync + Clone + 'static) -> Function<DefaultNumericTypes> {
@@ -391,6 +428,15 @@ fn outcome(samples: Vec<Sample>, counterexample: Option<String>) -> FormulaOutco
 #[cfg(test)]
 mod tests {
     use super::reals;
+
+    #[test]
+    fn prime_notation_reads_as_the_derivative_functions() {
+        assert_eq!(super::primes("f3'(s_out) * z2"), "df3(s_out) * z2");
+        assert_eq!(super::primes("f1' (s1)"), "df1 (s1)");
+        assert_eq!(super::primes("W_out * f2'(s2)"), "W_out * df2(s2)");
+        // A prime not before a call is left for the parser to reject.
+        assert_eq!(super::primes("x'"), "x'");
+    }
 
     #[test]
     fn integer_literals_become_reals_but_names_keep_their_digits() {
