@@ -140,10 +140,9 @@ fn backward(loss: &impl CandleLoss, params: &[(&str, &Tensor)]) -> Result<Vec<f6
     Ok(claim)
 }
 
-/// The loss at flat parameters `p`, built as tensors of `dtype`.
-fn evaluate(loss: &impl CandleLoss, at: &Flattened, p: &[f64], dtype: DType) -> Result<f64> {
-    let tensors = at
-        .layout
+/// The parameter tensors at flat values `p`, of `dtype`.
+fn tensors_at(at: &Flattened, p: &[f64], dtype: DType) -> Result<Vec<Tensor>> {
+    at.layout
         .tensors()
         .iter()
         .map(|s| {
@@ -155,7 +154,12 @@ fn evaluate(loss: &impl CandleLoss, at: &Flattened, p: &[f64], dtype: DType) -> 
             .to_dtype(dtype)
         })
         .collect::<candle_core::Result<Vec<Tensor>>>()
-        .map_err(framework)?;
+        .map_err(framework)
+}
+
+/// The loss at flat parameters `p`, built as tensors of `dtype`.
+fn evaluate(loss: &impl CandleLoss, at: &Flattened, p: &[f64], dtype: DType) -> Result<f64> {
+    let tensors = tensors_at(at, p, dtype)?;
     scalar(&loss(&tensors).map_err(framework)?)
 }
 
@@ -188,20 +192,7 @@ pub fn check_candle(
     // candle's gradient at other parameters (of the same dtype), for the
     // measured rounding of an f32 claim.
     let claim_at = |p: &[f64]| -> Result<Vec<f64>> {
-        let moved = at
-            .layout
-            .tensors()
-            .iter()
-            .map(|s| {
-                Tensor::from_slice(
-                    &p[s.offset..s.offset + s.len()],
-                    s.shape.as_slice(),
-                    &at.device,
-                )?
-                .to_dtype(at.dtype)
-            })
-            .collect::<candle_core::Result<Vec<Tensor>>>()
-            .map_err(framework)?;
+        let moved = tensors_at(&at, p, at.dtype)?;
         let named: Vec<(&str, &Tensor)> =
             params.iter().map(|(n, _)| *n).zip(moved.iter()).collect();
         backward(&loss, &named)
