@@ -10,11 +10,15 @@ use gradient_oracle::{CheckConfig, Verdict, check_gradient, check_hessian};
 #[test]
 fn a_dropped_mean_term_is_named_as_a_constant_offset() {
     let c = [0.3, -1.2, 0.8, 2.0, -0.5];
-    let loss = |x: &[f64]| {
+    // The mean and the reciprocal standard deviation of x.
+    let stats = |x: &[f64]| {
         let n = x.len() as f64;
         let mu = x.iter().sum::<f64>() / n;
         let var = x.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / n;
-        let r = 1.0 / (var + 1e-5).sqrt();
+        (mu, 1.0 / (var + 1e-5).sqrt())
+    };
+    let loss = |x: &[f64]| {
+        let (mu, r) = stats(x);
         x.iter()
             .zip(&c)
             .map(|(v, ci)| ci * (v - mu) * r)
@@ -22,9 +26,7 @@ fn a_dropped_mean_term_is_named_as_a_constant_offset() {
     };
     let grad = |x: &[f64], with_mean: bool| {
         let n = x.len() as f64;
-        let mu = x.iter().sum::<f64>() / n;
-        let var = x.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / n;
-        let r = 1.0 / (var + 1e-5).sqrt();
+        let (mu, r) = stats(x);
         let mean_c = if with_mean {
             c.iter().sum::<f64>() / n
         } else {

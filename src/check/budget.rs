@@ -69,8 +69,7 @@ impl<F: Real> Tolerances<F> {
     /// absolute allowance for the claim's rounding (`claim.rs`: the declared
     /// rounding of a claim computed in a coarser float type than f, see
     /// [`check_gradient_mixed`](crate::check_gradient_mixed), and the measured one).
-    pub(super) fn new(config: &CheckConfig, claim_rows: &[F]) -> Self {
-        let _ = config;
+    pub(super) fn new(claim_rows: &[F]) -> Self {
         let eps = F::epsilon();
         Self {
             eps,

@@ -68,7 +68,7 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
     // sum_i |v_i| times each entry's allowance.
     let l1 = v.iter().fold(F::zero(), |acc, vi| acc + vi.abs());
     let claim: Vec<F> = claim.iter().map(|c| *c * l1).collect();
-    let t = Tolerances::<F>::new(config, &claim);
+    let t = Tolerances::<F>::new(&claim);
     let m = f0.len();
     let width = F::one().max(magnitude(x));
     let h = DifferenceScheme::Central.optimal_step::<F>() * width;

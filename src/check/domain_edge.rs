@@ -52,7 +52,7 @@ pub(super) fn judge_at_domain_edge<F: Real, E: FnMut(&[F], &mut [F])>(
         .into_iter()
         .filter_map(|sign| one_side(ev, point, i, width, sign))
         .collect();
-    let t = Tolerances::<F>::new(point.config, &point.noise.claim);
+    let t = Tolerances::<F>::new(&point.noise.claim);
     for (o, e) in entries.iter_mut().enumerate() {
         let a = point.analytic[o][i];
         let best = sides

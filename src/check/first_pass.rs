@@ -158,7 +158,7 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 );
                 return true;
             }
-            let fresh = Tolerances::<F>::new(config, &noise.claim);
+            let fresh = Tolerances::<F>::new(&noise.claim);
             w.t = std::mem::replace(&mut w.t, fresh).with_claims(&w.sigma, f0);
             w.measured = true;
         }

@@ -50,12 +50,11 @@ pub(super) fn judge_noisy<F: Real, E: FnMut(&[F], &mut [F])>(
     let Point {
         f0,
         analytic,
-        config,
         noise,
         ..
     } = point;
     let m = f0.len();
-    let t = Tolerances::<F>::new(config, &noise.claim).with_claims(sigma, f0);
+    let t = Tolerances::<F>::new(&noise.claim).with_claims(sigma, f0);
     let ratio = (0..m)
         .filter(|o| pending[*o])
         .map(|o| sigma[o] / (f0[o].abs() + noise.input[o]).max(F::min_positive_value()))

@@ -84,7 +84,7 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
     }
     let m = f0.len();
     let sigma = noise.so_far(m);
-    let t = Tolerances::<F>::new(point.config, &noise.claim).with_claims(&sigma, f0);
+    let t = Tolerances::<F>::new(&noise.claim).with_claims(&sigma, f0);
     let reach = width / four;
     // Per output: the step at which the claim moves f by 128 times its rounding
     // (2048 eps nu), for the weak passes it can resolve: far above the ulps where

@@ -262,7 +262,7 @@ pub(super) fn check_coordinates<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>
             }
         }
     }
-    let t = Tolerances::<F>::new(config, &noise.claim).with_claims(&noise.so_far(f0.len()), f0);
+    let t = Tolerances::<F>::new(&noise.claim).with_claims(&noise.so_far(f0.len()), f0);
     quantization.look_for_grid(ev, x, f0, &entries, &t);
     quantization.settle(&mut entries, &t);
     entries

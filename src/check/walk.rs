@@ -120,7 +120,7 @@ pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         );
         return;
     }
-    let t = Tolerances::<F>::new(config, &noise.claim).with_claims(&sigma, f0);
+    let t = Tolerances::<F>::new(&noise.claim).with_claims(&sigma, f0);
     let h3 = step_within(
         DifferenceScheme::ThirdOrder.optimal_step::<F>(),
         x[i],

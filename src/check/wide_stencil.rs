@@ -61,7 +61,7 @@ pub(super) fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
     s: &mut Scratch<F>,
     config: &CheckConfig,
 ) -> Vec<Option<WideKink<F>>> {
-    let t = Tolerances::<F>::new(config, claim_rows).with_claims(sigma, f0);
+    let t = Tolerances::<F>::new(claim_rows).with_claims(sigma, f0);
     let m = f0.len();
     let (two, three, four, six) = (cst::<F>(2.0), cst::<F>(3.0), cst::<F>(4.0), cst::<F>(6.0));
     let [plus4, minus4] = far_values(ev, i, h3, s);

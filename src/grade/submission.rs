@@ -106,13 +106,19 @@ pub trait HingeSubmission {
     fn grad_logits(&self, o: &[f64], label: usize, margin: f64) -> Vec<f64>;
 }
 
+/// The seed every Rust submission is graded with.
+pub const SUBMISSION_SEED: u64 = 20_161_128;
+
+/// The cases per exercise.
+pub const SUBMISSION_CASES: usize = 256;
+
 /// A submitted value agrees with the reference: $10^{-9}$ relative
 /// (absolute below 1). The property checks and [`grade_rust`](crate::grade::rust_grade::grade_rust) both use it.
 pub(crate) fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-/// A runner with the fixed seed [`SUBMISSION_SEED`](crate::grade::rust_grade::SUBMISSION_SEED)
+/// A runner with the fixed seed [`SUBMISSION_SEED`](SUBMISSION_SEED)
 /// and exactly `cases` cases: the same cases, and the same smallest
 /// counterexample, on every run. `PROPTEST_CASES` and the other `PROPTEST_*`
 /// variables (which a student's `.cargo/config.toml` can set) change nothing
@@ -130,7 +136,7 @@ fn runner(cases: u32) -> TestRunner {
         ..Config::default()
     };
     let mut seed = [0u8; 32];
-    seed[..8].copy_from_slice(&crate::grade::rust_grade::SUBMISSION_SEED.to_le_bytes());
+    seed[..8].copy_from_slice(&SUBMISSION_SEED.to_le_bytes());
     TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed))
 }
 
@@ -323,7 +329,7 @@ pub fn check_hinge<S: HingeSubmission>(submission: &S, cases: u32) -> Result<(),
 
 /// Turns a type implementing [`ChainSubmission`], [`MlpSubmission`] and
 /// [`HingeSubmission`] into four `#[test]`s: one per exercise (the property
-/// checks, [`SUBMISSION_CASES`](crate::grade::rust_grade::SUBMISSION_CASES)
+/// checks, [`SUBMISSION_CASES`](SUBMISSION_CASES)
 /// fixed cases each, shrinking a failure to its smallest input), and
 /// `score`, which grades every item on the answer files' scale
 /// ([`grade_rust`](crate::grade::rust_grade::grade_rust)), writes the table and
@@ -333,7 +339,7 @@ pub fn check_hinge<S: HingeSubmission>(submission: &S, cases: u32) -> Result<(),
 #[macro_export]
 macro_rules! grade_submission {
     ($submission:expr) => {
-        const __GRADIENT_ORACLE_CASES: u32 = $crate::grade::rust_grade::SUBMISSION_CASES as u32;
+        const __GRADIENT_ORACLE_CASES: u32 = $crate::grade::submission::SUBMISSION_CASES as u32;
         #[test]
         fn exercise_1_chain_derivatives() {
             if let Err(e) =
@@ -360,7 +366,7 @@ macro_rules! grade_submission {
         }
         #[test]
         fn score() {
-            let report = $crate::grade::rust_grade::grade_rust(&$submission);
+            let report = $crate::grade::grade_rust(&$submission);
             // Straight to stderr, past the test harness's capture: the score
             // shows in every run.
             let _ =

@@ -18,7 +18,7 @@
 //! with $\mathrm{relu}'(0) = 0$.
 
 use crate::error::{OracleError, Result};
-use crate::models::mlp::Dataset;
+use crate::models::dataset::Dataset;
 
 /// Samples per register block (two AVX2 registers or one AVX-512 register).
 const SAMPLE_BLOCK: usize = 8;

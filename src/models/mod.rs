@@ -5,6 +5,7 @@ pub mod activation;
 pub mod chain;
 pub mod checkpoint;
 pub mod classic;
+pub mod dataset;
 pub mod hinge;
 pub mod mlp;
 pub mod mlp_fast;
