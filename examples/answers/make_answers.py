@@ -103,3 +103,82 @@ dL_dW1 = "(y_out - y_gt) * df3(s_out) * W_out * df2(s2) * W2 * df1(s1) * x_in"
 [exercise3]
 dL_do = "-p_j * (active_j - a * is_y - S_A + a * p_y)"
 """)
+
+
+# ---------------------------------------------------------------------------
+# traces.json: full-precision traces for the grader's monotone-scoring
+# property test (tests/grade_monotone.rs rounds them to 1..6 decimals).
+# Every slip the grader names, under each of the three conventions.
+
+def run_any(mode="sum", lr=0.1, slip=None):
+    """One student's 3 iterations under `mode` (sum | mean | online), making
+    `slip` throughout. Returns the iterations as the answer file has them."""
+    W = [row[:] for row in W0]
+    w = w0[:]
+    its = []
+    for _ in range(3):
+        samples = []
+        gW = [[0.0, 0.0] for _ in range(3)]
+        gw = [0.0] * 3
+        total = 0.0
+        for x, y in zip(X, Y):
+            s = [W[i][0] * x[0] + W[i][1] * x[1] for i in range(3)]
+            z = [v if v > 0 else 0.0 for v in s]
+            so = sum(w[i] * z[i] for i in range(3))
+            yo = math.tanh(so)
+            loss = 0.5 * (yo - y) ** 2
+            if slip == "missing_tanh_prime":
+                do = yo - y
+            elif slip == "residual_sign":
+                do = (y - yo) * (1 - yo * yo)
+            else:
+                do = (yo - y) * (1 - yo * yo)
+            relu_one = slip == "relu_one"
+            dh = [do * w[i] * (1.0 if (s[i] > 0 or relu_one) else 0.0) for i in range(3)]
+            gw_k = [do * z[i] for i in range(3)]
+            gW_k = [[dh[i] * x[j] for j in range(2)] for i in range(3)]
+            for i in range(3):
+                gw[i] += gw_k[i]
+                for j in range(2):
+                    gW[i][j] += gW_k[i][j]
+            total += loss
+            samples.append(dict(s=s, z=z, s_out=so, y_out=yo, loss=loss, delta_out=do, delta_hidden=dh))
+            if mode == "online":
+                rate = 0.5 if slip == "learning_rate" else lr
+                W = [[W[i][j] - rate * gW_k[i][j] for j in range(2)] for i in range(3)]
+                w = [w[i] - rate * gw_k[i] for i in range(3)]
+        averaged = (mode == "mean") != (slip == "other_reduction")
+        if averaged:
+            gW = [[v / 4 for v in row] for row in gW]
+            gw = [v / 4 for v in gw]
+            total /= 4
+        if mode != "online":
+            rate = 0.5 if slip == "learning_rate" else lr
+            W = [[W[i][j] - rate * gW[i][j] for j in range(2)] for i in range(3)]
+            w = [w[i] - rate * gw[i] for i in range(3)]
+        it = dict(W=[r[:] for r in W], w=w[:], samples=samples)
+        if slip == "gradient_as_weight" and mode != "online":
+            it["W"], it["w"] = [r[:] for r in gW], gw[:]
+        if mode != "online":  # online, the sheet asks only for the weights
+            it.update(loss=total, grad_W=gW, grad_w=gw)
+        its.append(it)  # with gradient_as_weight, the next iteration starts from the right W
+    return its
+
+
+def write_traces():
+    import json
+    slips = ["missing_tanh_prime", "residual_sign", "relu_one", "learning_rate",
+             "other_reduction", "gradient_as_weight"]
+    cases = []
+    for mode in ["sum", "mean", "online"]:
+        for slip in [None] + slips:
+            if mode == "online" and slip in ("other_reduction", "gradient_as_weight"):
+                continue  # online has no reduction, and no totals to misplace
+            cases.append(dict(mode=mode, lr=0.1, slip=slip, iterations=run_any(mode, 0.1, slip)))
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traces.json")
+    with open(path, "w") as fh:
+        json.dump(cases, fh)
+        fh.write("\n")
+
+
+write_traces()

@@ -39,10 +39,12 @@ use crate::error::{OracleError, Result};
 use crate::files::{LineIndex, line_column, parse_toml};
 
 /// A number as the student wrote it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Typed {
     /// Its value.
     pub value: f64,
+    /// The literal as written in the file (`0.70`, `1.5e-3`), quoted in messages.
+    pub written: String,
     /// Decimals written (`0.4066` has 4; `1.5e-3` has 4; an integer has 0).
     pub decimals: u32,
     /// 1-based line in the file.
@@ -59,9 +61,20 @@ impl Typed {
         }
     }
 
-    /// Whether `expected` agrees at the written precision.
+    /// Whether `expected` agrees at the written precision: within one unit
+    /// in the last written decimal, or exactly when `expected` itself has no
+    /// more decimals than were written (0.5 written to 1 decimal must read
+    /// 0.5, not 0.4: writing it takes no rounding).
     pub fn matches(&self, expected: f64) -> bool {
-        (self.value - expected).abs() <= self.tolerance().max(1e-12 * expected.abs())
+        let error = (self.value - expected).abs();
+        let scale = 10f64.powi(self.decimals as i32);
+        let short =
+            ((expected * scale).round() / scale - expected).abs() <= 1e-9 * expected.abs().max(1.0);
+        if short {
+            error <= 1e-9 * expected.abs().max(1.0)
+        } else {
+            error <= self.tolerance().max(1e-12 * expected.abs())
+        }
     }
 }
 
@@ -228,6 +241,7 @@ impl Converter<'_> {
         let literal = self.text.get(span.start..span.end).unwrap_or("");
         Ok(Typed {
             value,
+            written: literal.trim().to_string(),
             decimals: decimals_of(literal),
             line,
         })
@@ -283,7 +297,7 @@ pub fn parse_answers(source_name: &str, text: &str) -> Result<AnswerFile> {
                 })?),
             };
             let lr = c.opt(&e.lr)?;
-            if let (Some(l), Some(raw_lr)) = (lr, &e.lr)
+            if let (Some(l), Some(raw_lr)) = (&lr, &e.lr)
                 && l.value <= 0.0
             {
                 let (line, column) = line_column(text, raw_lr.span().start);
@@ -324,7 +338,7 @@ pub fn parse_answers(source_name: &str, text: &str) -> Result<AnswerFile> {
                 .collect::<Result<Vec<_>>>()?;
             Some(Exercise2Answers {
                 mode,
-                lr: lr.map(|l| l.value),
+                lr: lr.as_ref().map(|l| l.value),
                 iterations,
             })
         }

@@ -17,6 +17,7 @@
 
 pub mod answers;
 pub mod formula;
+mod judge;
 pub mod report;
 pub mod rust_grade;
 pub mod slips;

@@ -15,7 +15,11 @@
 //!
 //! The convention: the declared `mode` and `lr`, or, where absent, the one
 //! (of sum, mean, online, and the learning rates 0.1, 0.5, 0.01, 1 and the one
-//! the answers imply) under which most answers agree with the reference.
+//! the answers imply) the student's numbers follow most: the file is graded
+//! under each, and agreement (before the decimals rule) decides.
+//!
+//! How each number is judged (precision, the decimals rule, slips charged
+//! consistently) is in `src/grade/judge.rs` and `docs/grading.md`.
 //!
 //! Points (15 in all, 5 per iteration): the forward quantities of the four
 //! samples share 1.5, the backward ones 1.5, the iteration's loss and
@@ -23,193 +27,26 @@
 
 use crate::grade::GradePolicy;
 use crate::grade::answers::{Exercise2Answers, IterationAnswers, SampleAnswers, Typed};
+use crate::grade::judge::{
+    Candidate, Evidence, Judged, all_match_carried, charge_consistent_slips, judge,
+};
 use crate::grade::report::{GradeItem, Status};
 use crate::grade::slips::{Slip, shape_slip};
 use crate::models::mlp::{Dataset, Mlp};
 use crate::models::mlp_steps as steps;
-use crate::models::training::{IterationRecord, Trace, TrainConfig, UpdateMode, train};
+use crate::models::training::{IterationRecord, TrainConfig, UpdateMode, train};
 
 const ITERATIONS: usize = 3;
 
-/// One answer against its reference, its carried-forward value, and known slips.
-struct Judged {
-    status: Status,
-    message: String,
-    /// The share of the item's points it earns.
-    credit: f64,
-}
-
-/// The decimals `exact` needs, up to `wanted`: fewer where it is a short
-/// decimal (0.5 needs 1, 2 needs 0).
-fn needed_decimals(exact: f64, wanted: u32) -> u32 {
-    (0..wanted)
-        .find(|k| {
-            let scale = 10f64.powi(*k as i32);
-            ((exact * scale).round() / scale - exact).abs() <= 1e-9 * exact.abs().max(1.0)
-        })
-        .unwrap_or(wanted)
-}
-
-/// The first number written too coarsely to show the decimals its exact
-/// value needs, as a message.
-fn too_coarse(student: &[Typed], exact: &[f64], wanted: u32) -> Option<String> {
-    student.iter().zip(exact).find_map(|(s, e)| {
-        let needed = needed_decimals(*e, wanted);
-        (s.decimals < needed).then(|| {
-            format!(
-                "{} is written to {} decimal{}; the class policy asks for {wanted}, and {e:.6} needs {needed}: half credit",
-                s.value,
-                s.decimals,
-                if s.decimals == 1 { "" } else { "s" }
-            )
-        })
-    })
-}
-
 fn flat(m: &[Vec<f64>]) -> Vec<f64> {
     m.iter().flatten().copied().collect()
-}
-
-fn all_match(student: &[Typed], expected: &[f64]) -> bool {
-    student.len() == expected.len() && student.iter().zip(expected).all(|(s, e)| s.matches(*e))
-}
-
-/// Values carried forward come from the student's rounded answers, and their
-/// rounding adds up (a sum of three rounded products, say): three units in the
-/// last written decimal.
-fn all_match_carried(student: &[Typed], expected: &[f64]) -> bool {
-    student.len() == expected.len()
-        && student
-            .iter()
-            .zip(expected)
-            .all(|(s, e)| (s.value - e).abs() <= 3.0 * s.tolerance().max(1e-12 * e.abs()))
-}
-
-fn show(v: &[f64]) -> String {
-    if v.len() == 1 {
-        format!("{:.6}", v[0])
-    } else {
-        format!(
-            "[{}]",
-            v.iter()
-                .map(|x| format!("{x:.6}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    }
-}
-
-fn judge(
-    student: &[Typed],
-    reference: &[f64],
-    carried: Option<&[f64]>,
-    slips: &[(String, Vec<f64>)],
-    min_decimals: u32,
-) -> Judged {
-    if student.len() != reference.len() {
-        return Judged {
-            status: Status::Wrong,
-            message: format!(
-                "expected {} numbers, got {}",
-                reference.len(),
-                student.len()
-            ),
-            credit: 0.0,
-        };
-    }
-    // Right at the written precision, but too coarse to show what the policy
-    // asks for: no full credit (a trace rounded to 1 decimal matches nearly
-    // anything).
-    let coarse = |against: &[f64], status: Status, message: String| match too_coarse(
-        student,
-        against,
-        min_decimals,
-    ) {
-        Some(why) => Judged {
-            status: Status::Wrong,
-            message: why,
-            credit: 0.5,
-        },
-        None => Judged {
-            status,
-            message,
-            credit: 1.0,
-        },
-    };
-    if all_match(student, reference) {
-        return coarse(reference, Status::Correct, String::new());
-    }
-    if let Some(c) = carried
-        && all_match_carried(student, c)
-    {
-        return coarse(
-            c,
-            Status::CarriedForward,
-            format!(
-                "differs from {} but follows from your earlier answers",
-                show(reference)
-            ),
-        );
-    }
-    let values: Vec<f64> = student.iter().map(|t| t.value).collect();
-    let mut message = format!("you wrote {}, expected {}", show(&values), show(reference));
-    if let Some(c) = carried
-        && c.iter().zip(reference).any(|(a, b)| (a - b).abs() > 1e-12)
-    {
-        message += &format!(" (or {} from your earlier answers)", show(c));
-    }
-    if let Some((why, _)) = slips.iter().find(|(_, v)| all_match(student, v)) {
-        message += &format!(": {why}");
-    }
-    Judged {
-        status: Status::Wrong,
-        message,
-        credit: 0.0,
-    }
 }
 
 /// A matrix answer that is not $H \times D$: transposed ($D \times H$, a
 /// slip named as such) or another shape, named.
 fn shape_problem(name: &str, m: &[Vec<Typed>], h: usize, d: usize) -> Option<Judged> {
     let lengths: Vec<usize> = m.iter().map(Vec::len).collect();
-    shape_slip(name, &lengths, h, d).map(|message| Judged {
-        status: Status::Wrong,
-        message,
-        credit: 0.0,
-    })
-}
-
-/// The values an answer would have under one convention, used to pick it.
-fn agreement(answers: &Exercise2Answers, trace: &Trace) -> usize {
-    let mut n = 0;
-    let mut count = |s: &[Typed], e: &[f64]| n += usize::from(all_match(s, e));
-    for (t, it) in answers.iterations.iter().enumerate().take(ITERATIONS) {
-        let r = &trace.iterations[t];
-        if let Some(l) = &it.loss {
-            count(&[*l], &[r.loss]);
-        }
-        if let Some(g) = &it.grad_out {
-            count(g, &r.grad_out);
-        }
-        if let Some(g) = &it.grad_hidden {
-            count(&g.concat(), &flat(&r.grad_hidden));
-        }
-        if let Some(w) = &it.w_out {
-            count(w, &r.w_out);
-        }
-        if let Some(w) = &it.w_hidden {
-            count(&w.concat(), &flat(&r.w_hidden));
-        }
-        for (s, rs) in it.samples.iter().zip(&r.samples) {
-            if let Some(v) = &s.s {
-                count(v, &rs.s);
-            }
-            if let Some(v) = &s.delta_out {
-                count(&[*v], &[rs.delta_out]);
-            }
-        }
-    }
-    n
+    shape_slip(name, &lengths, h, d).map(Judged::wrong)
 }
 
 /// The learning rate an update implies, from every entry at once (least
@@ -252,13 +89,10 @@ fn implied_lr(answers: &Exercise2Answers, start: &Mlp) -> Option<f64> {
     implied_rate(w, &start, &grad)
 }
 
-/// Chooses the convention and says how.
-fn convention(
-    answers: &Exercise2Answers,
-    model: &Mlp,
-    data: &Dataset,
-    policy: &GradePolicy,
-) -> (TrainConfig, String) {
+/// The conventions to grade under: the imposed or declared mode and rate,
+/// else every mode and the usual rates (0.1, 0.5, 0.01, 1) plus the one the
+/// answers imply, in that order.
+fn candidates(answers: &Exercise2Answers, model: &Mlp, policy: &GradePolicy) -> Vec<TrainConfig> {
     let (mode, lr) = (policy.mode.or(answers.mode), policy.lr.or(answers.lr));
     let modes: Vec<UpdateMode> = mode.map_or(UpdateMode::ALL.to_vec(), |m| vec![m]);
     let mut rates: Vec<f64> = match lr {
@@ -267,42 +101,25 @@ fn convention(
     };
     if lr.is_none()
         && let Some(lr) = implied_lr(answers, model)
+        && !rates.contains(&lr)
     {
         rates.push(lr);
     }
-    let mut best: Option<(usize, TrainConfig)> = None;
-    for &mode in &modes {
-        for &learning_rate in &rates {
-            let config = TrainConfig {
+    modes
+        .iter()
+        .flat_map(|&mode| {
+            rates.iter().map(move |&learning_rate| TrainConfig {
                 mode,
                 learning_rate,
                 iterations: ITERATIONS,
-            };
-            let Ok((_, trace)) = train(model, data, &config) else {
-                continue;
-            };
-            let score = agreement(answers, &trace);
-            if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, config));
-            }
-        }
-    }
-    let Some((_, config)) = best else {
-        // No candidate trains (a declared rate of 1e308 overflows the weights):
-        // say so, and grade against the sheet's own convention.
-        let config = TrainConfig::default();
-        return (
-            config,
-            format!(
-                "mode {}, learning rate {} (the declared convention, mode {}, learning rate {}, cannot be run: the weights overflow)",
-                config.mode,
-                config.learning_rate,
-                mode.map_or("inferred".to_string(), |m| m.to_string()),
-                lr.map_or("inferred".to_string(), |l| l.to_string()),
-            ),
-        );
-    };
-    let how = if policy.mode.is_some() || policy.lr.is_some() {
+            })
+        })
+        .collect()
+}
+
+/// How the convention was chosen, in words.
+fn how_chosen(answers: &Exercise2Answers, policy: &GradePolicy) -> String {
+    if policy.mode.is_some() || policy.lr.is_some() {
         let mut declared = Vec::new();
         if let (Some(m), Some(d)) = (policy.mode, answers.mode)
             && m != d
@@ -314,29 +131,23 @@ fn convention(
         {
             declared.push(format!("learning rate {d}"));
         }
-        if declared.is_empty() {
+        return if declared.is_empty() {
             "imposed by the grader".to_string()
         } else {
             format!(
                 "imposed by the grader; the file declares {}, and loses credit where that differs",
                 declared.join(" and ")
             )
+        };
+    }
+    match (answers.mode, answers.lr) {
+        (Some(_), Some(_)) => "declared in the file",
+        (None, None) => {
+            "not declared in the file: of sum, mean and online and the usual learning rates, the one your numbers follow most"
         }
-    } else {
-        match (answers.mode, answers.lr) {
-            (Some(_), Some(_)) => "as declared",
-            (None, None) => "inferred from the answers (none declared)",
-            _ => "declared in part, the rest inferred from the answers",
-        }
-        .to_string()
-    };
-    (
-        config,
-        format!(
-            "mode {}, learning rate {} ({how})",
-            config.mode, config.learning_rate
-        ),
-    )
+        _ => "declared in part; for the rest, the choice your numbers follow most",
+    }
+    .to_string()
 }
 
 /// Grades Exercise 2's answers against the sheet's network and data, under
@@ -354,17 +165,76 @@ pub fn grade_trace_with(
     let data = Dataset::sheet();
     let (answers, layout) = in_sheet_layout(answers, model.hidden(), model.inputs());
     let answers = &answers;
-    let (config, mut how) = convention(answers, &model, &data, policy);
+    let mut how = how_chosen(answers, policy);
     if let Some(note) = layout {
         how += &format!("; {note}");
     }
-    let (_, trace) = train(&model, &data, &config).expect("the sheet's network trains");
+    // Every candidate convention is graded in full, and the one the answers
+    // agree with most is kept (the earlier candidate on a tie). Agreement
+    // is counted before the decimals rule, so a coarse trace is judged under
+    // the convention its numbers follow, not one its rounding happens to
+    // resemble somewhere.
+    let mut best: Option<(f64, TrainConfig, Vec<GradeItem>)> = None;
+    for config in candidates(answers, &model, policy) {
+        let Some((items, agreement)) = grade_under(answers, &model, &data, config, policy) else {
+            continue;
+        };
+        let score = agreement;
+        if best.as_ref().is_none_or(|(b, _, _)| score > *b + 1e-9) {
+            best = Some((score, config, items));
+        }
+    }
+    let (items, config, how) = match best {
+        Some((_, config, items)) => (items, config, how),
+        None => {
+            // No candidate trains (a declared rate of 1e308 overflows the
+            // weights): say so, and grade against the sheet's own convention.
+            let config = TrainConfig::default();
+            let (items, _) = grade_under(answers, &model, &data, config, policy)
+                .expect("the sheet's network trains");
+            let how = format!(
+                "the declared convention, mode {}, learning rate {}, cannot be run (the weights overflow); graded under the sheet's",
+                answers
+                    .mode
+                    .or(policy.mode)
+                    .map_or("inferred".to_string(), |m| m.to_string()),
+                answers
+                    .lr
+                    .or(policy.lr)
+                    .map_or("inferred".to_string(), |l| l.to_string()),
+            );
+            (items, config, how)
+        }
+    };
+    let mut items = items;
+    items.extend(extras(answers, data.len()));
+    (
+        items,
+        format!(
+            "mode {}, learning rate {} ({how})",
+            config.mode, config.learning_rate
+        ),
+    )
+}
+
+/// Grades the answers under one convention, with the points of the items
+/// that agree with it before the decimals rule (the evidence for the
+/// convention); `None` if it cannot be run.
+fn grade_under(
+    answers: &Exercise2Answers,
+    model: &Mlp,
+    data: &Dataset,
+    config: TrainConfig,
+    policy: &GradePolicy,
+) -> Option<(Vec<GradeItem>, f64)> {
+    let (_, trace) = train(model, data, &config).ok()?;
     let mut grader = TraceGrader {
         config,
         min_decimals: policy.min_decimals,
-        data: &data,
+        data,
         shape: (model.hidden(), model.inputs(), data.len()),
         items: Vec::new(),
+        evidence: Vec::new(),
         w_hidden: trace.initial_w_hidden.clone(),
         w_out: trace.initial_w_out.clone(),
     };
@@ -376,8 +246,14 @@ pub fn grade_trace_with(
         grader.update(t, r, a, &gh_s, &go_s);
     }
     let mut items = grader.items;
-    items.extend(extras(answers, data.len()));
-    (items, how)
+    let agreement = items
+        .iter()
+        .zip(&grader.evidence)
+        .filter(|(_, e)| e.agrees)
+        .map(|(i, _)| i.max_points)
+        .sum();
+    charge_consistent_slips(&mut items, &grader.evidence);
+    Some((items, agreement))
 }
 
 /// Layout is notation: $W$ and $\partial L/\partial W$ may be written
@@ -402,7 +278,7 @@ fn in_sheet_layout(
         }
         *m = Some(
             (0..h)
-                .map(|i| (0..d).map(|j| rows[j][i]).collect())
+                .map(|i| (0..d).map(|j| rows[j][i].clone()).collect())
                 .collect(),
         );
         true
@@ -442,7 +318,7 @@ fn own_values(v: &Option<Vec<Typed>>, fallback: &[f64]) -> Vec<f64> {
 }
 
 fn own_value(v: &Option<Typed>, fallback: f64) -> f64 {
-    v.map_or(fallback, |t| t.value)
+    v.as_ref().map_or(fallback, |t| t.value)
 }
 
 /// Grades a trace iteration by iteration, carrying the student's own numbers
@@ -454,6 +330,8 @@ struct TraceGrader<'a> {
     /// $(H, D, N)$.
     shape: (usize, usize, usize),
     items: Vec<GradeItem>,
+    /// What each item showed about slips (aligned with `items`).
+    evidence: Vec<Evidence>,
     /// The student's weights at the start of the iteration (theirs where given).
     w_hidden: Vec<Vec<f64>>,
     w_out: Vec<f64>,
@@ -465,15 +343,24 @@ impl TraceGrader<'_> {
         student: &[Typed],
         reference: &[f64],
         carried: Option<&[f64]>,
-        slips: &[(String, Vec<f64>)],
+        slips: &[Candidate],
     ) -> Judged {
         judge(student, reference, carried, slips, self.min_decimals)
     }
 
     fn push(&mut self, item: String, judged: Option<Judged>, max: f64) {
-        let (status, message, credit) = judged.map_or((Status::Missing, String::new(), 0.0), |j| {
-            (j.status, j.message, j.credit)
-        });
+        let (status, message, credit, evidence) = judged.map_or(
+            (Status::Missing, String::new(), 0.0, Evidence::default()),
+            |j| {
+                let evidence = Evidence {
+                    slip: j.slip,
+                    ambiguous: j.ambiguous,
+                    agrees: j.agrees,
+                };
+                (j.status, j.message, j.credit, evidence)
+            },
+        );
+        self.evidence.push(evidence);
         self.items.push(GradeItem {
             exercise: 2,
             item,
@@ -554,34 +441,51 @@ impl TraceGrader<'_> {
         self.push(tag("z"), j, forward);
         let z_s = own_values(&sa.z, &rs.z);
         let s_out_ecf = steps::output_pre_activation(wo, &z_s);
-        let j = sa
-            .s_out
-            .map(|v| self.judge(&[v], &[rs.s_out], Some(&[s_out_ecf]), &[]));
+        let j = sa.s_out.as_ref().map(|v| {
+            self.judge(
+                std::slice::from_ref(v),
+                &[rs.s_out],
+                Some(&[s_out_ecf]),
+                &[],
+            )
+        });
         self.push(tag("s_out"), j, forward);
         let s_out_s = own_value(&sa.s_out, rs.s_out);
-        let j = sa
-            .y_out
-            .map(|v| self.judge(&[v], &[rs.y_out], Some(&[steps::output(s_out_s)]), &[]));
+        let j = sa.y_out.as_ref().map(|v| {
+            self.judge(
+                std::slice::from_ref(v),
+                &[rs.y_out],
+                Some(&[steps::output(s_out_s)]),
+                &[],
+            )
+        });
         self.push(tag("y_out"), j, forward);
         let y_out_s = own_value(&sa.y_out, rs.y_out);
         let loss_ecf = steps::sample_loss(y_out_s, y);
         let j = sa
             .loss
-            .map(|v| self.judge(&[v], &[rs.loss], Some(&[loss_ecf]), &[]));
+            .as_ref()
+            .map(|v| self.judge(std::slice::from_ref(v), &[rs.loss], Some(&[loss_ecf]), &[]));
         self.push(tag("loss"), j, forward);
 
         let d_ecf = steps::delta_out(y_out_s, y);
-        let slips = Slip::delta_out_slips(y_out_s, y).map(|(s, v)| (s.message(""), vec![v]));
-        let j = sa
-            .delta_out
-            .map(|v| self.judge(&[v], &[rs.delta_out], Some(&[d_ecf]), &slips));
+        let slips = Slip::delta_out_slips(y_out_s, y).map(|(s, v)| Candidate::new(s, "", vec![v]));
+        let j = sa.delta_out.as_ref().map(|v| {
+            self.judge(
+                std::slice::from_ref(v),
+                &[rs.delta_out],
+                Some(&[d_ecf]),
+                &slips,
+            )
+        });
         self.push(tag("delta_out"), j, backward);
         let d_s = own_value(&sa.delta_out, rs.delta_out);
         let dh_ecf: Vec<f64> = (0..h)
             .map(|i| steps::delta_hidden(d_s, wo[i], s_s[i]))
             .collect();
-        let slips = [(
-            Slip::ReluOneBelowZero.message(""),
+        let slips = [Candidate::new(
+            Slip::ReluOneBelowZero,
+            "",
             Slip::relu_one_below_zero(d_s, wo),
         )];
         let j = sa
@@ -618,11 +522,11 @@ impl TraceGrader<'_> {
         // The slip "averaged instead of summed" (or the reverse), from the
         // reference and from the student's own sums: it is named in every
         // iteration, also after an earlier error.
-        let other_slip = |what: &str, reference: &[f64], own: &[f64]| -> Vec<(String, Vec<f64>)> {
+        let other_slip = |what: &str, reference: &[f64], own: &[f64]| -> Vec<Candidate> {
             let scaled = |v: &[f64]| v.iter().map(|x| x * other).collect::<Vec<f64>>();
             vec![
-                (slip.message(what), scaled(reference)),
-                (slip.message(what), scaled(own)),
+                Candidate::new(slip, what, scaled(reference)),
+                Candidate::new(slip, what, scaled(own)),
             ]
         };
         // Online, the sheet asks for the updated weights, not the iteration's
@@ -635,9 +539,14 @@ impl TraceGrader<'_> {
         let tag = |what: &str| format!("iteration {}: {what}", t + 1);
         let loss_ecf = sums.loss * scale;
         let slips = other_slip("loss", &[r.loss], &[loss_ecf]);
-        let j = a
-            .loss
-            .map(|v| self.judge(&[v], &[r.loss], Some(&[loss_ecf]), &slips));
+        let j = a.loss.as_ref().map(|v| {
+            self.judge(
+                std::slice::from_ref(v),
+                &[r.loss],
+                Some(&[loss_ecf]),
+                &slips,
+            )
+        });
         self.push_total(tag("loss"), j, points);
         let go_ecf: Vec<f64> = sums.grad_out.iter().map(|v| v * scale).collect();
         let slips = other_slip("gradient", &r.grad_out, &go_ecf);
@@ -737,13 +646,8 @@ struct OwnSample {
 
 /// The update's slips: the gradient written for the weight, another learning
 /// rate (fitted over every entry, see [`implied_rate`]).
-fn update_slips(
-    prev: &[f64],
-    grad: &[f64],
-    given: Option<&[Typed]>,
-    lr: f64,
-) -> Vec<(String, Vec<f64>)> {
-    let mut v = vec![(Slip::GradientAsWeight.message(""), grad.to_vec())];
+fn update_slips(prev: &[f64], grad: &[f64], given: Option<&[Typed]>, lr: f64) -> Vec<Candidate> {
+    let mut v = vec![Candidate::new(Slip::GradientAsWeight, "", grad.to_vec())];
     if let Some(rate) = given.and_then(|g| implied_rate(g, prev, grad))
         && (rate - lr).abs() > 1e-6 * lr
     {
@@ -751,8 +655,9 @@ fn update_slips(
             used: rate,
             declared: lr,
         };
-        v.push((
-            slip.message(""),
+        v.push(Candidate::new(
+            slip,
+            "",
             prev.iter()
                 .zip(grad)
                 .map(|(p, g)| steps::updated(*p, *g, rate))
