@@ -245,7 +245,11 @@ fn a_trace_rounded_too_coarsely_is_not_full_marks() {
         .unwrap();
     assert_eq!(s.status, Status::Wrong);
     assert!((s.points - s.max_points / 2.0).abs() < 1e-12, "{report}");
-    assert!(s.message.contains("you wrote 0.46, 2 decimals"), "{}", s.message);
+    assert!(
+        s.message.contains("you wrote 0.46, 2 decimals"),
+        "{}",
+        s.message
+    );
     // Written to 3 decimals it is full credit.
     let three = "[exercise2]\n[[exercise2.iterations]]\n[[exercise2.iterations.samples]]\ns = [0.458, 0.869, 0.704]\n";
     assert!(grade(&parse_answers("c.toml", three).unwrap()).all_correct());
