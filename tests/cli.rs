@@ -465,7 +465,7 @@ fn grade_takes_a_directory_and_the_highest_exit_code_wins() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "file,score,max_score,exercise_1,exercise_2,exercise_3,error"
+        "file,score,max_score,exercise_1,exercise_2,exercise_3,error,needs_review"
     );
     // Sorted, every *.toml graded (the unreadable one too), nothing else.
     assert_eq!(lines.len(), 5, "{out}");
@@ -855,5 +855,65 @@ fn the_template_is_a_blank_answer_file_with_every_item() {
             .iter()
             .all(|i| i["status"] == "missing"),
         "{v}"
+    );
+}
+
+/// A formula that cannot be read is listed for review in every format: the
+/// text table, the CSV's needs_review column, Gradescope's output and test,
+/// and the JSON's `needs_review` key and item status.
+#[test]
+fn grade_lists_items_that_need_review_in_every_format() {
+    let dir = answers_dir(
+        "review",
+        &[(
+            "a.toml",
+            "[exercise3]\ndL_do = \"p_j * (active_j - a * is_y - S_A + a * p_y\"\n",
+        )],
+    );
+    let a = dir.join("a.toml");
+    let a = a.to_str().unwrap();
+    let o = run(&["grade", a]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("needs review by a person (0 until then): dL/do_j"));
+    let o = run(&["grade", a, "--format", "csv"]);
+    let out = stdout(&o);
+    let row = out.lines().nth(1).unwrap();
+    assert!(row.ends_with(",\"dL/do_j\""), "{out}");
+    let o = run(&["grade", a, "--format", "gradescope"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        v["output"]
+            .as_str()
+            .unwrap()
+            .contains("needs review by a person: dL/do_j")
+    );
+    let test = v["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Exercise 3: dL/do_j")
+        .unwrap();
+    assert!(
+        test["output"]
+            .as_str()
+            .unwrap()
+            .starts_with("NEEDS REVIEW: ")
+    );
+    assert_eq!(test["score"], 0.0);
+    let o = run(&["grade", a, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["needs_review"][0], "dL/do_j");
+    let item = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item"] == "dL/do_j")
+        .unwrap();
+    assert_eq!(item["status"], "needs_review");
+    assert!(
+        item["message"]
+            .as_str()
+            .unwrap()
+            .contains("unmatched opening parenthesis")
     );
 }

@@ -162,9 +162,13 @@ fn formulas_by_hand() {
         Some("there is an extra factor W2")
     );
     let bad = check_chain_formula(ChainDerivative::W2, "(y_out - ", 1);
-    assert!(!bad.correct && bad.counterexample.unwrap().contains("cannot parse"));
+    assert!(!bad.correct && bad.unreadable.unwrap().contains("cannot parse"));
     let unknown = check_chain_formula(ChainDerivative::W2, "q * z1", 1);
-    assert!(!unknown.correct && unknown.counterexample.unwrap().contains("cannot evaluate"));
+    let why = unknown.unreadable.unwrap();
+    assert!(
+        !unknown.correct && why.contains("`q` is not a variable"),
+        "{why}"
+    );
     // Exercise 3 with margin >= 1 only: the simplified form is wrong for smaller margins.
     let simplified = check_hinge_formula("-k * p_y * (is_y - p_j)", 1);
     assert!(!simplified.correct);
@@ -386,7 +390,7 @@ fn formulas_that_would_crash_or_be_misread_get_a_clear_message() {
     ] {
         let outcome = check_chain_formula(ChainDerivative::WOut, formula, 1);
         assert!(!outcome.correct);
-        let message = outcome.counterexample.unwrap_or_default();
+        let message = outcome.unreadable.unwrap_or_default();
         assert!(message.contains(needle), "{message}");
     }
     // At the limits, a right formula still grades (and does not overflow a
@@ -554,4 +558,81 @@ fn prime_notation_is_read_as_the_derivative() {
         .correct
     );
     assert!(!check_chain_formula(ChainDerivative::WOut, "(y_out - y_gt) * f3'(s_out)", 1).correct);
+}
+
+/// A formula that cannot be read is a notation slip, not a wrong answer:
+/// status `needs_review`, 0 points until a person looks, with the parser's
+/// reason and the student's text verbatim; listed in the report.
+#[test]
+fn unreadable_formulas_need_review_with_the_students_text() {
+    let text = r#"
+[exercise1]
+dL_dW_out = "(y_out - y_gt) * df3(s_out) * z2"
+dL_dW2 = "(y_out - y_gt) * df3(s_out) * W_out * df2(s2) * z1"
+dL_dW1 = "(y_out - y_gt) * df3(s_out) * W_out * df2(s2) * W2 * df1(s1) * x_in)"
+[exercise3]
+dL_do = "2p_j * (active_j - a * is_y - S_A + a * p_y)"
+"#;
+    let r = grade(&parse_answers("review.toml", text).unwrap());
+    assert_eq!(r.needs_review, vec!["dL/dW1", "dL/do_j"], "{r}");
+    let w1 = r.items.iter().find(|i| i.item == "dL/dW1").unwrap();
+    assert_eq!((w1.status, w1.points), (Status::NeedsReview, 0.0));
+    assert!(
+        w1.message.contains("unmatched closing parenthesis"),
+        "{}",
+        w1.message
+    );
+    assert!(
+        w1.message
+            .contains("(y_out - y_gt) * df3(s_out) * W_out * df2(s2) * W2 * df1(s1) * x_in)"),
+        "{}",
+        w1.message
+    );
+    let o = r.items.iter().find(|i| i.item == "dL/do_j").unwrap();
+    assert_eq!(o.status, Status::NeedsReview);
+    // The message quotes what the student wrote, `2p_j`, never a rewritten form.
+    assert!(o.message.contains("`2p_j`"), "{}", o.message);
+    assert!(!o.message.contains("2.0p_j"), "{}", o.message);
+    assert!(!r.all_correct() && !r.full_marks());
+    assert_eq!(r.score, 10.0, "{r}");
+    assert!(r.to_string().contains("needs review by a person"), "{r}");
+    // A readable wrong formula is wrong, not for review.
+    let wrong = "[exercise3]\ndL_do = \"-p_j\"\n";
+    let r = grade(&parse_answers("wrong.toml", wrong).unwrap());
+    assert!(r.needs_review.is_empty(), "{r}");
+}
+
+/// Shown points add up to the shown total: items are shown with the decimals
+/// their values need, and the total is not rounded to 2 decimals.
+#[test]
+fn shown_points_add_up_to_the_shown_total() {
+    use gradient_oracle::grade::show_points;
+    assert_eq!(show_points(0.075), "0.075");
+    assert_eq!(show_points(0.09375), "0.09375");
+    assert_eq!(show_points(38.125), "38.125");
+    assert_eq!(show_points(40.0), "40.00");
+    assert_eq!(show_points(-0.0), "0.00");
+    for file in [
+        "slip-missing-tanh-prime.toml",
+        "slip-relu-derivative.toml",
+        "slip-formulas.toml",
+    ] {
+        let r = grade_file(file);
+        let shown: f64 = r
+            .items
+            .iter()
+            .map(|i| show_points(i.points).parse::<f64>().unwrap())
+            .sum();
+        let total: f64 = show_points(r.score).parse().unwrap();
+        assert!(
+            (shown - total).abs() < 1e-9,
+            "{file}: items {shown}, total {total}"
+        );
+        assert!(
+            r.items
+                .iter()
+                .all(|i| !show_points(i.points).starts_with('-')),
+            "{r}"
+        );
+    }
 }

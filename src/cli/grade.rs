@@ -193,7 +193,16 @@ fn gradescope(file: &str, g: &Graded) -> Value {
     match g {
         Graded::Report(r) => json!({
             "score": r.score,
-            "output": format!("{file}: {} / {}", r.score, r.max_score),
+            "output": if r.needs_review.is_empty() {
+                format!("{file}: {} / {}", r.score, r.max_score)
+            } else {
+                format!(
+                    "{file}: {} / {} (needs review by a person: {})",
+                    r.score,
+                    r.max_score,
+                    r.needs_review.join(", ")
+                )
+            },
             "tests": r.items.iter().map(|i| json!({
                 "name": format!("Exercise {}: {}", i.exercise, i.item),
                 "score": i.points,
@@ -219,14 +228,20 @@ fn csv(graded: &[(String, Graded)]) -> String {
             Graded::Unreadable(_) => None,
         })
         .unwrap_or(0.0);
-    let mut out = String::from("file,score,max_score,exercise_1,exercise_2,exercise_3,error\n");
+    let mut out =
+        String::from("file,score,max_score,exercise_1,exercise_2,exercise_3,error,needs_review\n");
     for (file, g) in graded {
         let quoted = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
         match g {
             Graded::Report(r) => {
                 let ex: Vec<String> = r.exercises.iter().map(|e| e.score.to_string()).collect();
+                let review = if r.needs_review.is_empty() {
+                    String::new()
+                } else {
+                    quoted(&r.needs_review.join("; "))
+                };
                 out += &format!(
-                    "{},{},{},{},\n",
+                    "{},{},{},{},,{review}\n",
                     quoted(file),
                     r.score,
                     r.max_score,
@@ -234,7 +249,7 @@ fn csv(graded: &[(String, Graded)]) -> String {
                 );
             }
             Graded::Unreadable(e) => {
-                out += &format!("{},0,{max},0,0,0,{}\n", quoted(file), quoted(e));
+                out += &format!("{},0,{max},0,0,0,{},\n", quoted(file), quoted(e));
             }
         }
     }

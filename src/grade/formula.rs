@@ -49,6 +49,9 @@ pub struct FormulaOutcome {
     pub counterexample: Option<String>,
     /// What is recognisably wrong, if anything.
     pub diagnosis: Option<String>,
+    /// Why the formula could not be read or evaluated at all (a notation
+    /// slip, a name that is not a variable): a person should look.
+    pub unreadable: Option<String>,
 }
 
 /// Which Exercise 1 derivative.
@@ -134,8 +137,13 @@ fn screen(formula: &str) -> Result<(), String> {
             _ => {}
         }
     }
-    // Every name followed by `(` is a call.
     let chars: Vec<char> = formula.chars().collect();
+    if let Some(juxtaposed) = implicit_product(&chars) {
+        return Err(format!(
+            "`{juxtaposed}` multiplies without `*`; write the `*` out (as in `2 * p_j`)"
+        ));
+    }
+    // Every name followed by `(` is a call.
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_alphabetic() || chars[i] == '_' {
@@ -158,6 +166,50 @@ fn screen(formula: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A number written against a name (`2p_j`) or two operands with only a
+/// space between them (`3 p_j`), as the student wrote it.
+fn implicit_product(chars: &[char]) -> Option<String> {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    let mut i = 0;
+    while i < chars.len() {
+        if !word(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && word(chars[i]) {
+            i += 1;
+        }
+        let token: String = chars[start..i].iter().collect();
+        let rest = token.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        let exponent = rest
+            .strip_prefix(['e', 'E'])
+            .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()));
+        let number_then_name =
+            token.starts_with(|c: char| c.is_ascii_digit()) && !rest.is_empty() && !exponent;
+        if number_then_name {
+            return Some(token);
+        }
+        // Two operands separated only by spaces.
+        let mut j = i;
+        while j < chars.len() && chars[j] == ' ' {
+            j += 1;
+        }
+        if j > i && j < chars.len() && (word(chars[j]) || chars[j] == '(') {
+            let callee = chars[j] == '(' && token.chars().next().is_some_and(char::is_alphabetic);
+            if !callee {
+                let mut k = j;
+                while k < chars.len() && word(chars[k]) {
+                    k += 1;
+                }
+                let k = k.max(j + 1);
+                return Some(chars[start..k].iter().collect());
+            }
+        }
+    }
+    None
+}
+
 fn compile(formula: &str) -> Result<Node<DefaultNumericTypes>, String> {
     if formula.trim().is_empty() {
         return Err("the formula is empty".into());
@@ -165,7 +217,7 @@ fn compile(formula: &str) -> Result<Node<DefaultNumericTypes>, String> {
     let primed = primes(formula);
     screen(&primed)?;
     evalexpr::build_operator_tree::<DefaultNumericTypes>(&reals(&primed))
-        .map_err(|e| format!("cannot parse `{formula}`: {e}"))
+        .map_err(|e| format!("cannot parse it: {e}"))
 }
 
 /// Prime notation, as the sheet writes derivatives: `f3'(s_out)` reads as
@@ -227,8 +279,12 @@ fn eval(
     node: &Node<DefaultNumericTypes>,
     ctx: &HashMapContext<DefaultNumericTypes>,
 ) -> Result<f64, String> {
-    node.eval_number_with_context(ctx)
-        .map_err(|e| e.to_string())
+    node.eval_number_with_context(ctx).map_err(|e| match e {
+        evalexpr::EvalexprError::VariableIdentifierNotFound(name) => format!(
+            "`{name}` is not a variable of this exercise (the names are listed by `gradient-oracle grade --template`)"
+        ),
+        e => e.to_string(),
+    })
 }
 
 fn set(ctx: &mut HashMapContext<DefaultNumericTypes>, vars: &[(&str, f64)]) {
@@ -324,7 +380,7 @@ pub fn check_chain_formula(which: ChainDerivative, formula: &str, seed: u64) -> 
         }
         let student = match eval(&node, &ctx) {
             Ok(v) => v,
-            Err(e) => return failed(format!("cannot evaluate `{formula}`: {e}")),
+            Err(e) => return failed(format!("cannot evaluate it: {e}")),
         };
         if !close(student, truth) && counterexample.is_none() {
             counterexample = Some(format!(
@@ -389,7 +445,7 @@ pub fn check_hinge_formula(formula: &str, seed: u64) -> FormulaOutcome {
             );
             let student = match eval(&node, &ctx) {
                 Ok(v) => v,
-                Err(e) => return failed(format!("cannot evaluate `{formula}`: {e}")),
+                Err(e) => return failed(format!("cannot evaluate it: {e}")),
             };
             if !close(student, g[j]) && counterexample.is_none() {
                 counterexample = Some(format!(
@@ -411,8 +467,9 @@ fn failed(message: String) -> FormulaOutcome {
     FormulaOutcome {
         correct: false,
         points: 0,
-        counterexample: Some(message),
+        counterexample: None,
         diagnosis: None,
+        unreadable: Some(message),
     }
 }
 
@@ -422,6 +479,7 @@ fn outcome(samples: Vec<Sample>, counterexample: Option<String>) -> FormulaOutco
         points: samples.len(),
         diagnosis: diagnose(&samples),
         counterexample,
+        unreadable: None,
     }
 }
 

@@ -25,7 +25,7 @@ pub mod submission;
 pub mod trace;
 
 pub use answers::{AnswerFile, parse_answers};
-pub use report::{ExerciseScore, GradeItem, GradeReport, Status};
+pub use report::{ExerciseScore, GradeItem, GradeReport, Status, show_points};
 pub use rust_grade::{SUBMISSION_CASES, SUBMISSION_SEED, grade_rust};
 
 use formula::{ChainDerivative, FormulaOutcome, check_chain_formula, check_hinge_formula};
@@ -51,7 +51,13 @@ fn formula_item(
         };
     };
     let outcome = check(text);
-    let (status, points, message) = if outcome.correct {
+    let (status, points, message) = if let Some(reason) = outcome.unreadable {
+        (
+            Status::NeedsReview,
+            0.0,
+            format!("{reason}; you wrote `{text}`; a person should look (0 until then)"),
+        )
+    } else if outcome.correct {
         (
             Status::Correct,
             max,

@@ -20,6 +20,10 @@ pub enum Status {
     /// Answered, but the sheet does not ask for it (a fourth iteration, a
     /// fifth sample): no points, and not full marks.
     Extra,
+    /// Answered, but it cannot be read or evaluated (a formula with a
+    /// notation slip: a missing parenthesis, `2p_j`): worth 0 until a person
+    /// looks. The message carries the parser's reason and the student's text.
+    NeedsReview,
 }
 
 impl Status {
@@ -31,6 +35,7 @@ impl Status {
             Status::Wrong => "WRONG",
             Status::Missing => "missing",
             Status::Extra => "EXTRA",
+            Status::NeedsReview => "NEEDS REVIEW",
         }
     }
 }
@@ -67,6 +72,8 @@ pub struct GradeReport {
     pub first_divergence: Option<String>,
     /// Points per exercise.
     pub exercises: Vec<ExerciseScore>,
+    /// The items a person must look at (status `needs_review`), by name.
+    pub needs_review: Vec<String>,
 }
 
 /// One exercise's subtotal.
@@ -80,6 +87,34 @@ pub struct ExerciseScore {
     pub max_score: f64,
 }
 
+/// Points as shown: as many decimals as the value needs (at least 2, at
+/// most 6), so that shown items add up to the shown total (0.075, 0.09375,
+/// 38.125), and never `-0`.
+pub fn show_points(points: f64) -> String {
+    let x = tidy(points);
+    let decimals = (2..=6)
+        .find(|d| {
+            let scale = 10f64.powi(*d);
+            ((x * scale).round() / scale - x).abs() <= 1e-9
+        })
+        .unwrap_or(6) as usize;
+    let s = format!("{x:.decimals$}");
+    if s.trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        s.trim_start_matches('-').to_string()
+    } else {
+        s
+    }
+}
+
+/// Rounds away the float noise of a sum of shares (1e-9).
+fn tidy(x: f64) -> f64 {
+    let r = (x * 1e9).round() / 1e9;
+    if r == 0.0 { 0.0 } else { r }
+}
+
 impl GradeReport {
     pub(crate) fn new(items: Vec<GradeItem>, convention: Option<String>) -> Self {
         let score = items.iter().map(|i| i.points).sum::<f64>();
@@ -90,12 +125,19 @@ impl GradeReport {
             .map(|i| i.item.clone());
         let mut report = Self {
             items,
-            score: (score * 100.0).round() / 100.0,
-            max_score: (max_score * 100.0).round() / 100.0,
+            score: tidy(score),
+            max_score: tidy(max_score),
             convention,
             first_divergence,
             exercises: Vec::new(),
+            needs_review: Vec::new(),
         };
+        report.needs_review = report
+            .items
+            .iter()
+            .filter(|i| i.status == Status::NeedsReview)
+            .map(|i| i.item.clone())
+            .collect();
         report.exercises = (1..=3)
             .map(|exercise| {
                 let (score, max_score) = report.exercise_score(exercise);
@@ -117,18 +159,22 @@ impl GradeReport {
             .all(|i| matches!(i.status, Status::Correct | Status::CarriedForward))
     }
 
-    /// No item is wrong or extra (missing items only cost their points).
+    /// No item is wrong, extra or needs review (missing items only cost
+    /// their points).
     pub fn all_correct(&self) -> bool {
-        self.items
-            .iter()
-            .all(|i| !matches!(i.status, Status::Wrong | Status::Extra))
+        self.items.iter().all(|i| {
+            !matches!(
+                i.status,
+                Status::Wrong | Status::Extra | Status::NeedsReview
+            )
+        })
     }
 
     /// Points earned and available for one exercise.
     pub fn exercise_score(&self, exercise: u8) -> (f64, f64) {
         let of = self.items.iter().filter(|i| i.exercise == exercise);
         let (p, m) = of.fold((0.0, 0.0), |(p, m), i| (p + i.points, m + i.max_points));
-        ((p * 100.0).round() / 100.0, (m * 100.0).round() / 100.0)
+        (tidy(p), tidy(m))
     }
 }
 
@@ -143,18 +189,18 @@ impl fmt::Display for GradeReport {
             .max(4);
         writeln!(
             f,
-            "{:<3} {:<width$}  {:<15} {:>13}  notes",
+            "{:<3} {:<width$}  {:<15} {:>17}  notes",
             "ex", "item", "status", "points"
         )?;
         for i in &self.items {
             writeln!(
                 f,
-                "{:<3} {:<width$}  {:<15} {:>6.2}/{:<6.2}  {}",
+                "{:<3} {:<width$}  {:<15} {:>8}/{:<8}  {}",
                 i.exercise,
                 i.item,
                 i.status.label(),
-                i.points,
-                i.max_points,
+                show_points(i.points),
+                show_points(i.max_points),
                 i.message
             )?;
         }
@@ -164,10 +210,17 @@ impl fmt::Display for GradeReport {
         if let Some(d) = &self.first_divergence {
             writeln!(f, "first divergent quantity: {d}")?;
         }
+        if !self.needs_review.is_empty() {
+            writeln!(
+                f,
+                "needs review by a person (0 until then): {}",
+                self.needs_review.join(", ")
+            )?;
+        }
         for e in 1..=3 {
             let (p, m) = self.exercise_score(e);
-            writeln!(f, "Exercise {e}: {p:.2} / {m:.0}")?;
+            writeln!(f, "Exercise {e}: {} / {m}", show_points(p))?;
         }
-        write!(f, "score: {:.2} / {:.0}", self.score, self.max_score)
+        write!(f, "score: {} / {}", show_points(self.score), self.max_score)
     }
 }

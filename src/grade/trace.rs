@@ -22,8 +22,8 @@
 //! consistently) is in `src/grade/judge.rs` and `docs/grading.md`.
 //!
 //! Points (15 in all, 5 per iteration): the forward quantities of the four
-//! samples share 1.5, the backward ones 1.5, the iteration's loss and
-//! gradients 1, the updated weights 1.
+//! samples share 1.5, the backward ones 1.5, the iteration's loss 0.2 and
+//! gradients 0.4 each, the updated weights 1.
 
 use crate::grade::GradePolicy;
 use crate::grade::answers::{Exercise2Answers, IterationAnswers, SampleAnswers, Typed};
@@ -531,10 +531,12 @@ impl TraceGrader<'_> {
         };
         // Online, the sheet asks for the updated weights, not the iteration's
         // totals: those are graded for information only (no points).
-        let points = if self.config.mode == UpdateMode::Online {
-            0.0
+        // The iteration's point: 0.2 for the loss, 0.4 for each gradient
+        // (decimal shares, so the shown points add up to the shown total).
+        let (loss_points, grad_points) = if self.config.mode == UpdateMode::Online {
+            (0.0, 0.0)
         } else {
-            1.0 / 3.0
+            (0.2, 0.4)
         };
         let tag = |what: &str| format!("iteration {}: {what}", t + 1);
         let loss_ecf = sums.loss * scale;
@@ -547,14 +549,14 @@ impl TraceGrader<'_> {
                 &slips,
             )
         });
-        self.push_total(tag("loss"), j, points);
+        self.push_total(tag("loss"), j, loss_points);
         let go_ecf: Vec<f64> = sums.grad_out.iter().map(|v| v * scale).collect();
         let slips = other_slip("gradient", &r.grad_out, &go_ecf);
         let j = a
             .grad_out
             .as_ref()
             .map(|v| self.judge(v, &r.grad_out, Some(&go_ecf), &slips));
-        self.push_total(tag("grad_w"), j, points);
+        self.push_total(tag("grad_w"), j, grad_points);
         let gh_ecf: Vec<f64> = flat(&sums.grad_hidden).iter().map(|v| v * scale).collect();
         let gh_ref = flat(&r.grad_hidden);
         let slips = other_slip("gradient", &gh_ref, &gh_ecf);
@@ -562,7 +564,7 @@ impl TraceGrader<'_> {
             shape_problem("grad_W", v, h, d)
                 .unwrap_or_else(|| self.judge(&v.concat(), &gh_ref, Some(&gh_ecf), &slips))
         });
-        self.push_total(tag("grad_W"), j, points);
+        self.push_total(tag("grad_W"), j, grad_points);
         let gh_s: Vec<f64> = match &a.grad_hidden {
             Some(v) if shape_problem("grad_W", v, h, d).is_none() => {
                 v.concat().iter().map(|t| t.value).collect()
