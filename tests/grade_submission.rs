@@ -192,3 +192,207 @@ fn a_panicking_method_scores_zero_and_the_table_still_prints() {
     assert_eq!(report.score, 30.0, "{report}");
     assert!(report.to_string().contains("score: 30.00 / 40"), "{report}");
 }
+
+/// relu'(0) = 1 (`s >= 0` for `s > 0`), the rest right: delta_i and grad_W
+/// are wrong only at the kink cases, and both name the slip.
+struct ReluOneAtZero;
+
+impl MlpSubmission for ReluOneAtZero {
+    fn backward(&self, sample: &MlpSample<'_>) -> MlpBackward {
+        let mut b = correct::Correct.backward(sample);
+        b.delta_hidden = (0..sample.w_out.len())
+            .map(|i| {
+                if sample.s[i] >= 0.0 {
+                    b.delta_out * sample.w_out[i]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        b.grad_hidden = b
+            .delta_hidden
+            .iter()
+            .map(|d| sample.x.iter().map(|xj| d * xj).collect())
+            .collect();
+        b
+    }
+}
+
+impl ChainSubmission for ReluOneAtZero {
+    fn derivatives(&self, w: [f64; 3], f: [Activation; 3], fwd: &ChainForward) -> [f64; 3] {
+        correct::Correct.derivatives(w, f, fwd)
+    }
+}
+
+impl HingeSubmission for ReluOneAtZero {
+    fn grad_logits(&self, o: &[f64], label: usize, margin: f64) -> Vec<f64> {
+        correct::Correct.grad_logits(o, label, margin)
+    }
+}
+
+#[test]
+fn relu_prime_one_at_zero_is_named_in_delta_i_and_grad_w() {
+    let report = grade_rust(&ReluOneAtZero);
+    for name in ["delta_i", "grad_W"] {
+        let item = report.items.iter().find(|i| i.item == name).unwrap();
+        assert_eq!(item.status, Status::Wrong, "{report}");
+        assert!(
+            item.message.contains("relu'(0) was taken as 1"),
+            "{name}: {}",
+            item.message
+        );
+        assert!(
+            !item.message.contains("-0,") && !item.message.contains("[-0]"),
+            "{}",
+            item.message
+        );
+    }
+    assert_eq!(report.score, 34.0, "{report}");
+}
+
+/// Exercise 3 in parts: a submission that gives its softmax Jacobian.
+struct WithJacobian {
+    /// The diagonal slip: p_i instead of p_i (1 - p_i).
+    diagonal_slip: bool,
+}
+
+impl WithJacobian {
+    fn jacobian(&self, o: &[f64]) -> Vec<Vec<f64>> {
+        let max = o.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let e: Vec<f64> = o.iter().map(|v| (v - max).exp()).collect();
+        let total: f64 = e.iter().sum();
+        let p: Vec<f64> = e.iter().map(|v| v / total).collect();
+        (0..p.len())
+            .map(|i| {
+                (0..p.len())
+                    .map(|j| match (i == j, self.diagonal_slip) {
+                        (true, true) => p[i],
+                        (true, false) => p[i] * (1.0 - p[i]),
+                        (false, _) => -p[i] * p[j],
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+impl HingeSubmission for WithJacobian {
+    fn grad_logits(&self, o: &[f64], y: usize, margin: f64) -> Vec<f64> {
+        // dL/do = J^T dL/dp with the submission's own Jacobian.
+        let j = self.jacobian(o);
+        let max = o.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let e: Vec<f64> = o.iter().map(|v| (v - max).exp()).collect();
+        let total: f64 = e.iter().sum();
+        let p: Vec<f64> = e.iter().map(|v| v / total).collect();
+        let mut gp = vec![0.0; o.len()];
+        for k in 0..o.len() {
+            if k != y && p[k] - p[y] + margin > 0.0 {
+                gp[k] += 1.0;
+                gp[y] -= 1.0;
+            }
+        }
+        (0..o.len())
+            .map(|c| (0..o.len()).map(|r| j[r][c] * gp[r]).sum())
+            .collect()
+    }
+
+    fn softmax_jacobian(&self, o: &[f64]) -> Option<Vec<Vec<f64>>> {
+        Some(self.jacobian(o))
+    }
+}
+
+impl ChainSubmission for WithJacobian {
+    fn derivatives(&self, w: [f64; 3], f: [Activation; 3], fwd: &ChainForward) -> [f64; 3] {
+        correct::Correct.derivatives(w, f, fwd)
+    }
+}
+
+impl MlpSubmission for WithJacobian {
+    fn backward(&self, sample: &MlpSample<'_>) -> MlpBackward {
+        correct::Correct.backward(sample)
+    }
+}
+
+/// One Jacobian slip does not zero Exercise 3: the Jacobian item is wrong
+/// with the slip named, and the gradient that follows from it is carried
+/// forward. Right, the two parts are full marks.
+#[test]
+fn exercise_3_is_graded_in_parts_when_the_jacobian_is_given() {
+    let right = grade_rust(&WithJacobian {
+        diagonal_slip: false,
+    });
+    assert_eq!(right.exercise_score(3), (10.0, 10.0), "{right}");
+    assert!(
+        check_hinge(
+            &WithJacobian {
+                diagonal_slip: false
+            },
+            64
+        )
+        .is_ok()
+    );
+
+    let slip = grade_rust(&WithJacobian {
+        diagonal_slip: true,
+    });
+    let item = |name: &str| slip.items.iter().find(|i| i.item == name).unwrap();
+    let jac = item("softmax Jacobian");
+    assert_eq!(
+        (jac.status, jac.points, jac.max_points),
+        (Status::Wrong, 0.0, 4.0)
+    );
+    assert!(
+        jac.message
+            .contains("diagonal is p_i instead of p_i (1 - p_i)"),
+        "{}",
+        jac.message
+    );
+    let grad = item("dL/do_j");
+    assert_eq!(
+        (grad.status, grad.points),
+        (Status::CarriedForward, 6.0),
+        "{slip}"
+    );
+    assert_eq!(slip.exercise_score(3), (6.0, 10.0));
+    let e3 = check_hinge(
+        &WithJacobian {
+            diagonal_slip: true,
+        },
+        64,
+    )
+    .unwrap_err();
+    assert!(e3.contains("softmax_jacobian["), "{e3}");
+}
+
+/// The same slip without the Jacobian method: dL/do_j is wrong, and the
+/// diagnosis names the diagonal.
+struct DiagonalSlipGradientOnly;
+
+impl HingeSubmission for DiagonalSlipGradientOnly {
+    fn grad_logits(&self, o: &[f64], label: usize, margin: f64) -> Vec<f64> {
+        WithJacobian {
+            diagonal_slip: true,
+        }
+        .grad_logits(o, label, margin)
+    }
+}
+
+impl ChainSubmission for DiagonalSlipGradientOnly {
+    fn derivatives(&self, w: [f64; 3], f: [Activation; 3], fwd: &ChainForward) -> [f64; 3] {
+        correct::Correct.derivatives(w, f, fwd)
+    }
+}
+
+impl MlpSubmission for DiagonalSlipGradientOnly {
+    fn backward(&self, sample: &MlpSample<'_>) -> MlpBackward {
+        correct::Correct.backward(sample)
+    }
+}
+
+#[test]
+fn the_diagonal_slip_is_diagnosed_in_the_gradient_alone() {
+    let report = grade_rust(&DiagonalSlipGradientOnly);
+    let grad = report.items.iter().find(|i| i.item == "dL/do_j").unwrap();
+    assert_eq!((grad.status, grad.max_points), (Status::Wrong, 10.0));
+    assert!(grad.message.contains("diagonal is p_i"), "{}", grad.message);
+}

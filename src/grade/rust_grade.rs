@@ -14,7 +14,11 @@
 //! |---|---|---|
 //! | 1 | $\partial L/\partial W_{out}$, $\partial L/\partial W_2$, $\partial L/\partial W_1$ | 5 each |
 //! | 2 | $\delta_{out}$, $\delta_i$, $\partial L/\partial w$, $\partial L/\partial W$, finite differences of the loss against the student's $(\partial L/\partial W, \partial L/\partial w)$ | 3 each |
-//! | 3 | $\partial L/\partial o_j$ | 10 |
+//! | 3 | $\partial L/\partial o_j$; or, when the submission implements [`HingeSubmission::softmax_jacobian`], the Jacobian and $\partial L/\partial o_j$ (carried forward from the student's own Jacobian) | 10; or 4 + 6 |
+//!
+//! The slips named include $\mathrm{relu}'(0) = 1$ (in $\delta_i$ and
+//! $\partial L/\partial W$) and the softmax Jacobian's diagonal $p_i$ for
+//! $p_i(1 - p_i)$ (in the Jacobian and in $\partial L/\partial o$).
 //!
 //! The finite-difference item is judged by [`check_gradient`]: only Pass or
 //! Kink earns it (an Inconclusive check earns nothing).
@@ -28,9 +32,10 @@ use crate::grade::slips::{Slip, shape_slip};
 use crate::grade::submission::{ChainSubmission, HingeSubmission, MlpSample, MlpSubmission, close};
 use crate::models::activation::Activation;
 use crate::models::chain::ChainNetwork;
-use crate::models::hinge::softmax_hinge_gradient;
+use crate::models::hinge::{hinge_gradient_p, softmax_hinge_gradient};
 use crate::models::mlp::{Dataset, Mlp};
 use crate::models::mlp_fast::mlp_loss_f64;
+use crate::models::softmax::{jacobian_from_probabilities, softmax};
 
 pub use crate::grade::submission::{SUBMISSION_CASES, SUBMISSION_SEED};
 
@@ -79,7 +84,14 @@ impl Tally {
                 .find(|(_, v)| same(got, v))
                 .map(|(s, _)| s.message(self.name));
             self.fail(
-                || format!("you return {got:?}, the reference is {truth:?}; {}", case()),
+                || {
+                    format!(
+                        "you return {}, the reference is {}; {}",
+                        exact(got),
+                        exact(truth),
+                        case()
+                    )
+                },
                 named.or_else(|| slip(got, truth)),
             );
         }
@@ -129,6 +141,22 @@ impl Tally {
             max_points: self.points,
             message,
         }
+    }
+}
+
+/// Values in full (shortest round-trip form), with no `-0`.
+fn exact(v: &[f64]) -> String {
+    let one = |x: &f64| {
+        if *x == 0.0 {
+            "0".to_string()
+        } else {
+            x.to_string()
+        }
+    };
+    if v.len() == 1 {
+        one(&v[0])
+    } else {
+        format!("[{}]", v.iter().map(one).collect::<Vec<_>>().join(", "))
     }
 }
 
@@ -265,13 +293,27 @@ fn grade_mlp<S: MlpSubmission>(submission: &S, rng: &mut StdRng) -> Vec<GradeIte
             .map(|(s, v)| (*s, vec![*v]))
             .collect();
         t_out.record_with(&[got.delta_out], &[rec.delta_out], &known, case);
-        let known = [(
-            Slip::ReluOneBelowZero,
-            Slip::relu_one_below_zero(rec.delta_out, &wo),
-        )];
+        let known = [
+            (
+                Slip::ReluOneAtZero,
+                Slip::relu_one_at_zero(rec.delta_out, &wo, &rec.s),
+            ),
+            (
+                Slip::ReluOneBelowZero,
+                Slip::relu_one_below_zero(rec.delta_out, &wo),
+            ),
+        ];
         t_hidden.record_with(&got.delta_hidden, &rec.delta_hidden, &known, case);
         t_w.record(&got.grad_out, &rec.grad_out, case);
-        record_grad_w(t_big_w, &got.grad_hidden, &rec.grad_hidden, case);
+        // The same slips, carried into dL/dW = delta_i x_j.
+        let known_w: Vec<(Slip, Vec<f64>)> = known
+            .iter()
+            .map(|(slip, delta)| {
+                let outer = delta.iter().flat_map(|d| x.iter().map(move |xj| d * xj));
+                (*slip, outer.collect())
+            })
+            .collect();
+        record_grad_w(t_big_w, &got.grad_hidden, &rec.grad_hidden, &known_w, case);
         // Independently of the reference: the loss's finite differences
         // against the student's own gradient.
         let claimed: Vec<f64> = got
@@ -304,6 +346,7 @@ fn record_grad_w(
     tally: &mut Tally,
     got: &[Vec<f64>],
     truth: &[Vec<f64>],
+    known: &[(Slip, Vec<f64>)],
     case: impl FnOnce() -> String,
 ) {
     let (h, d) = (truth.len(), truth.first().map_or(0, Vec::len));
@@ -312,13 +355,29 @@ fn record_grad_w(
         Some(slip) => tally.fail(case, Some(slip)),
         None => {
             let flat = |m: &[Vec<f64>]| m.iter().flatten().copied().collect::<Vec<f64>>();
-            tally.record(&flat(got), &flat(truth), case);
+            tally.record_with(&flat(got), &flat(truth), known, case);
         }
     }
 }
 
+/// Exercise 3: $\partial L/\partial o$ alone (10 points), or, when the
+/// submission gives its softmax Jacobian, in parts: the Jacobian (4) and
+/// $\partial L/\partial o$ (6), which earns full credit, carried forward,
+/// when it is $J^\top \partial L/\partial p$ with the student's own $J$.
 fn grade_hinge<S: HingeSubmission>(submission: &S, rng: &mut StdRng) -> Vec<GradeItem> {
-    let mut tally = Tally::new(3, "dL/do_j", 10.0);
+    let in_parts = matches!(
+        guarded(|| submission.softmax_jacobian(&[0.0, 1.0])),
+        Ok(Some(_))
+    );
+    let (mut jac, mut grad) = if in_parts {
+        (
+            Some(Tally::new(3, "softmax Jacobian", 4.0)),
+            Tally::new(3, "dL/do_j", 6.0),
+        )
+    } else {
+        (None, Tally::new(3, "dL/do_j", 10.0))
+    };
+    let mut carried_only = true;
     let mut cases = 0;
     while cases < SUBMISSION_CASES {
         let k = rng.random_range(2..9);
@@ -328,17 +387,86 @@ fn grade_hinge<S: HingeSubmission>(submission: &S, rng: &mut StdRng) -> Vec<Grad
         if rng.random_bool(0.25) {
             o[0] = o[k - 1]; // tied logits
         }
-        let Ok(truth) = softmax_hinge_gradient(&o, label, margin) else {
+        let (Ok(truth), Ok(p)) = (softmax_hinge_gradient(&o, label, margin), softmax(&o)) else {
+            continue;
+        };
+        let Ok(grad_p) = hinge_gradient_p(&p, label, margin) else {
             continue;
         };
         cases += 1;
-        let case = || format!("o {o:?}, label {label}, margin {margin}");
+        let case = || format!("o {}, label {label}, margin {margin}", exact(&o));
+        // The gradient through a Jacobian (J is k x k, row i = output p_i).
+        let through = |j: &[Vec<f64>]| -> Vec<f64> {
+            (0..k)
+                .map(|c| {
+                    (0..k)
+                        .map(|r| j[r].get(c).copied().unwrap_or(f64::NAN) * grad_p[r])
+                        .sum()
+                })
+                .collect()
+        };
+        let diagonal_slip = Slip::softmax_diagonal_jacobian(&p);
+        let mut known = vec![(Slip::SoftmaxDiagonal, through(&diagonal_slip))];
+        if let Some(t) = &mut jac {
+            let reference = jacobian_from_probabilities(&p);
+            let reference: Vec<f64> = (0..k)
+                .flat_map(|r| (0..k).map(move |c| (r, c)))
+                .map(|(r, c)| reference[(r, c)])
+                .collect();
+            match guarded(|| submission.softmax_jacobian(&o)) {
+                Ok(Some(j)) if j.len() == k && j.iter().all(|row| row.len() == k) => {
+                    let flat: Vec<f64> = j.iter().flatten().copied().collect();
+                    let slip: Vec<f64> = diagonal_slip.iter().flatten().copied().collect();
+                    t.record_with(&flat, &reference, &[(Slip::SoftmaxDiagonal, slip)], case);
+                    // Their own Jacobian carried into the gradient.
+                    known.insert(0, (Slip::SoftmaxDiagonal, through(&j)));
+                }
+                Ok(Some(j)) => t.fail(
+                    || {
+                        format!(
+                            "the Jacobian has {} rows where k = {k}; {}",
+                            j.len(),
+                            case()
+                        )
+                    },
+                    None,
+                ),
+                Ok(None) => t.fail(|| format!("no Jacobian returned; {}", case()), None),
+                Err(panic) => t.panicked("softmax_jacobian", &panic, case),
+            }
+        }
         match guarded(|| submission.grad_logits(&o, label, margin)) {
-            Ok(got) => tally.record(&got, &truth, case),
-            Err(panic) => tally.panicked("grad_logits", &panic, case),
+            Ok(got) => {
+                let wrong_before = grad.wrong;
+                grad.record_with(&got, &truth, &known[known.len() - 1..], case);
+                if grad.wrong > wrong_before {
+                    // Carried forward from their own Jacobian?
+                    let own = &known[0].1;
+                    let follows = in_parts
+                        && known.len() == 2
+                        && got.len() == own.len()
+                        && got.iter().zip(own).all(|(a, b)| close(*a, *b));
+                    carried_only &= follows;
+                }
+            }
+            Err(panic) => {
+                carried_only = false;
+                grad.panicked("grad_logits", &panic, case);
+            }
         }
     }
-    vec![tally.item(cases)]
+    let mut items: Vec<GradeItem> = jac.map(|t| t.item(cases)).into_iter().collect();
+    let mut g = grad.item(cases);
+    if in_parts && g.status == Status::Wrong && carried_only {
+        g.status = Status::CarriedForward;
+        g.points = g.max_points;
+        g.message = format!(
+            "follows from your own softmax Jacobian (J^T dL/dp) in every case where it differs from the reference: full credit; {}",
+            g.message
+        );
+    }
+    items.push(g);
+    items
 }
 
 /// Runs one submission method, catching a panic: one panicking method must

@@ -28,6 +28,12 @@ pub enum Slip {
     },
     /// The gradient written where the updated weight belongs.
     GradientAsWeight,
+    /// $\mathrm{relu}'(0) = 1$ (the sheet takes $\mathrm{relu}'(0) = 0$):
+    /// $s \ge 0$ instead of $s > 0$.
+    ReluOneAtZero,
+    /// The softmax Jacobian's diagonal $p_i$ instead of $p_i(1 - p_i)$
+    /// (the $-p_i p_j$ term left out on the diagonal).
+    SoftmaxDiagonal,
 }
 
 impl Slip {
@@ -47,6 +53,13 @@ impl Slip {
             Slip::GradientAsWeight => {
                 "the gradient is written where the updated weight belongs".into()
             }
+            Slip::ReluOneAtZero => {
+                "relu'(0) was taken as 1 (s >= 0 instead of s > 0); the sheet takes relu'(0) = 0"
+                    .into()
+            }
+            Slip::SoftmaxDiagonal => {
+                "the softmax Jacobian's diagonal is p_i instead of p_i (1 - p_i)".into()
+            }
         }
     }
 
@@ -61,6 +74,27 @@ impl Slip {
     /// $\delta_i$ with $\mathrm{relu}'(s_i) = 1$ everywhere.
     pub fn relu_one_below_zero(delta_out: f64, w_out: &[f64]) -> Vec<f64> {
         w_out.iter().map(|w| delta_out * w).collect()
+    }
+
+    /// $\delta_i$ with $\mathrm{relu}'(s_i) = [s_i \ge 0]$.
+    pub fn relu_one_at_zero(delta_out: f64, w_out: &[f64], s: &[f64]) -> Vec<f64> {
+        w_out
+            .iter()
+            .zip(s)
+            .map(|(w, s)| if *s >= 0.0 { delta_out * w } else { 0.0 })
+            .collect()
+    }
+
+    /// The softmax Jacobian with the diagonal slip: $\mathrm{diag}(p) - pp^\top$
+    /// off the diagonal, $p_i$ on it (row $i$ = output $p_i$).
+    pub fn softmax_diagonal_jacobian(p: &[f64]) -> Vec<Vec<f64>> {
+        (0..p.len())
+            .map(|i| {
+                (0..p.len())
+                    .map(|j| if i == j { p[i] } else { -p[i] * p[j] })
+                    .collect()
+            })
+            .collect()
     }
 }
 

@@ -28,6 +28,7 @@ use crate::models::activation::Activation;
 use crate::models::chain::{ChainForward, ChainNetwork, chain_loss};
 use crate::models::hinge::{softmax_hinge_gradient, softmax_hinge_loss_unchecked};
 use crate::models::mlp::{Dataset, Mlp};
+use crate::models::softmax::{jacobian_from_probabilities, softmax};
 
 /// Exercise 1: the three derivatives of the depth-3 chain.
 pub trait ChainSubmission {
@@ -100,10 +101,22 @@ pub struct MlpBackward {
     pub grad_out: Vec<f64>,
 }
 
-/// Exercise 3: the hinge loss's gradient with respect to the logits.
+/// Exercise 3: the hinge loss's gradient with respect to the logits, and,
+/// optionally, the softmax Jacobian it goes through.
 pub trait HingeSubmission {
     /// $\partial L/\partial o$ for logits `o`, true class `label`, margin `margin`.
     fn grad_logits(&self, o: &[f64], label: usize, margin: f64) -> Vec<f64>;
+
+    /// The softmax Jacobian $\partial p_i/\partial o_j$ at `o` ($k \times k$,
+    /// row $i$ = output $p_i$), if the submission computes it. Implement it to
+    /// have Exercise 3 graded in parts: the Jacobian (4 points) and
+    /// $\partial L/\partial o$ (6 points, full credit when it follows from
+    /// your own Jacobian), so that one slip does not zero the exercise. The
+    /// default, `None`, grades $\partial L/\partial o$ alone for 10 points.
+    fn softmax_jacobian(&self, o: &[f64]) -> Option<Vec<Vec<f64>>> {
+        let _ = o;
+        None
+    }
 }
 
 /// The seed every Rust submission is graded with.
@@ -304,6 +317,25 @@ pub fn check_hinge<S: HingeSubmission>(submission: &S, cases: u32) -> Result<(),
         }
         let truth = softmax_hinge_gradient(&o, label, margin)
             .map_err(|e| TestCaseError::reject(e.to_string()))?;
+        if let Some(j) = submission.softmax_jacobian(&o) {
+            let p = softmax(&o).map_err(|e| TestCaseError::reject(e.to_string()))?;
+            let reference = jacobian_from_probabilities(&p);
+            let k = o.len();
+            prop_assert!(
+                j.len() == k && j.iter().all(|row| row.len() == k),
+                "the softmax Jacobian must be k x k = {k} x {k}"
+            );
+            for r in 0..k {
+                for c in 0..k {
+                    prop_assert!(
+                        close(j[r][c], reference[(r, c)]),
+                        "softmax_jacobian[{r}][{c}] is wrong: you return {}, the reference is {}",
+                        j[r][c],
+                        reference[(r, c)]
+                    );
+                }
+            }
+        }
         let got = submission.grad_logits(&o, label, margin);
         prop_assert!(
             got.len() == truth.len(),
@@ -371,7 +403,13 @@ macro_rules! grade_submission {
             // shows in every run.
             let _ =
                 std::io::Write::write_all(&mut std::io::stderr(), format!("{report}\n").as_bytes());
-            assert!(report.all_correct(), "{report}");
+            // The table is above; the failure says only what it amounts to.
+            assert!(
+                report.all_correct(),
+                "not every item is right: score {} / {} (the table above names each item)",
+                $crate::grade::show_points(report.score),
+                report.max_score
+            );
         }
     };
 }
