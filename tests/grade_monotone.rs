@@ -217,3 +217,27 @@ fn a_slip_costs_the_same_whatever_the_rounding() {
         }
     }
 }
+
+/// Where the rounding hides a slip the file makes elsewhere, the item is
+/// charged as that slip, and its message quotes the student's number and
+/// names where the slip shows.
+#[test]
+fn a_hidden_slip_is_charged_with_a_message_that_says_why() {
+    let cases = cases();
+    let case = cases
+        .iter()
+        .find(|c| c.mode == "sum" && c.slip.as_deref() == Some("missing_tanh_prime"))
+        .unwrap();
+    let report = graded(case, 3, true, &GradePolicy::default());
+    let charged: Vec<_> = report
+        .items
+        .iter()
+        .filter(|i| i.message.contains("so it is charged here too"))
+        .collect();
+    assert!(!charged.is_empty(), "{report}");
+    for item in charged {
+        assert!(item.message.starts_with("you wrote "), "{}", item.message);
+        assert!(item.message.contains("tanh'(s_out)"), "{}", item.message);
+        assert_eq!(item.points, 0.0);
+    }
+}

@@ -62,6 +62,8 @@ pub(crate) struct Judged {
     /// Agrees with the reference or follows from the student's own answers,
     /// whatever the decimals rule then grants.
     pub agrees: bool,
+    /// The student's numbers as written.
+    pub written: String,
 }
 
 impl Judged {
@@ -73,6 +75,7 @@ impl Judged {
             slip: None,
             ambiguous: Vec::new(),
             agrees: false,
+            written: String::new(),
         }
     }
 }
@@ -234,6 +237,7 @@ pub(crate) fn judge(
                 slip: None,
                 ambiguous,
                 agrees: true,
+                written: written(student),
             },
             None => Judged {
                 status,
@@ -242,6 +246,7 @@ pub(crate) fn judge(
                 slip: None,
                 ambiguous,
                 agrees: true,
+                written: written(student),
             },
         }
     };
@@ -308,6 +313,8 @@ pub(crate) struct Evidence {
     pub ambiguous: Vec<Candidate>,
     /// The item agrees (see [`Judged::agrees`]).
     pub agrees: bool,
+    /// The student's numbers as written.
+    pub written: String,
 }
 
 /// A slip costs the same wherever it applies, whatever the rounding hides:
@@ -337,7 +344,8 @@ pub(crate) fn charge_consistent_slips(items: &mut [GradeItem], evidence: &[Evide
         item.status = Status::Wrong;
         item.points = 0.0;
         item.message = format!(
-            "agrees at its written precision, but equally with {}, the value when {}; this file makes that slip ({at}), so it is charged here too",
+            "you wrote {}: it agrees with the reference at its written precision, but equally with {}, the value when {}; this file makes that slip ({at}), so it is charged here too",
+            e.written,
             shown_all(&c.values),
             c.message
         );

@@ -55,7 +55,10 @@ fn formula_item(
         (
             Status::NeedsReview,
             0.0,
-            format!("{reason}; you wrote `{text}`; a person should look (0 until then)"),
+            format!(
+                "{}; you wrote `{text}`; a person should look (0 until then)",
+                reason.trim_end_matches('.')
+            ),
         )
     } else if outcome.correct {
         (

@@ -356,6 +356,7 @@ impl TraceGrader<'_> {
                     slip: j.slip,
                     ambiguous: j.ambiguous,
                     agrees: j.agrees,
+                    written: j.written,
                 };
                 (j.status, j.message, j.credit, evidence)
             },
