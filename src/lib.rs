@@ -101,6 +101,7 @@
 //! | feature | what it adds | crates it pulls |
 //! |---|---|---|
 //! | `cli` (default) | the `gradient-oracle` command; implies all below | clap, indicatif, plotters, serde_json |
+//! | `proptest` (default) | `gradient_oracle::proptest`: strategies aimed at kinks or away from them, shrinking toward a generic point; `prop_assert_gradient!`, `prop_assert_jacobian!`, `prop_assert_hessian!` | proptest |
 //! | `grade` | [`grade`](crate#grade-a-student): answer files, formulas, Rust submissions | evalexpr, proptest |
 //! | `files` | `files`: TOML loaders for networks, data, answers | toml |
 //! | `parallel` | `check_gradient_parallel` | rayon |
@@ -152,13 +153,15 @@ pub mod files;
 #[cfg(feature = "grade")]
 pub mod grade;
 pub mod numeric;
+#[cfg(feature = "proptest")]
+pub mod proptest;
 
 #[cfg(feature = "parallel")]
 pub use check::check_gradient_parallel;
 pub use check::{
     CONTROL_OFFSET, CheckConfig, CheckReport, DEFAULT_MAX_RESOLUTION, DirectionalSummary,
-    EntryCheck, Evidence, MAX_DIRECTIONS, MAX_KINK_LEVELS, MIXED_CLAIM_ROUNDING, Method,
-    NamedReport, NegativeControl, ParameterLayout, TensorSlot, Verdict, check_gradient,
+    EntryCheck, Evidence, MAX_DIRECTIONS, MAX_KINK_LEVELS, MIXED_CLAIM_ROUNDING, MatrixClaim,
+    Method, NamedReport, NegativeControl, ParameterLayout, TensorSlot, Verdict, check_gradient,
     check_gradient_mixed, check_jacobian, check_objective,
 };
 pub use check::{DEFAULT_HVP_DIRECTIONS, check_hessian, check_hvp, check_objective_second_order};

@@ -29,6 +29,8 @@
 
 use nalgebra::DMatrix;
 
+use super::matrix_claim::MatrixClaim;
+
 use super::report::EntryCheck;
 use super::{
     CheckConfig, CheckReport, DirectionalSummary, Verdict, check_gradient, check_jacobian,
@@ -62,7 +64,7 @@ pub const DEFAULT_HVP_DIRECTIONS: usize = 3;
 /// # Errors
 /// As [`check_jacobian`]; a claimed Hessian that is not $n \times n$ or a
 /// gradient that is not of length $n$, named as such.
-pub fn check_hessian<F, G, H, X>(
+pub fn check_hessian<F, G, H, M, X>(
     grad: &G,
     hess: &H,
     x: &X,
@@ -71,13 +73,20 @@ pub fn check_hessian<F, G, H, X>(
 where
     F: Real,
     G: Fn(&[F]) -> Vec<F> + ?Sized,
-    H: Fn(&[F]) -> DMatrix<F> + ?Sized,
+    H: Fn(&[F]) -> M + ?Sized,
+    M: MatrixClaim<F>,
     X: AsRef<[F]> + ?Sized,
 {
     let x = x.as_ref();
     require_finite("x", x.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)))?;
     let n = x.len();
-    let claim = hess(x);
+    let claim = hess(x)
+        .into_matrix(n, n)
+        .map_err(|found| OracleError::ShapeMismatch {
+            name: "hessian".into(),
+            expected: format!("{n} x {n} (the point has {n} coordinates)"),
+            found,
+        })?;
     if claim.nrows() != n || claim.ncols() != n {
         return Err(OracleError::ShapeMismatch {
             name: "hessian".into(),

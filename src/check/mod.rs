@@ -140,6 +140,7 @@ mod hessian;
 mod kink_levels;
 mod kinks;
 mod layout;
+mod matrix_claim;
 mod noise_model;
 mod noisy;
 mod objective;
@@ -158,12 +159,11 @@ mod wide_stencil;
 pub use config::{CheckConfig, DEFAULT_MAX_RESOLUTION, MAX_DIRECTIONS, MAX_KINK_LEVELS, Method};
 pub use hessian::{DEFAULT_HVP_DIRECTIONS, check_hessian, check_hvp};
 pub use layout::{NamedReport, ParameterLayout, TensorSlot};
+pub use matrix_claim::MatrixClaim;
 pub use objective::{check_objective, check_objective_second_order};
 pub use report::{CheckReport, DirectionalSummary, EntryCheck, NegativeControl};
 pub use rule::CONTROL_OFFSET;
 pub use verdict::{Evidence, Verdict};
-
-use nalgebra::DMatrix;
 
 use crate::error::{OracleError, Result, require_finite};
 use crate::float::Real;
@@ -334,7 +334,7 @@ where
 /// # Errors
 /// As [`check_gradient`]; a Jacobian whose shape is not
 /// `f(x).len() x x.len()`, or an `f(x)` that is empty or not finite.
-pub fn check_jacobian<F, Func, Jac, X>(
+pub fn check_jacobian<F, Func, Jac, M, X>(
     f: &Func,
     jac: &Jac,
     x: &X,
@@ -343,7 +343,8 @@ pub fn check_jacobian<F, Func, Jac, X>(
 where
     F: Real,
     Func: Fn(&[F]) -> Vec<F> + ?Sized,
-    Jac: Fn(&[F]) -> DMatrix<F> + ?Sized,
+    Jac: Fn(&[F]) -> M + ?Sized,
+    M: MatrixClaim<F>,
     X: AsRef<[F]> + ?Sized,
 {
     let x = x.as_ref();
@@ -356,7 +357,13 @@ where
         });
     }
     let m = fx.len();
-    let j = jac(x);
+    let j = jac(x)
+        .into_matrix(m, x.len())
+        .map_err(|found| OracleError::ShapeMismatch {
+            name: "jacobian".into(),
+            expected: format!("{m} x {} (outputs x inputs)", x.len()),
+            found,
+        })?;
     if j.nrows() != m || j.ncols() != x.len() {
         return Err(OracleError::ShapeMismatch {
             name: "jacobian".into(),
@@ -368,7 +375,7 @@ where
     let n = x.len();
     let spread = claim::measure_spread(
         &mut |p: &[F]| {
-            let j = jac(p);
+            let j = jac(p).into_matrix(m, n).ok()?;
             (j.nrows() == m && j.ncols() == n)
                 .then(|| (0..m).map(|r| j.row(r).iter().copied().collect()).collect())
         },
