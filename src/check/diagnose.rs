@@ -14,12 +14,27 @@
 //! - **the claim is zero**: every claimed entry is 0 and several fail;
 //! - **constant offset**: every entry of a gradient off by the same $c$
 //!   (checked before the factor: LayerNorm's dropped mean term);
+//! - **outside a kink** (checked first after the zero claim): every failing
+//!   entry sits at a visible kink and its claim is outside the one-sided
+//!   derivatives: not a subgradient (a compound kink's autodiff value, say);
 //! - **diagonal term**: a square Jacobian (a Hessian) whose failing entries are
 //!   its whole diagonal, each off by the same $c$ (a missing or extra
 //!   $\lambda I$).
 
 use crate::check::report::EntryCheck;
-use crate::check::verdict::Verdict;
+use crate::check::verdict::{Evidence, Verdict};
+
+/// Why a claim outside the one-sided derivatives fails even at a kink.
+pub(crate) const COMPOUND_KINK: &str = "at a kink, and at a compound kink (several switching quantities at 0, e.g. relu(x) - relu(-x) at x = 0) above all, the autodiff convention (relu'(0) = 0) need not give a derivative: a value outside the one-sided derivatives is not a subgradient, and Fail is right";
+
+/// A failing entry decided by the kink analysis (its one-sided slopes at the
+/// smallest step, apart) whose claim lies outside them.
+fn outside_a_kink(e: &EntryCheck) -> bool {
+    let (lo, hi) = (e.left.min(e.right), e.left.max(e.right));
+    e.evidence == Evidence::OneSided
+        && hi - lo > 8.0 * e.tolerance
+        && (e.analytic < lo - e.tolerance || e.analytic > hi + e.tolerance)
+}
 
 fn close(x: f64, y: f64, tol: f64) -> bool {
     (x - y).abs() <= 4.0 * tol + 1e-6 * x.abs().max(y.abs())
@@ -68,6 +83,17 @@ pub(crate) fn diagnose(
         return Some(format!(
             "the claim is zero: every entry is 0, and {what} {} are not",
             list(&names)
+        ));
+    }
+    if failing.iter().all(|e| outside_a_kink(e)) {
+        let first = failing[0];
+        return Some(format!(
+            "{what} {}: the claim is not between the one-sided derivatives (at {}: {:.6e} is outside [{:.6e}, {:.6e}]); {COMPOUND_KINK}",
+            list(&names),
+            name(first),
+            first.analytic,
+            first.left.min(first.right),
+            first.left.max(first.right)
         ));
     }
     if failing

@@ -3,7 +3,10 @@
 //! differences of its value, by [`check_gradient`] for a loss and
 //! [`check_jacobian`] for softmax.
 
-use super::{CheckConfig, CheckReport, check_gradient, check_hessian, check_hvp, check_jacobian};
+use super::diagnose::COMPOUND_KINK;
+use super::{
+    CheckConfig, CheckReport, Verdict, check_gradient, check_hessian, check_hvp, check_jacobian,
+};
 use crate::error::Result;
 use crate::models::objective::Objective;
 use crate::models::softmax::{softmax_jacobian, softmax_unchecked};
@@ -26,14 +29,14 @@ pub fn check_objective(
     x: &[f64],
     config: &CheckConfig,
 ) -> Result<CheckReport> {
-    if objective.is_scalar() {
+    let mut report = if objective.is_scalar() {
         let claim = objective.gradient(x)?;
         check_gradient(
             &|p: &[f64]| objective.loss(p),
             &|_: &[f64]| claim.clone(),
             x,
             config,
-        )
+        )?
     } else {
         let claim = objective.jacobian(x)?;
         check_jacobian(
@@ -41,8 +44,37 @@ pub fn check_objective(
             &|_: &[f64]| claim.clone(),
             x,
             config,
-        )
+        )?
+    };
+    explain_compound_kink(objective, x, &mut report);
+    Ok(report)
+}
+
+/// A Fail where several of the model's switching quantities are 0 says so:
+/// there the hand-derived (autodiff-convention) value need not be a
+/// derivative at all, even when the one-sided slopes agree.
+fn explain_compound_kink(objective: &Objective, x: &[f64], report: &mut CheckReport) {
+    if report.verdict() != Verdict::Fail {
+        return;
     }
+    let at_zero: Vec<String> = objective
+        .kinks(x)
+        .into_iter()
+        .filter(|k| k.value == 0.0)
+        .map(|k| k.location)
+        .collect();
+    if at_zero.len() < 2 {
+        return;
+    }
+    let named = format!(
+        "a compound kink: {} switch here at once",
+        at_zero.join(", ")
+    );
+    report.diagnosis = Some(match report.diagnosis.take() {
+        Some(d) if d.contains(COMPOUND_KINK) => format!("{named}; {d}"),
+        Some(d) => format!("{named}; {COMPOUND_KINK}; {d}"),
+        None => format!("{named}; {COMPOUND_KINK}"),
+    });
 }
 
 /// Checks the model's hand-derived second derivatives at `x`: the chain's
