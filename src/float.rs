@@ -12,8 +12,8 @@ impl<F: DualNumFloat + Scalar<F>> Real for F {}
 
 /// A number the models can be evaluated in: a float `F` itself, or a dual
 /// number over `F`. Branches (ReLU, the hinge) look at the real part.
-pub trait Scalar<F: DualNumFloat>: DualNum<F> + Copy {}
-impl<F: DualNumFloat, T: DualNum<F> + Copy> Scalar<F> for T {}
+pub trait Scalar<F: DualNumFloat>: DualNum<Primitive = F> + Copy {}
+impl<F: DualNumFloat, T: DualNum<Primitive = F> + Copy> Scalar<F> for T {}
 
 /// Converts an `f64` constant into `F` (exact for the constants we use).
 #[inline]

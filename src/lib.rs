@@ -111,7 +111,7 @@
 //! As a library (the crate is not published: a path or git dependency),
 //! `gradient-oracle = { path = "../gradient-oracle", default-features = false }`
 //! gives the models and the checkers on nalgebra, num-dual, rand, serde and
-//! thiserror alone (35 crates). The matrices it takes and returns are
+//! thiserror alone (33 crates). The matrices it takes and returns are
 //! [`nalgebra`]'s, re-exported: use `gradient_oracle::nalgebra::DMatrix`.
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -169,11 +169,16 @@ pub use check::{DEFAULT_HVP_DIRECTIONS, check_hessian, check_hvp, check_objectiv
 /// it (`DMatrix` Jacobians, `Mlp::new`) must be of this version; use
 /// `gradient_oracle::nalgebra` to be sure.
 pub use nalgebra;
+/// The rand this crate is built with (0.9): [`Sampler::sample`] takes any
+/// `rand::Rng` of this version; `gradient_oracle::rand::rngs::StdRng` is one.
+pub use rand;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-#[cfg(doctest)]
+// The guide's proptest section needs its feature; tests/doc_snippets.rs builds
+// every snippet with exactly the features it names.
+#[cfg(all(doctest, feature = "proptest"))]
 #[doc = include_str!("../docs/guide.md")]
 struct GuideDoctests;

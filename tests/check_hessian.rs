@@ -358,7 +358,7 @@ struct Composition {
 }
 
 impl Composition {
-    fn value<T: DualNum<f64> + Copy>(&self, x: &[T]) -> T {
+    fn value<T: DualNum<Primitive = f64> + Copy>(&self, x: &[T]) -> T {
         self.terms.iter().fold(T::zero(), |acc, (g, c, a, b)| {
             let u = x
                 .iter()

@@ -2,8 +2,9 @@
 //! the one generator the command's `check` and `bench`, the tests, the
 //! benches and the fuzz targets draw from.
 //!
-//! A [`Sampler`] draws an [`Objective`] and a point from a seeded
-//! `StdRng`, placed by [`Placement`]: anywhere, exactly on a kink, or at
+//! A [`Sampler`] draws an [`Objective`] and a point from any `rand::Rng` of
+//! rand 0.9, the version re-exported as `gradient_oracle::rand` (a seeded
+//! `StdRng` makes the draw reproducible), placed by [`Placement`]: anywhere, exactly on a kink, or at
 //! least a distance away from every kink. The draws are
 //! (with $\mathcal N$ the standard normal):
 //!
@@ -26,8 +27,8 @@
 //!
 //! ```
 //! use gradient_oracle::{Activation, Placement, Sampler};
-//! use rand::SeedableRng;
-//! let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+//! use gradient_oracle::rand::{SeedableRng, rngs::StdRng};
+//! let mut rng = StdRng::seed_from_u64(7);
 //! let sampler = Sampler::Chain { activations: vec![Activation::Relu, Activation::Tanh] };
 //! let on = sampler.sample(&mut rng, Placement::AtKink)?;
 //! assert!(on.at_kink && on.objective.kink_distance(&on.point) == 0.0);
@@ -39,7 +40,6 @@
 use std::ops::RangeInclusive;
 
 use rand::Rng;
-use rand::rngs::StdRng;
 
 use super::activation::Activation;
 use super::mlp::Dataset;
@@ -155,14 +155,14 @@ impl Sampler {
     /// [`OracleError::InvalidParameter`] for an empty range or activation
     /// set, fewer than 2 classes, a non-finite margin or distance, or a
     /// distance from kinks that 10 000 redraws do not reach.
-    pub fn sample(&self, rng: &mut StdRng, placement: Placement) -> Result<Sample> {
-        if let Placement::AwayFromKinks(d) = placement {
-            if !(d.is_finite() && d >= 0.0) {
-                return Err(invalid(
-                    "distance from kinks",
-                    format!("{d} is not finite and >= 0"),
-                ));
-            }
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R, placement: Placement) -> Result<Sample> {
+        if let Placement::AwayFromKinks(d) = placement
+            && !(d.is_finite() && d >= 0.0)
+        {
+            return Err(invalid(
+                "distance from kinks",
+                format!("{d} is not finite and >= 0"),
+            ));
         }
         match self {
             Sampler::Chain { activations } => chain(rng, activations, placement),
@@ -209,8 +209,8 @@ fn invalid(name: &str, reason: String) -> OracleError {
 
 /// A size from its range, no draw when the range is one value (so fixed
 /// sizes leave the random stream to the model).
-fn draw_size(
-    rng: &mut StdRng,
+fn draw_size<R: Rng + ?Sized>(
+    rng: &mut R,
     name: &str,
     range: &RangeInclusive<usize>,
     least: usize,
@@ -228,7 +228,11 @@ fn draw_size(
     })
 }
 
-fn chain(rng: &mut StdRng, from: &[Activation], placement: Placement) -> Result<Sample> {
+fn chain<R: Rng + ?Sized>(
+    rng: &mut R,
+    from: &[Activation],
+    placement: Placement,
+) -> Result<Sample> {
     if from.is_empty() {
         return Err(invalid("activations", "no activation to draw from".into()));
     }
@@ -283,7 +287,7 @@ fn too_close(placement: Placement) -> OracleError {
     )
 }
 
-fn normals(rng: &mut StdRng, rows: usize, cols: usize) -> Vec<Vec<f64>> {
+fn normals<R: Rng + ?Sized>(rng: &mut R, rows: usize, cols: usize) -> Vec<Vec<f64>> {
     (0..rows)
         .map(|_| (0..cols).map(|_| normal(rng)).collect())
         .collect()
@@ -293,7 +297,11 @@ fn normals(rng: &mut StdRng, rows: usize, cols: usize) -> Vec<Vec<f64>> {
 /// near 0 leaves no row far from its kink).
 const ROW_REDRAWS: usize = 100;
 
-fn mlp(rng: &mut StdRng, (n, d, h): (usize, usize, usize), placement: Placement) -> Result<Sample> {
+fn mlp<R: Rng + ?Sized>(
+    rng: &mut R,
+    (n, d, h): (usize, usize, usize),
+    placement: Placement,
+) -> Result<Sample> {
     for _ in 0..MAX_REDRAWS {
         let x = normals(rng, n, d);
         let mut w = normals(rng, h, d);
@@ -305,10 +313,10 @@ fn mlp(rng: &mut StdRng, (n, d, h): (usize, usize, usize), placement: Placement)
             w[0][0] = x[0][1];
             w[0][1] = -x[0][0];
         }
-        if let Placement::AwayFromKinks(least) = placement {
-            if !w.iter_mut().all(|row| redraw_row_away(rng, row, &x, least)) {
-                continue;
-            }
+        if let Placement::AwayFromKinks(least) = placement
+            && !w.iter_mut().all(|row| redraw_row_away(rng, row, &x, least))
+        {
+            continue;
         }
         let data = Dataset::from_rows(&x, &y)?;
         let mut point: Vec<f64> = w.concat();
@@ -324,7 +332,12 @@ fn mlp(rng: &mut StdRng, (n, d, h): (usize, usize, usize), placement: Placement)
 
 /// Redraws `row` until every sample's pre-activation is more than `least`
 /// from 0; false if [`ROW_REDRAWS`] do not get there.
-fn redraw_row_away(rng: &mut StdRng, row: &mut Vec<f64>, x: &[Vec<f64>], least: f64) -> bool {
+fn redraw_row_away<R: Rng + ?Sized>(
+    rng: &mut R,
+    row: &mut Vec<f64>,
+    x: &[Vec<f64>],
+    least: f64,
+) -> bool {
     let near = |row: &[f64]| {
         x.iter().any(|xn| {
             let s: f64 = row.iter().zip(xn).map(|(a, b)| a * b).sum();
@@ -340,8 +353,8 @@ fn redraw_row_away(rng: &mut StdRng, row: &mut Vec<f64>, x: &[Vec<f64>], least: 
     !near(row)
 }
 
-fn softmax_logits(
-    rng: &mut StdRng,
+fn softmax_logits<R: Rng + ?Sized>(
+    rng: &mut R,
     k: usize,
     scales: &[f64],
     placement: Placement,
@@ -366,8 +379,8 @@ fn softmax_logits(
     })
 }
 
-fn hinge(
-    rng: &mut StdRng,
+fn hinge<R: Rng + ?Sized>(
+    rng: &mut R,
     k: usize,
     margins: &RangeInclusive<f64>,
     boost_label: bool,

@@ -6,7 +6,7 @@
 //! truncation error. Cost: $n$ evaluations in dual arithmetic (about 2-3
 //! times a plain evaluation each).
 
-use num_dual::{Dual64, DualNum, HyperDual64};
+use num_dual::{Dual64, HyperDual64};
 
 use crate::error::{Result, require_finite};
 
@@ -31,7 +31,7 @@ pub fn dual_gradient(f: impl Fn(&[Dual64]) -> Dual64, x: &[f64]) -> Result<(f64,
     for i in 0..x.len() {
         d[i] = Dual64::from(x[i]).derivative();
         let r = f(&d);
-        value = r.re();
+        value = r.re;
         g.push(r.eps);
         d[i] = Dual64::from(x[i]);
     }

@@ -11,7 +11,6 @@ use std::fmt;
 
 use proptest::strategy::{NewTree, Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
-use rand::Rng;
 
 /// A point of the box `[lo, hi]^n` with no special structure: coordinate
 /// $i$ sits at the fraction $\{0.5 + 0.618\,(i + 1)\}$ of the way, folded into
@@ -61,10 +60,12 @@ impl Strategy for BoxPoints {
     type Value = Vec<f64>;
 
     fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
-        let rng = runner.rng();
-        let start: Vec<f64> = (0..self.n)
-            .map(|_| rng.random_range(self.lo..=self.hi))
-            .collect();
+        // proptest's own range strategy draws the start: its TestRng is of
+        // whatever rand version the user's proptest release uses.
+        let mut start = Vec::with_capacity(self.n);
+        for _ in 0..self.n {
+            start.push((self.lo..=self.hi).new_tree(runner)?.current());
+        }
         let target = generic_point(self.lo, self.hi, self.n);
         let tolerance = 1e-9 * (self.hi - self.lo);
         Ok(PointTree {
