@@ -105,6 +105,7 @@
 //! | `grade` | [`grade`](crate#grade-a-student): answer files, formulas, Rust submissions | evalexpr, proptest |
 //! | `files` | `files`: TOML loaders for networks, data, answers | toml |
 //! | `parallel` | `check_gradient_parallel` | rayon |
+//! | `ndarray` | `gradient_oracle::ndarray`: the checks on `ArrayView1` points with `Array1` / `Array2` claims | ndarray |
 //! | `candle` | `adapters::candle`: candle's backward pass, by tensor name and index | candle-core |
 //! | `burn` | `adapters::burn`: a burn module's backward pass (ndarray backend, autodiff) | burn |
 //!
@@ -152,6 +153,8 @@ pub mod check;
 pub mod files;
 #[cfg(feature = "grade")]
 pub mod grade;
+#[cfg(feature = "ndarray")]
+pub mod ndarray;
 pub mod numeric;
 #[cfg(feature = "proptest")]
 pub mod proptest;
@@ -177,8 +180,9 @@ pub use rand;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-// The guide's proptest section needs its feature; tests/doc_snippets.rs builds
+// The guide has proptest and ndarray sections (run with --all-features, as CI
+// does); tests/doc_snippets.rs builds
 // every snippet with exactly the features it names.
-#[cfg(all(doctest, feature = "proptest"))]
+#[cfg(all(doctest, feature = "proptest", feature = "ndarray"))]
 #[doc = include_str!("../docs/guide.md")]
 struct GuideDoctests;
