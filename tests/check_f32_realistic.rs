@@ -10,70 +10,11 @@ use common::{normal, rng};
 use gradient_oracle::{CheckConfig, Real, Verdict, check_gradient, check_gradient_mixed};
 use rand::Rng;
 
-const EPS: f64 = 1e-5;
-
-/// A constant in the float type.
-fn num<F: Real>(v: f64) -> F {
-    <F as num_traits::NumCast>::from(v).unwrap()
-}
-
-/// The loss $\sum_i c_i y_i$ of a LayerNorm $y = (x - \mu)/\sqrt{\sigma^2 + \epsilon}$.
-fn layernorm_loss<F: Real>(x: &[F], c: &[F]) -> F {
-    let n = num::<F>(x.len() as f64);
-    let mu = x.iter().fold(F::zero(), |a, v| a + *v) / n;
-    let var = x.iter().fold(F::zero(), |a, v| a + (*v - mu) * (*v - mu)) / n;
-    let rstd = F::one() / (var + num::<F>(EPS)).sqrt();
-    x.iter()
-        .zip(c)
-        .fold(F::zero(), |a, (v, ci)| a + *ci * (*v - mu) * rstd)
-}
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum LnBug {
-    None,
-    /// The $-\overline{c}$ term dropped.
-    DroppedMean,
-    /// $1/\sqrt{\sigma^2}$ in the backward.
-    MissingEps,
-    /// $\hat x_{n-1-i}$ read for $\hat x_i$.
-    MirroredIndex,
-}
-
-/// The LayerNorm backward: $g_i = r(c_i - \bar c - \hat x_i\,\overline{c\hat x})$.
-fn layernorm_grad<F: Real>(x: &[F], c: &[F], bug: LnBug) -> Vec<F> {
-    let len = x.len();
-    let n = num::<F>(len as f64);
-    let mu = x.iter().fold(F::zero(), |a, v| a + *v) / n;
-    let var = x.iter().fold(F::zero(), |a, v| a + (*v - mu) * (*v - mu)) / n;
-    let eps = if bug == LnBug::MissingEps {
-        F::zero()
-    } else {
-        num::<F>(EPS)
-    };
-    let rstd = F::one() / (var + eps).sqrt();
-    let xhat: Vec<F> = x.iter().map(|v| (*v - mu) * rstd).collect();
-    let mean_c = c.iter().fold(F::zero(), |a, v| a + *v) / n;
-    let mean_cx = c
-        .iter()
-        .zip(&xhat)
-        .fold(F::zero(), |a, (ci, xi)| a + *ci * *xi)
-        / n;
-    (0..len)
-        .map(|i| {
-            let xi = if bug == LnBug::MirroredIndex {
-                xhat[len - 1 - i]
-            } else {
-                xhat[i]
-            };
-            let centre = if bug == LnBug::DroppedMean {
-                F::zero()
-            } else {
-                mean_c
-            };
-            rstd * (c[i] - centre - xi * mean_cx)
-        })
-        .collect()
-}
+// The LayerNorm and its bugs, written once: the example the guide quotes.
+#[path = "../examples/f32_layernorm.rs"]
+#[allow(dead_code)]
+mod layernorm;
+use layernorm::{LnBug, layernorm_grad, layernorm_loss, num};
 
 /// A LayerNorm draw: inputs with a mean and spread that vary over decades,
 /// upstream gradients of either sign.

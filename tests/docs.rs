@@ -190,3 +190,22 @@ fn exercise_2_hvp_numbers_are_computed_ones() {
     let percent = ((1.0 - slip[6] / column[6]) * 100.0).round();
     assert!(text.contains(&format!("wrong by {percent} %")), "{percent}");
 }
+
+#[path = "../examples/f32_layernorm.rs"]
+#[allow(dead_code)]
+mod f32_layernorm;
+
+#[test]
+fn the_guides_f32_reports_are_what_the_example_prints() {
+    let guide = doc("guide.md");
+    let committed = between(
+        &guide,
+        "<!-- BEGIN f32-layernorm -->\n```text\n",
+        "```\n<!-- END f32-layernorm -->",
+    );
+    assert_eq!(
+        committed,
+        f32_layernorm::reports(),
+        "docs/guide.md's f32 reports are stale: paste `cargo run --example f32_layernorm`"
+    );
+}
