@@ -180,9 +180,9 @@ pub use rand;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-// The guide has proptest and ndarray sections (run with --all-features, as CI
-// does); tests/doc_snippets.rs builds
-// every snippet with exactly the features it names.
+// The guide has proptest and ndarray sections, so its doctests run with both
+// features (CI's --all-features step); tests/doc_snippets.rs builds every
+// snippet with exactly the features it names.
 #[cfg(all(doctest, feature = "proptest", feature = "ndarray"))]
 #[doc = include_str!("../docs/guide.md")]
 struct GuideDoctests;

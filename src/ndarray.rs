@@ -49,6 +49,15 @@ impl<F: Real> MatrixClaim<F> for Array2<F> {
     }
 }
 
+/// A vector function on ndarray as the slice-based checks take it.
+fn on_slices<F, V>(v: &V) -> impl Fn(&[F]) -> Vec<F> + '_
+where
+    F: Real,
+    V: Fn(ArrayView1<'_, F>) -> Array1<F> + ?Sized,
+{
+    move |s: &[F]| v(ArrayView1::from(s)).to_vec()
+}
+
 /// [`crate::check_gradient`] for `f(x)` and `grad(x)` on ndarray.
 ///
 /// # Errors
@@ -68,7 +77,7 @@ where
     let point = x.to_vec();
     crate::check_gradient(
         &|s: &[F]| f(ArrayView1::from(s)),
-        &|s: &[F]| grad(ArrayView1::from(s)).to_vec(),
+        &on_slices(grad),
         &point,
         config,
     )
@@ -93,7 +102,7 @@ where
 {
     let point = x.to_vec();
     crate::check_jacobian(
-        &|s: &[F]| f(ArrayView1::from(s)).to_vec(),
+        &on_slices(f),
         &|s: &[F]| jac(ArrayView1::from(s)),
         &point,
         config,
@@ -119,7 +128,7 @@ where
 {
     let point = x.to_vec();
     crate::check_hessian(
-        &|s: &[F]| grad(ArrayView1::from(s)).to_vec(),
+        &on_slices(grad),
         &|s: &[F]| hess(ArrayView1::from(s)),
         &point,
         config,
@@ -145,7 +154,7 @@ where
 {
     let point = x.to_vec();
     crate::check_hvp(
-        &|s: &[F]| grad(ArrayView1::from(s)).to_vec(),
+        &on_slices(grad),
         &|s: &[F], v: &[F]| hvp(ArrayView1::from(s), ArrayView1::from(v)).to_vec(),
         &point,
         config,

@@ -230,9 +230,10 @@ fn every_documented_snippet_builds_in_a_user_crate() {
 }
 
 #[test]
-fn a_snippet_that_needs_a_missing_feature_is_caught() {
-    // The extraction is only useful if the comment's absence matters: the
-    // proptest snippet without its comment names no feature.
+fn the_snippet_comment_and_hidden_lines_are_read() {
+    // A snippet without a comment gets no feature (so a missing comment makes
+    // the build above fail); one with a comment gets exactly what it names,
+    // and its hidden `# ` lines are part of the program.
     let text = "intro\n\n```rust\nuse gradient_oracle::proptest::points_in_box;\n```\n";
     let found = snippets_of("x.md", text);
     assert_eq!(found.len(), 1);
