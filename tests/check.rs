@@ -701,6 +701,45 @@ fn an_mlp_point_once_misread_as_a_failure_is_not_one(
     assert!(report.verdict().is_ok(), "{report}");
 }
 
+/// Found by `prop_mlp_gradient_passes_the_checker` (d = 4, h = 26, n = 12,
+/// hidden unit 0 exactly at its kink on sample 0): the claim is the
+/// one-sided derivative along coordinates 0 to 3, a kink. It read
+/// Inconclusive with a resolution of 1.4e-2: the noise measured along a
+/// segment that crossed the other samples' kinks (a ReLU network's weights
+/// meet kinks everywhere at a step of 1e-4) was taken for f's own rounding,
+/// 1.3e-6 on a loss of 4 (the fine reading: 4.6e-16), and its bars passed
+/// the entries at 11 % of their size. Kinks shrink with the step, noise
+/// does not: the slopes' own error bars decide, and the entries are kinks
+/// with the claim between one-sided slopes 0.3 % to 40 % apart.
+#[test]
+fn kinks_along_the_noise_segment_are_not_read_as_noise() {
+    let (d, h, n, seed) = (4, 26, 12, 5394294233609664738);
+    let mut r = rng(seed);
+    let (mut case, mut p) = random_mlp(&mut r, n, d, h);
+    let x0 = case.data.x().row(0).clone_owned();
+    p[0] = x0[1];
+    p[1] = -x0[0];
+    for v in &mut p[2..d] {
+        *v = 0.0;
+    }
+    case.shape = case.shape.with_parameters(&p).unwrap();
+    let report = check_gradient(&case.f(), &case.grad(), &p, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Kink, "{report}");
+    assert!(report.resolution() < 1e-3, "{report}");
+    for e in report.entries().iter().filter(|e| e.input < d) {
+        assert_eq!(e.outcome, Verdict::Kink, "{report}");
+        // The claim is one of the one-sided slopes, to their rounding.
+        let nearest = (e.analytic - e.left)
+            .abs()
+            .min((e.analytic - e.right).abs());
+        assert!(nearest <= 1e-5 * e.analytic.abs(), "{report}");
+        assert!(
+            (e.left - e.right).abs() > 1e-3 * e.analytic.abs(),
+            "{report}"
+        );
+    }
+}
+
 /// Found by `prop_f32_smooth_models_pass_the_checker`: an f32 softmax of
 /// logits 97 apart has Jacobian entries of 5e-43, subnormal, which its finite
 /// differences cannot resolve (they read 0). The absolute floor of the

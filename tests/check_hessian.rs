@@ -436,3 +436,35 @@ fn the_tanh_chain_without_tanh_curvature_is_caught_everywhere() {
         assert_eq!(report.verdict(), Verdict::Fail, "{report}");
     }
 }
+
+/// Found by fuzzing (`hessian`): the tanh chain at x_0 = -35.9 with the next
+/// coordinate at scale s. H_00 = -2 c^2 t (1 - t^2) x_1 is 4e-13 s, and the
+/// gradient entry g_0 = c (1 - t^2) x_1 moves in whole quanta of its
+/// `1 - t*t` (2.2e-16 times c x_1): a quantized f, judged at the grid's
+/// resolution. Below s = 1e-140 the squares in the noise estimate underflowed
+/// to 0, the quanta read as no noise at all, and the exact Hessian read
+/// Fail. The exact Hessian is never a Fail at any scale; H_00 doubled
+/// still fails wherever the grid resolves it.
+#[test]
+fn the_exact_hessian_is_no_failure_at_subnormal_scales() {
+    for s in [1.0, 1e-100, 1e-160, 1e-200, -2.271523835691508e-214, 1e-290] {
+        let x = [
+            -35.945312628825576,
+            s,
+            -2.27e-214,
+            -2.27e-214,
+            1.2232681616e-314,
+        ];
+        let report = check_hessian(&tanh_chain_gradient, &tanh_chain_hessian, &x, &cfg()).unwrap();
+        assert_ne!(report.verdict(), Verdict::Fail, "s = {s:e}: {report}");
+        if s.abs() < 1.0 {
+            let doubled = |x: &[f64]| {
+                let mut h = tanh_chain_hessian(x);
+                h[(0, 0)] *= 2.0;
+                h
+            };
+            let report = check_hessian(&tanh_chain_gradient, &doubled, &x, &cfg()).unwrap();
+            assert_eq!(failing_entries(&report), [(0, 0)], "s = {s:e}: {report}");
+        }
+    }
+}

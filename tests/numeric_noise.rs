@@ -189,3 +189,29 @@ fn noise_that_aliases_with_one_step_is_seen_at_the_other() {
         "{estimate:e} against {reference:e}"
     );
 }
+
+/// The noise estimate scales with the values: at 1e-200 (a gradient entry
+/// that small) the squares of the differences underflow in plain
+/// arithmetic, and the noise once read 0.
+#[test]
+fn ecnoise_reads_the_same_relative_noise_at_any_scale() {
+    let values: Vec<f64> = (0..8)
+        .map(|k| 2.0 + 1e-3 * k as f64 + 1e-10 * hashed_unit(k as f64))
+        .collect();
+    let NoiseLevel::Estimated { sigma: one, order } = ecnoise(&values) else {
+        panic!("measurable at scale 1")
+    };
+    for scale in [1e-100, 1e-200, 1e-290] {
+        let scaled: Vec<f64> = values.iter().map(|v| v * scale).collect();
+        match ecnoise(&scaled) {
+            NoiseLevel::Estimated { sigma, order: o } => {
+                assert_eq!(o, order, "scale {scale:e}");
+                assert!(
+                    ((sigma / scale) / one - 1.0).abs() < 1e-6,
+                    "scale {scale:e}: {sigma:e}"
+                );
+            }
+            other => panic!("scale {scale:e}: {other:?}"),
+        }
+    }
+}

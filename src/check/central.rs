@@ -12,7 +12,6 @@
 use super::budget::{magnitude, tolerance};
 use super::point::{Point, Walk, entry, pass_refined};
 use super::probe::{Evaluator, Scratch};
-use super::rule;
 use super::{EntryCheck, Evidence, Verdict};
 use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, step_within};
@@ -32,6 +31,7 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         analytic,
         config,
         noise,
+        ..
     } = w.point;
     let (i, width, first, auto) = (w.i, w.width, w.first, w.auto);
     let m = f0.len();
@@ -60,7 +60,7 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             c,
             w.t.bar(F::one(), scale, cst(4.0), w.sigma[o], h),
         );
-        let pass = auto && rule::within(a, c, tol) && s.kink_clear_of(o, &[right - left], tol);
+        let pass = auto && w.point.passes(o, a, c, tol) && s.kink_clear_of(o, &[right - left], tol);
         s.pending[o] = !pass;
         any_pending |= !pass;
         let here = entry(
@@ -109,7 +109,7 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 (s.plus[o] + s.minus[o] - two * f0[o]) / h,
                 (s.plus2[o] + s.minus2[o] - two * f0[o]) / (two * h),
             ];
-            if rule::within(a, c4, tol) && s.kink_clear_of(o, &gaps, tol) {
+            if w.point.passes(o, a, c4, tol) && s.kink_clear_of(o, &gaps, tol) {
                 s.pending[o] = false;
                 pass_refined(&mut entries[first + o], a, c4, tol, Evidence::Central);
             }

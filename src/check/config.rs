@@ -55,13 +55,18 @@ pub struct CheckConfig {
     /// [`check_gradient_mixed`](crate::check_gradient_mixed) sets it for an
     /// `f32` claim judged against `f64` evaluations.
     pub claim_rounding: f64,
-    /// The coarsest resolution a Pass may have (default $10^{-2}$): a check
-    /// that could not have caught a claim wrong by this fraction of its row's
-    /// largest entry ([`CheckReport::resolution`](crate::CheckReport::resolution))
-    /// is [`Verdict::Inconclusive`](crate::Verdict::Inconclusive), with the
-    /// resolution it reached, instead of Pass. `f64::INFINITY` turns the rule
-    /// off. A report whose rows are all exactly flat (claims 0, no estimate
-    /// beyond its tolerance) has no relative resolution and keeps its Pass.
+    /// The coarsest resolution a Pass may have (default $10^{-2}$):
+    /// a check that could not have caught a claim wrong by this fraction of
+    /// its row's largest entry
+    /// ([`CheckReport::resolution`](crate::CheckReport::resolution)) is
+    /// [`Verdict::Inconclusive`](crate::Verdict::Inconclusive), with the
+    /// resolution it reached, instead of Pass. Each stage of the check
+    /// passes an entry only with an error bar at most this fraction of its
+    /// row's largest claim; a coarser bar sends the entry on to the next
+    /// stage, so the resolution reported is the deciding stage's.
+    /// `f64::INFINITY` turns the rule off. A report whose rows are all
+    /// exactly flat (claims 0, no estimate beyond its tolerance) has no
+    /// relative resolution and keeps its Pass.
     pub max_resolution: f64,
 }
 

@@ -35,7 +35,6 @@
 use super::budget::{Tolerances, magnitude, tolerance};
 use super::point::{Point, Walk, entry, pass_refined};
 use super::probe::{Evaluator, Scratch, Structure};
-use super::rule;
 use super::wide_stencil::far_values;
 use super::{EntryCheck, Evidence, Verdict, noisy};
 use crate::float::{Real, cst};
@@ -57,6 +56,7 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         analytic,
         config,
         noise,
+        ..
     } = w.point;
     let (i, width, first, auto, h3) = (w.i, w.width, w.first, w.auto, w.h3);
     let m = f0.len();
@@ -83,7 +83,7 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 n3,
                 w.t.bar(F::one(), scale, cst(6.0), w.sigma[o], h3),
             );
-            let pass = rule::within(a, n3, tol);
+            let pass = w.point.passes(o, a, n3, tol);
             s.pending[o] = !pass;
             any_pending |= !pass;
             entries.push(entry(
@@ -130,7 +130,7 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 s.jump[o] = cst::<F>(6.0) * (n3 - n4).abs();
                 let allowance = rounding + (n3 - n4).abs() / cst::<F>(16.0);
                 let tol = tolerance(config, &w.t, o, a, n4, allowance);
-                if rule::within(a, n4, tol) && s.kink_clear_of(o, &[], tol) {
+                if w.point.passes(o, a, n4, tol) && s.kink_clear_of(o, &[], tol) {
                     s.pending[o] = false;
                     pass_refined(&mut entries[first + o], a, n4, tol, Evidence::HigherOrder);
                 }

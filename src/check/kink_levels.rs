@@ -88,6 +88,7 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
         analytic,
         config,
         noise,
+        ..
     } = w.point;
     let (i, first) = (w.i, w.first);
     let m = f0.len();

@@ -52,7 +52,14 @@
 //! control ([`CheckConfig::with_negative_control`]) runs.
 //!
 //! A pass states its resolution ([`CheckReport::resolution`]): the largest
-//! tolerance relative to the largest claimed entry of its row.
+//! tolerance relative to the largest claimed entry of its row. **A stage
+//! passes only what it resolves**: its error bar must be at most
+//! [`CheckConfig::max_resolution`] times the row's largest claim (at least
+//! twice the smallest normal number); a coarser bar (a fourth-order
+//! truncation bound swollen by kinks near x, a level's rounding at a tiny
+//! step) passes nothing, and the entry goes on to the next stage, whose
+//! evidence may resolve it (a kink's one-sided slopes). The resolution a
+//! report states is then the deciding stage's.
 //!
 //! Each stage file's module doc gives its formulas and error bars. In brief:
 //! $\varepsilon$ is the machine epsilon, $f_0 = f(x)$, $a$ the claim, $\nu$ the

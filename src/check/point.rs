@@ -17,6 +17,43 @@ pub(super) struct Point<'a, F> {
     pub(super) analytic: &'a [Vec<F>],
     pub(super) config: &'a CheckConfig,
     pub(super) noise: &'a NoiseModel<F>,
+    /// Per output, the coarsest tolerance a stage's pass may have:
+    /// [`CheckConfig::max_resolution`] times the row's largest claimed
+    /// $|a|$, at least twice the smallest normal number (infinite for a row of zero claims, or with a user's
+    /// `atol`/`rtol`). A stage whose error bar is coarser passes nothing: the
+    /// entry goes on to the next stage, whose evidence may resolve it (a
+    /// kink's one-sided slopes), and the last stage's pass states its own
+    /// resolution.
+    pub(super) coarsest: &'a [F],
+}
+
+impl<F: Real> Point<'_, F> {
+    /// The stages' Pass clause: the claim `a` within `bar` of the estimate
+    /// `value` (the rule's [`within`](super::rule::within)), with a bar that
+    /// resolves the row (at most `coarsest[o]`).
+    pub(super) fn passes(&self, o: usize, a: F, value: F, bar: F) -> bool {
+        super::rule::within(a, value, bar) && bar <= self.coarsest[o]
+    }
+}
+
+/// Per output row of `analytic`, the coarsest tolerance a pass may have (see
+/// [`Point::coarsest`]).
+pub(super) fn coarsest_bars<F: Real>(analytic: &[Vec<F>], config: &CheckConfig) -> Vec<F> {
+    analytic
+        .iter()
+        .map(|row| {
+            let largest = row.iter().fold(F::zero(), |m, a| m.max(a.abs()));
+            if config.derives_tolerances() && largest > F::zero() && largest.is_finite() {
+                // Never below twice the smallest normal number, every
+                // tolerance's absolute floor: no stage resolves a subnormal
+                // row finer, and the report's resolution says so.
+                (cst::<F>(config.max_resolution) * largest)
+                    .max(cst::<F>(2.0) * F::min_positive_value())
+            } else {
+                F::infinity()
+            }
+        })
+        .collect()
 }
 
 /// What the stages of one coordinate share, and what they learn on the way:

@@ -341,7 +341,7 @@ pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
 /// $|f(x+t) - f_0|$ seen.
 fn staircase_quantum<F: Real>(f0: F, xi: F, samples: &[(F, F)]) -> Option<F> {
     let pairs = symmetric_pairs(samples);
-    let across = |&(_, v, w): &(F, F, F)| (v - f0) * (w - f0) < F::zero();
+    let across = |&(_, v, w): &(F, F, F)| (v > f0 && w < f0) || (v < f0 && w > f0);
     let widest = pairs.last()?;
     if !across(widest) {
         return None;

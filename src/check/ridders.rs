@@ -10,7 +10,6 @@
 use super::budget::magnitude;
 use super::point::{Point, Walk, entry};
 use super::probe::{Evaluator, Scratch};
-use super::rule;
 use super::{EntryCheck, Evidence, Verdict, f64_of};
 use crate::float::{Real, cst};
 use crate::numeric::differences::step_within;
@@ -37,6 +36,7 @@ pub(super) fn ridders_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         analytic,
         config,
         noise,
+        ..
     } = w.point;
     let (i, width, first) = (w.i, w.width, w.first);
     let m = f0.len();
@@ -92,7 +92,7 @@ pub(super) fn ridders_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             Evidence::Ridders,
         );
         // Ridders' steps (from 2^-6 w_i) reach past any kink the first pass saw.
-        if trusted[o] && rule::within(a, r.value, tol) && s.kink_clear_of(o, &[], tol) {
+        if trusted[o] && w.point.passes(o, a, r.value, tol) && s.kink_clear_of(o, &[], tol) {
             s.pending[o] = false;
         }
     }

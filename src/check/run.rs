@@ -6,7 +6,7 @@
 use super::budget::Tolerances;
 use super::claim;
 use super::noise_model::NoiseModel;
-use super::point::Point;
+use super::point::{Point, coarsest_bars};
 use super::probe::{Evaluator, Scratch};
 use super::quantized::Quantization;
 use super::walk::check_coordinate;
@@ -207,12 +207,14 @@ pub(super) fn check_coordinates<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>
     if noise.eager {
         noise.get(ev, x, f0);
     }
+    let coarsest = coarsest_bars(analytic, config);
     let point = Point {
         f0,
         x,
         analytic,
         config,
         noise: &noise,
+        coarsest: &coarsest,
     };
     match parallel {
         #[cfg(feature = "parallel")]

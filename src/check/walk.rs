@@ -87,6 +87,7 @@ pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         analytic,
         config,
         noise,
+        ..
     } = point;
     let m = f0.len();
     let first = entries.len();

@@ -103,15 +103,14 @@ pub fn ecnoise<F: Real>(values: &[F]) -> NoiseLevel<F> {
         }
         let jf = cst::<F>(j as f64);
         gamma = cst::<F>(0.5) * (jf / (cst::<F>(2.0) * jf - F::one())) * gamma;
-        let mean_square =
-            row.iter().fold(F::zero(), |acc, d| acc + *d * *d) / cst::<F>(row.len() as f64);
-        levels[j - 1] = (gamma * mean_square).sqrt();
+        levels[j - 1] = gamma.sqrt() * root_mean_square(row);
         let (dmin, dmax) = row
             .iter()
             .fold((F::infinity(), F::neg_infinity()), |(a, b), d| {
                 (a.min(*d), b.max(*d))
             });
-        sign_change[j - 1] = dmin * dmax < F::zero();
+        // Signs compared, not the product: at f of 1e-200 it underflows to 0.
+        sign_change[j - 1] = dmin < F::zero() && dmax > F::zero();
     }
     for k in 0..nf.saturating_sub(3) {
         let window = &levels[k..k + 3];
@@ -128,6 +127,21 @@ pub fn ecnoise<F: Real>(values: &[F]) -> NoiseLevel<F> {
         }
     }
     NoiseLevel::StepTooLarge
+}
+
+/// $\sqrt{\frac1n\sum d_i^2}$, scaled by the largest $|d_i|$ first: the plain
+/// squares underflow to 0 for differences below $10^{-154}$ (a gradient
+/// entry of $10^{-200}$ has them), and the noise would read 0.
+pub(crate) fn root_mean_square<F: Real>(row: &[F]) -> F {
+    let scale = row.iter().fold(F::zero(), |m, d| m.max(d.abs()));
+    if scale == F::zero() || !scale.is_finite() {
+        return scale;
+    }
+    let mean = row.iter().fold(F::zero(), |acc, d| {
+        let r = *d / scale;
+        acc + r * r
+    }) / cst::<F>(row.len() as f64);
+    scale * mean.sqrt()
 }
 
 /// The noise of each output of `eval` at `x` (`f0` = the values at `x`), by
