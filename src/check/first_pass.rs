@@ -145,7 +145,7 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             // Still unsure: measure f's noise (once per check) and look again with it,
             // for a function that loses digits inside (cancellation, long sums).
             w.sigma = noise.get(ev, x, f0);
-            if noise.nondeterministic() {
+            if noise.noise_everywhere() {
                 let pending = s.pending.clone();
                 noisy::judge_noisy(
                     ev,

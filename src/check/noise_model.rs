@@ -42,9 +42,10 @@ pub(super) struct NoiseModel<F> {
     /// its escalation. Otherwise on first need.
     pub(super) eager: bool,
     pub(super) cell: std::sync::OnceLock<Vec<F>>,
-    /// f(x) evaluated again differed from $f_0$: f is nondeterministic, and
-    /// the noisy stage decides (see [`noisy`]).
-    pub(super) nondeterministic: std::sync::atomic::AtomicBool,
+    /// f(x) evaluated again differed from $f_0$ (f is nondeterministic), or
+    /// its noise stands above the cap at every point and scale measured: the
+    /// noisy stage decides (see [`noisy`]).
+    pub(super) noise_everywhere: std::sync::atomic::AtomicBool,
     /// Per output, the claim's absolute rounding allowance (`claim.rs`).
     pub(super) claim: Vec<F>,
 }
@@ -59,17 +60,19 @@ impl<F: Real> NoiseModel<F> {
             input,
             eager: config.method == Method::Auto && x.len() >= 1000,
             cell: std::sync::OnceLock::new(),
-            nondeterministic: std::sync::atomic::AtomicBool::new(false),
+            noise_everywhere: std::sync::atomic::AtomicBool::new(false),
             claim: claim.to_vec(),
         }
     }
 
     /// Whether f's noise stands at every point (known once the noise is
-    /// measured): f changed from call to call at x, or it rounds far above
-    /// its float type at x and away from x alike (an `f32` intermediate).
-    /// The noisy stage judges such an f.
-    pub(super) fn nondeterministic(&self) -> bool {
-        self.nondeterministic
+    /// measured): f changed from call to call at x, or its noise reads above
+    /// $2^{10}\varepsilon\nu$ at x, away from x, at the finest step and at a
+    /// 16 times finer coarse step alike (deterministic noise: an inner solver
+    /// converged to $10^{-9}$, a hashed perturbation). The noisy stage judges
+    /// such an f at the step where noise and truncation balance.
+    pub(super) fn noise_everywhere(&self) -> bool {
+        self.noise_everywhere
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
@@ -105,7 +108,7 @@ impl<F: Real> NoiseModel<F> {
                 root_mean_square(&deviations) * (count / (count - F::one())).sqrt()
             })
             .collect();
-        self.nondeterministic
+        self.noise_everywhere
             .store(true, std::sync::atomic::Ordering::Relaxed);
         Some(sigma)
     }
@@ -194,7 +197,7 @@ impl<F: Real> NoiseModel<F> {
                 // not on a coarse grid (the quantized stage's business): then it is
                 // f's own rounding at every point (an f32 intermediate), and every
                 // stage's error bar carries it, uncapped.
-                let capped = self.capped(lower, f0);
+                let capped = self.capped(lower.clone(), f0);
                 let above = upper
                     .iter()
                     .zip(&capped)
@@ -220,12 +223,25 @@ impl<F: Real> NoiseModel<F> {
                     return capped;
                 }
                 let finer = self.noise_at_a_finer_scale(ev, x, f0);
-                (0..f0.len())
+                let mut everywhere = false;
+                let sigma = (0..f0.len())
                     .map(|o| match (standing[o], upper[o]) {
-                        (Some(s), Some(coarse)) if !shrinks_with_the_step(coarse, finer[o]) => s,
+                        (Some(s), Some(coarse)) if !shrinks_with_the_step(coarse, finer[o]) => {
+                            // Above the cap at the finest step as well: noise at
+                            // every point and every scale.
+                            everywhere |= lower[o].is_some_and(|l| l > capped[o]);
+                            s
+                        }
                         _ => capped[o],
                     })
-                    .collect()
+                    .collect();
+                // Noise at every point and every scale: the small steps cannot
+                // see past it, the noisy stage's balanced step can.
+                if everywhere {
+                    self.noise_everywhere
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                sigma
             })
             .clone()
     }

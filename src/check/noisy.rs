@@ -2,7 +2,9 @@
 //! call to call (a nondeterministic reduction, a Monte-Carlo term).
 //!
 //! Such a function is detected when the noise is measured (see `NoiseModel`):
-//! $f(x)$ evaluated again differs from $f_0$. Its noise $\hat\sigma_o$ is then
+//! $f(x)$ evaluated again differs from $f_0$. (So is a deterministic noise
+//! that stands above the cap at every point and scale measured; its
+//! $\hat\sigma_o$ is ECnoise's reading.) Its noise $\hat\sigma_o$ is then
 //! the standard deviation of [`REPEATS`](super::noise_model::REPEATS) evaluations at $x$, uncapped (it is no
 //! kink), and the small steps of the other stages, which divide it by
 //! $h \approx 10^{-4}$, cannot decide. This stage takes the step where the

@@ -103,7 +103,7 @@ pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     } else {
         vec![F::zero(); m]
     };
-    if measured && noise.nondeterministic() {
+    if measured && noise.noise_everywhere() {
         for o in 0..m {
             let a = analytic[o][i];
             let (l, r) = (F::zero(), F::zero());
