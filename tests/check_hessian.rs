@@ -468,3 +468,28 @@ fn the_exact_hessian_is_no_failure_at_subnormal_scales() {
         }
     }
 }
+
+/// Found by fuzzing (`hessian`): the tanh chain at x = [0, 14.58, 7.0e-9].
+/// g_1 = c (1 - t*t) x_2 with t = tanh(8.02) rounds at a unit of about
+/// 4e-25, 2e-10 of itself and a million times eps |g_1|: the smallest steps'
+/// differences carry it (0.4 % at h = 9e-9), while Ridders' extrapolation
+/// from wide steps holds the exact H_11 = -1.843074e-15 to 1e-23. The rule
+/// weighs Ridders' trusted value too: the evidence contradicts itself, so
+/// the entry is Inconclusive with that reason, never Fail; H_11 doubled
+/// fails.
+#[test]
+fn a_gradient_rounding_far_above_eps_is_no_failure_of_the_exact_hessian() {
+    let x = [0.0, 14.581516549348557, 7.041529113171271e-9];
+    let report = check_hessian(&tanh_chain_gradient, &tanh_chain_hessian, &x, &cfg()).unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
+    if report.verdict() == Verdict::Inconclusive {
+        assert!(report.inconclusive_reason().is_some(), "{report}");
+    }
+    let doubled = |x: &[f64]| {
+        let mut h = tanh_chain_hessian(x);
+        h[(1, 1)] *= 2.0;
+        h
+    };
+    let report = check_hessian(&tanh_chain_gradient, &doubled, &x, &cfg()).unwrap();
+    assert_eq!(failing_entries(&report), [(1, 1)], "{report}");
+}

@@ -78,6 +78,7 @@ pub(super) fn judge_at_domain_edge<F: Real, E: FnMut(&[F], &mut [F])>(
                 bar: tol,
             },
             &[],
+            &[],
         );
         *e = entry(
             o,

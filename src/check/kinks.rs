@@ -196,7 +196,15 @@ pub(super) fn judge_smooth<F: Real>(
             // that one of them holds is no failure the evidence can prove.
             let levels = seen.limits_from(o, k);
             let best = rule::Estimate { value: c, bar: tol };
-            let outcome = match rule::judge(a, best, &levels) {
+            // Ridders' value, where trusted, is evidence too: from wider
+            // steps, it can hold the claim to a bar finer than the levels'
+            // (a gradient that rounds far above eps |g|, e.g. c (1 - t*t) x
+            // at a saturated tanh, puts its rounding into the small steps).
+            let ridders = seen.trusted[o].then(|| rule::Estimate {
+                value: seen.ridders[o].value,
+                bar: cst::<F>(ridders_tolerance),
+            });
+            let outcome = match rule::judge(a, best, &levels, ridders.as_slice()) {
                 Verdict::Pass => Verdict::Fail,
                 v => v,
             };

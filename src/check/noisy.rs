@@ -114,7 +114,7 @@ pub(super) fn judge_noisy<F: Real, E: FnMut(&[F], &mut [F])>(
             sides(p1[o], p2[o], m1[o], m2[o], h, (c1 - c4).abs()),
             sides(p2[o], p4[o], m2[o], m4[o], two * h, four * (c1 - c4).abs()),
         ];
-        let verdict = judge(a, best, &levels);
+        let verdict = judge(a, best, &levels, &[]);
         let near = &levels[0];
         let (numeric, tol) = if verdict == Verdict::Kink {
             let nearest = if (a - near.left.value).abs() <= (a - near.right.value).abs() {

@@ -26,31 +26,47 @@ use crate::float::Real;
 pub const CONTROL_OFFSET: f64 = 1e-3;
 
 /// Applies the rule to every entry; returns the reason when some entry is
-/// inconclusive.
+/// inconclusive: an estimate or tolerance that is not finite, or evidence
+/// that contradicts itself (an estimate as precise as the deciding one holds
+/// the claim while that one does not).
 pub(crate) fn settle(entries: &mut [EntryCheck], config: &CheckConfig) -> Option<String> {
-    let mut unsure = 0;
-    let mut first: Option<(usize, usize)> = None;
+    let mut nonfinite = (0, None);
+    let mut undecided = (0, None);
     for e in entries.iter_mut() {
+        let mut unfinite = false;
         if !e.analytic.is_finite() {
             e.outcome = Verdict::Fail;
             e.abs_error = f64::INFINITY;
             e.rel_error = f64::INFINITY;
         } else if !(e.numeric.is_finite() && e.tolerance.is_finite()) {
             e.outcome = Verdict::Inconclusive;
+            unfinite = true;
         }
         if config.forbid_kinks && e.outcome == Verdict::Kink {
             e.outcome = Verdict::Fail;
         }
         if e.outcome == Verdict::Inconclusive {
-            unsure += 1;
-            first.get_or_insert((e.output, e.input));
+            let tally = if unfinite {
+                &mut nonfinite
+            } else {
+                &mut undecided
+            };
+            tally.0 += 1;
+            tally.1.get_or_insert((e.output, e.input));
         }
     }
-    first.map(|(o, i)| {
-        format!(
-            "{unsure} entries (the first: output {o}, input {i}) have an estimate or tolerance that is not finite (f overflows or is NaN near x), so nothing decides them"
-        )
-    })
+    let mut reasons = Vec::new();
+    if let (count, Some((o, i))) = nonfinite {
+        reasons.push(format!(
+            "{count} entries (the first: output {o}, input {i}) have an estimate or tolerance that is not finite (f overflows or is NaN near x), so nothing decides them"
+        ));
+    }
+    if let (count, Some((o, i))) = undecided {
+        reasons.push(format!(
+            "{count} entries (the first: output {o}, input {i}) have evidence that contradicts itself (an estimate at least as precise as the deciding one holds the claim while that one does not), so nothing decides them"
+        ));
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
 }
 
 /// The entry the negative control moves, and by how much: the largest
@@ -132,9 +148,16 @@ impl<F: Real> Sides<F> {
 /// apart beyond their bars at every level and bracket the claim; **Fail** when
 /// the claim lies outside every plausible value (each estimate's bar);
 /// **Inconclusive** when it lies outside the best bar but inside the bar of
-/// another estimate at least as precise (the evidence contradicts itself and
-/// cannot tell; a coarser estimate is outweighed), or any bar is not finite.
-pub(crate) fn judge<F: Real>(a: F, best: Estimate<F>, levels: &[Sides<F>]) -> Verdict {
+/// another estimate at least as precise (a one-sided slope of `levels`, or
+/// one of `others`: an independent estimate such as Ridders' extrapolation
+/// from wider steps; the evidence contradicts itself and cannot tell; a
+/// coarser estimate is outweighed), or any bar is not finite.
+pub(crate) fn judge<F: Real>(
+    a: F,
+    best: Estimate<F>,
+    levels: &[Sides<F>],
+    others: &[Estimate<F>],
+) -> Verdict {
     let finite = best.bar.is_finite()
         && best.value.is_finite()
         && levels.iter().all(|s| {
@@ -156,7 +179,7 @@ pub(crate) fn judge<F: Real>(a: F, best: Estimate<F>, levels: &[Sides<F>]) -> Ve
     // Another estimate at least as precise as the best one that holds the
     // claim: the evidence contradicts itself. A coarser one is outweighed.
     let doubt = |e: &Estimate<F>| e.holds(a) && e.bar <= best.bar;
-    if levels.iter().any(|s| doubt(&s.left) || doubt(&s.right)) {
+    if levels.iter().any(|s| doubt(&s.left) || doubt(&s.right)) || others.iter().any(doubt) {
         Verdict::Inconclusive
     } else {
         Verdict::Fail
