@@ -6,7 +6,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The exit status of a command whose reader closed the pipe (`| head`):
+/// what a shell reports for a tool ended by SIGPIPE, 128 + 13.
+const CLOSED_PIPE: i32 = 141;
+
 fn main() -> ExitCode {
+    quiet_on_a_closed_pipe();
     let parsed = match cli::Cli::try_parse() {
         Ok(parsed) => parsed,
         Err(e) => return usage_error(&e),
@@ -18,6 +23,25 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `println!` panics when stdout's reader is gone; that is no failure of the
+/// command: it ends quietly with [`CLOSED_PIPE`], as a Unix tool ended by
+/// SIGPIPE does, instead of printing a panic and a backtrace.
+fn quiet_on_a_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(CLOSED_PIPE);
+        }
+        default(info);
+    }));
 }
 
 /// Help and version print as clap renders them (exit 0); a usage error is one

@@ -493,3 +493,58 @@ fn a_gradient_rounding_far_above_eps_is_no_failure_of_the_exact_hessian() {
     let report = check_hessian(&tanh_chain_gradient, &doubled, &x, &cfg()).unwrap();
     assert_eq!(failing_entries(&report), [(1, 1)], "{report}");
 }
+
+/// The hinge's gradient jumps where a term sits on its margin: the Hessian
+/// exists on each side, and a claim is judged by the side it came from. The
+/// side across which the gradient jumps is read by a stencil that leaves x
+/// out (its one-sided slope at x grows as J/h: 3e8 at the smallest step).
+/// Reference: the hyper-dual Hessian just off x on each side along e_j,
+/// where each piece is smooth. The claim (the model's own convention) is
+/// Pass or Kink; an entry moved by half of itself fails unless it still lies
+/// between the two sides' references (then Kink is right).
+#[test]
+fn a_hessian_across_a_jump_in_the_gradient_is_judged_by_its_own_side() {
+    let sampler = Sampler::SoftmaxHinge {
+        classes: 2..=8,
+        margin: 0.0..=2.0,
+        boost_label: false,
+    };
+    let mut rng = StdRng::seed_from_u64(24);
+    let mut jumps = 0;
+    for _ in 0..60 {
+        let s = sampler.sample(&mut rng, Placement::AtKink).unwrap();
+        let grad = |p: &[f64]| s.objective.gradient(p).unwrap_or_default();
+        let claim = s.objective.hessian(&s.point).unwrap();
+        let report = check_hessian(&grad, &|_: &[f64]| claim.clone(), &s.point, &cfg()).unwrap();
+        assert!(report.verdict().is_ok(), "{report}");
+        jumps += usize::from(report.verdict() == Verdict::Kink);
+        let n = s.point.len();
+        // The largest entry, moved by half of itself.
+        let (i, j) = (0..n)
+            .flat_map(|i| (0..n).map(move |j| (i, j)))
+            .max_by(|p, q| claim[*p].abs().total_cmp(&claim[*q].abs()))
+            .unwrap();
+        let mut wrong = claim.clone();
+        wrong[(i, j)] *= 1.5;
+        let report = check_hessian(&grad, &|_: &[f64]| wrong.clone(), &s.point, &cfg()).unwrap();
+        let entry = report
+            .entries()
+            .iter()
+            .find(|e| (e.output, e.input) == (i, j))
+            .unwrap();
+        let side = |sign: f64| {
+            let mut p = s.point.clone();
+            p[j] += sign * 1e-9 * p[j].abs().max(1.0);
+            s.objective.exact_hessian(&p).unwrap()[(i, j)]
+        };
+        let (lo, hi) = (side(-1.0).min(side(1.0)), side(-1.0).max(side(1.0)));
+        let slack = 1e-6 * claim[(i, j)].abs();
+        let between = wrong[(i, j)] >= lo - slack && wrong[(i, j)] <= hi + slack;
+        match entry.outcome {
+            Verdict::Fail => assert!(!between || hi - lo > slack, "{report}"),
+            Verdict::Kink => assert!(between, "[{lo:e}, {hi:e}]: {report}"),
+            other => panic!("{other:?}: {report}"),
+        }
+    }
+    assert!(jumps > 10, "{jumps} of 60 at a jump");
+}

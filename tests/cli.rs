@@ -626,6 +626,11 @@ fn check_order_2_runs_the_second_order_checks() {
         chain["kink"].as_u64().unwrap() > 0,
         "kink-aimed chains: {chain}"
     );
+    // The hinge is aimed at its margins too (no special case): its gradient
+    // jumps there, and the Hessian is judged by its own side.
+    let hinge = &models[3];
+    assert!(hinge["kink_targeted"].as_u64().unwrap() > 0, "{hinge}");
+    assert!(hinge["kink"].as_u64().unwrap() > 0, "{hinge}");
     assert_usage_error(&["check", "--order", "3"], "order");
 }
 
@@ -916,4 +921,38 @@ fn grade_lists_items_that_need_review_in_every_format() {
             .unwrap()
             .contains("unmatched opening parenthesis")
     );
+}
+
+/// A reader that closes the pipe early (`| head -1`) ends the command quietly
+/// with 141, as SIGPIPE ends a Unix tool: no panic, no backtrace.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gradient-oracle"))
+        // 4 MB of text: far more than a pipe holds, so the command is still
+        // writing when the reader goes away.
+        .args(["trace", "--iters", "3000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(141), "{err}");
+    assert!(err.is_empty(), "{err}");
 }

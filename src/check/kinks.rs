@@ -97,6 +97,52 @@ impl<F: Real> LevelsSeen<'_, F> {
     }
 }
 
+impl<F: Real> LevelsSeen<'_, F> {
+    /// Where f itself jumps at x (a gradient at a hinge's margin, judged as
+    /// the function of a Hessian check), the one-sided slope on the side whose
+    /// limit is not $f(x)$ grows as $J/h$: its change $\Delta_k = f(x \pm
+    /// h_k) - f_0$ does not shrink with the step. That side is then read by a
+    /// stencil that leaves x out: the slope between $x \pm h_{K-1}$ and $x \pm
+    /// h_K$ (the two smallest steps), with the rounding of both values over
+    /// their distance and, as its truncation, the change from the same slope
+    /// one level coarser (ten times its own). `None` per side without a jump:
+    /// $|\Delta_K| \ge |\Delta_{K-1}|/2$ and $|\Delta_{K-1}| \ge
+    /// |\Delta_{K-2}|/2$ (a continuous f shrinks them tenfold per level), and
+    /// $|\Delta_K|$ above 1024 times the values' rounding.
+    pub(super) fn across_a_jump(&self, o: usize) -> [Option<rule::Estimate<F>>; 2] {
+        let levels = self.slopes.len();
+        if levels < 3 {
+            return [None, None];
+        }
+        let scale = self.f0[o].abs() + self.input_noise[o];
+        let rounding = self.t.rounding(scale, self.sigma[o], F::one());
+        let half: F = cst(0.5);
+        let side = |pick: fn((F, F)) -> F| {
+            let delta = |k: usize| pick(self.slopes[k][o]) * self.steps[k];
+            let (d2, d1, d0) = (delta(levels - 3), delta(levels - 2), delta(levels - 1));
+            let jump = d0.abs() >= half * d1.abs()
+                && d1.abs() >= half * d2.abs()
+                && d0.abs() > cst::<F>(1024.0) * rounding;
+            if !jump {
+                return None;
+            }
+            // The slope between the points at h_{k-1} and h_k, x left out.
+            let slope = |k: usize| {
+                let (hc, hf) = (self.steps[k - 1], self.steps[k]);
+                (delta(k - 1) - delta(k)) / (hc - hf)
+            };
+            let value = slope(levels - 1);
+            let gap = self.steps[levels - 2] - self.steps[levels - 1];
+            let bar = cst::<F>(2.0) * rounding / gap
+                + (value - slope(levels - 2)).abs()
+                + self.t.relative(o) * value.abs()
+                + self.t.absolute(o);
+            Some(rule::Estimate { value, bar })
+        };
+        [side(|(l, _)| l), side(|(_, r)| r)]
+    }
+}
+
 /// The claim and what the last level saw of it.
 #[derive(Clone, Copy)]
 pub(super) struct Last<F> {
@@ -343,8 +389,17 @@ pub(super) fn judge_standing<F: Real>(
         None => (bar(left, drift.0), bar(right, drift.1)),
     };
     let mut judged = (left, right, bars);
+    // A side across which f itself jumps is read without x.
+    let [jump_left, jump_right] = seen.across_a_jump(o);
+    let jumps = jump_left.is_some() || jump_right.is_some();
+    if let Some(l) = jump_left {
+        judged = (l.value, judged.1, (l.bar, judged.2.1));
+    }
+    if let Some(r) = jump_right {
+        judged = (judged.0, r.value, (judged.2.0, r.bar));
+    }
     let mut inside = between(a, judged);
-    if !inside && config.derives_tolerances() {
+    if !inside && !jumps && config.derives_tolerances() {
         // The smallest step's slopes carry the most rounding; where f loses
         // digits in ways its measured noise misses (a residual of 4e-4 on an
         // output of 0.5 flips a whole quantum), they stray. The kink stood at

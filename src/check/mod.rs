@@ -76,6 +76,13 @@
 //! happens when a term sits exactly at its margin and its jump $p_j p_y$ is
 //! below about $10^{-10}$ times the loss.
 //!
+//! **A jump in f itself** (the gradient of a hinge at its margin, judged as
+//! the function of [`check_hessian`]): the one-sided slope on the side whose
+//! limit is not $f(x)$ grows as $J/h$. Where the change $f(x \pm h_k) - f_0$
+//! does not shrink with the step at the last three levels, that side is read
+//! by a stencil that leaves x out (`kinks.rs`, `across_a_jump`), so a claim
+//! from either side is judged by its own side.
+//!
 //! **Compound kinks.** Where several kinks meet along one coordinate (two
 //! ReLUs at 0 at once, tied hinge terms all at their margin), a value built
 //! from the one-sided convention at each kink need not lie between the

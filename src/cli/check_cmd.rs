@@ -24,7 +24,7 @@ pub struct CheckArgs {
     activations: String,
     /// 1: the models' gradients; 2: their Hessians and Hessian-vector
     /// products (the chain's closed form, the network's R-operator,
-    /// softmax as the Hessian of log-sum-exp, the hinge between its kinks).
+    /// softmax as the Hessian of log-sum-exp, the hinge, on its margins too).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
     order: u8,
     /// Output format.
