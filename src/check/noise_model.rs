@@ -1,7 +1,8 @@
 //! What the tolerances know of f's noise at x, per output (see `budget.rs` for
 //! how it enters the error bars). Measured once per check with
 //! [`numeric::noise`](crate::numeric::noise) (ECnoise on each side of x from
-//! $\sqrt\varepsilon$, 28 to 112 evaluations, and in `f64` from
+//! $\sqrt\varepsilon$, 28 to 112 evaluations, and as many again with relative
+//! moves $\pm|x_j|$ for an output it cannot read along the usual direction, and in `f64` from
 //! $\varepsilon^{1/4}$, 42 to 168, for an `f32` intermediate; 70 to 280 in all;
 //! or a staircase's quantum over $\sqrt{12}$), capped at
 //! $2^{10}\varepsilon\nu$ since kinks along the sampled segment read as noise
@@ -24,7 +25,9 @@ use super::grid::value_grid;
 use super::probe::Evaluator;
 use super::{CheckConfig, Method};
 use crate::float::{Real, cst};
-use crate::numeric::noise::{estimate_noise_sides, root_mean_square};
+use crate::numeric::noise::{
+    estimate_noise_sides, estimate_noise_sides_relative, root_mean_square,
+};
 
 /// Evaluations of f at x that measure a nondeterministic f's noise.
 pub(super) const REPEATS: usize = 16;
@@ -279,8 +282,21 @@ fn measured<F: Real, E: FnMut(&[F], &mut [F])>(
     f0: &[F],
 ) -> (Vec<Option<F>>, Vec<Option<F>>) {
     let eps = F::epsilon();
-    let (fine, n_fine) = estimate_noise_sides(&mut *ev.eval, x, f0, eps.sqrt());
+    let (mut fine, n_fine) = estimate_noise_sides(&mut *ev.eval, x, f0, eps.sqrt());
     ev.count += n_fine;
+    // Unmeasurable along the usual direction (its moves of max(1, |x_j|) can
+    // be 1e83 times a tiny coordinate f is proportional to): once more with
+    // relative moves, for those outputs.
+    if fine.lower.iter().any(Option::is_none) {
+        let (relative, n) = estimate_noise_sides_relative(&mut *ev.eval, x, f0, eps.sqrt());
+        ev.count += n;
+        for o in 0..f0.len() {
+            if fine.lower[o].is_none() {
+                fine.lower[o] = relative.lower[o];
+                fine.upper[o] = relative.upper[o];
+            }
+        }
+    }
     if eps >= cst(f64::from(f32::EPSILON)) {
         return (fine.lower.clone(), fine.lower);
     }

@@ -263,6 +263,31 @@ pub fn estimate_noise_sides<F: Real>(
     sides_along(eval, x, f0, &direction, first_step)
 }
 
+/// [`estimate_noise_sides`] along the same pseudo-random signs with entry $j$
+/// $\pm|x_j|$ ($\pm1$ where $x_j = 0$): relative moves. Where f is a product
+/// with a tiny coordinate ($c\,(1 - t^2)\,x_1$ at $x_1 = 4\cdot10^{-91}$), the
+/// usual direction moves that coordinate by $10^{83}$ times itself and no
+/// segment is smooth; this one moves every coordinate by the same fraction.
+pub fn estimate_noise_sides_relative<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+    first_step: F,
+) -> (NoiseSides<F>, usize) {
+    let direction: Vec<F> = pseudo_random_direction(x)
+        .into_iter()
+        .zip(x)
+        .map(|(d, xj)| {
+            if *xj == F::zero() {
+                d.signum()
+            } else {
+                d.signum() * xj.abs()
+            }
+        })
+        .collect();
+    sides_along(eval, x, f0, &direction, first_step)
+}
+
 /// ECnoise along `direction` on each side of x, from `first_step`.
 fn sides_along<F: Real>(
     eval: &mut impl FnMut(&[F], &mut [F]),
