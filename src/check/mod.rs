@@ -21,6 +21,7 @@
 //! | 5. quantized look | `quantized.rs` | 2 to 6 |
 //! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
 //! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
+//! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and the same at a 16 times finer step, the coordinate judged again with it | `rounding_look.rs` | 28 to 112 (and as many again, then the stages again), at most 16 coordinates per check |
 //! | the verdict rule, its last word, the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
 //! | the fast mode and its halving | `directional.rs` | $2d + 1$ |
 //! | the whole check, in order | `run.rs` | |
@@ -33,7 +34,7 @@
 //! | the verdict and the settings | `verdict.rs`, `config.rs`, `report.rs`, `rule.rs` |
 //! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `budget.rs`, `noise_model.rs` |
 //! | what the stages share | `point.rs` (the point, the walk's state, `entry`) |
-//! | the stages, each its evidence | `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `directional.rs` |
+//! | the stages, each its evidence | `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `directional.rs` |
 //! | one coordinate, in order | `walk.rs` |
 //! | the whole check and its report | `run.rs`, `diagnose.rs`, then `hessian.rs`, `objective.rs`, `layout.rs` |
 //!
@@ -168,6 +169,7 @@ mod quantized;
 mod report;
 mod resolve;
 mod ridders;
+mod rounding_look;
 mod rule;
 mod run;
 mod verdict;

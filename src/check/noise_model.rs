@@ -29,6 +29,10 @@ use crate::numeric::noise::{
     estimate_noise_sides, estimate_noise_sides_relative, root_mean_square,
 };
 
+/// The most coordinates per check whose rounding is measured along them
+/// (`rounding_look.rs`).
+pub(super) const MAX_ROUNDING_LOOKS: usize = 16;
+
 /// Evaluations of f at x that measure a nondeterministic f's noise.
 pub(super) const REPEATS: usize = 16;
 
@@ -51,6 +55,9 @@ pub(super) struct NoiseModel<F> {
     pub(super) noise_everywhere: std::sync::atomic::AtomicBool,
     /// Per output, the claim's absolute rounding allowance (`claim.rs`).
     pub(super) claim: Vec<F>,
+    /// Coordinates whose rounding was measured along them so far
+    /// (`rounding_look.rs`).
+    rounding_looks: std::sync::atomic::AtomicUsize,
 }
 
 impl<F: Real> NoiseModel<F> {
@@ -65,7 +72,16 @@ impl<F: Real> NoiseModel<F> {
             cell: std::sync::OnceLock::new(),
             noise_everywhere: std::sync::atomic::AtomicBool::new(false),
             claim: claim.to_vec(),
+            rounding_looks: std::sync::atomic::AtomicUsize::new(0),
         }
+    }
+
+    /// Takes one of the check's [`MAX_ROUNDING_LOOKS`] looks at f's rounding
+    /// along a coordinate; `false` once they are spent.
+    pub(super) fn take_rounding_look(&self) -> bool {
+        self.rounding_looks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            < MAX_ROUNDING_LOOKS
     }
 
     /// Whether f's noise stands at every point (known once the noise is

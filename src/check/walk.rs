@@ -15,7 +15,7 @@ use super::point::{Point, Walk, entry};
 use super::probe::{Evaluator, Scratch, Structure};
 use super::quantized::Quantization;
 use super::ridders::ridders_pass;
-use super::{EntryCheck, Evidence, Method, Verdict, domain_edge, noisy, resolve};
+use super::{EntryCheck, Evidence, Method, Verdict, domain_edge, noisy, resolve, rounding_look};
 use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, step_within};
 
@@ -50,9 +50,18 @@ pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     let narrowest = cst::<F>(64.0) * F::epsilon() * F::epsilon().cbrt().recip() * xi;
     for attempt in 0..=DOMAIN_RETRIES {
         ev.nonfinite = false;
-        decide_coordinate(ev, point, i, width, s, entries, quantization);
+        decide_coordinate(ev, point, i, width, s, entries, quantization, None);
         resolve::resolve_weak_passes(ev, point, i, width, &mut entries[first..]);
         if !ev.nonfinite {
+            // A failure may be f's rounding along e_i, which the check's one
+            // measurement of the noise did not see: judged again with it.
+            if let Some(sigma) = rounding_look::louder_along(ev, point, i, width, &entries[first..])
+            {
+                entries.truncate(first);
+                quantization.unresolved.truncate(unresolved);
+                decide_coordinate(ev, point, i, width, s, entries, quantization, Some(&sigma));
+                resolve::resolve_weak_passes(ev, point, i, width, &mut entries[first..]);
+            }
             return;
         }
         let next = if attempt == 0 && xi > F::zero() && xi < width {
@@ -71,7 +80,10 @@ pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     domain_edge::judge_at_domain_edge(ev, point, i, widest, &mut entries[first..]);
 }
 
-/// Steps 1 to 5 of the module doc for coordinate `i`, stage by stage.
+/// Steps 1 to 5 of the module doc for coordinate `i`, stage by stage;
+/// `sigma`, where given, is the noise per output every stage's bar uses (f's
+/// rounding measured along $e_i$), instead of the check's measurement.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     point: Point<'_, F>,
@@ -80,6 +92,7 @@ pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     s: &mut Scratch<F>,
     entries: &mut Vec<EntryCheck>,
     quantization: &mut Quantization,
+    along: Option<&[F]>,
 ) {
     let Point {
         f0,
@@ -97,11 +110,11 @@ pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     let auto = config.method == Method::Auto;
     // The measured noise of each output: up front for Method::Ridders and for 1000
     // coordinates and more, else once the fourth-order look leaves one unsure; 0 until then.
-    let measured = !auto || noise.eager;
-    let sigma: Vec<F> = if measured {
-        noise.get(ev, x, f0)
-    } else {
-        vec![F::zero(); m]
+    let measured = !auto || noise.eager || along.is_some();
+    let sigma: Vec<F> = match along {
+        Some(sigma) => sigma.to_vec(),
+        None if measured => noise.get(ev, x, f0),
+        None => vec![F::zero(); m],
     };
     if measured && noise.noise_everywhere() {
         for o in 0..m {

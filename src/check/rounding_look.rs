@@ -1,0 +1,83 @@
+//! The last look at a coordinate with a would-be **Fail**: f's rounding
+//! along that coordinate, measured.
+//!
+//! The check measures f's noise once, along one pseudo-random direction
+//! (`noise_model.rs`). Along the checked coordinate f can round far more
+//! coarsely than along that direction: a tanh chain's gradient entry
+//! $g_1 = c\,(1 - t^2)\,x_2$ with $t = \tanh(8.2)$ moves in quanta of its
+//! $1 - t\cdot t$, $4\cdot10^{-10}$ of itself, while along the direction,
+//! where another term of $g_1$ dominates, it reads its own $\varepsilon$
+//! rounding. The small steps' differences then carry an error their bars do
+//! not (25 % at $h = 9\cdot10^{-9}$), and a correct claim reads Fail.
+//!
+//! So a coordinate with a failing entry has its noise measured along $e_i$
+//! (ECnoise from $\sqrt\varepsilon\,w_i$, each side on its own, the smaller
+//! kept: 28 to 112 evaluations, for all outputs at once). Where it exceeds
+//! four times the check's measurement for a failing output, and the same
+//! reading from a step 16 times smaller agrees within a factor 4 (rounding
+//! stands at every scale; a stair's edges met by steps grown past a flat
+//! stretch do not: 28 to 112 more), the coordinate
+//! is judged again with it as the noise of every stage's error bar (a
+//! noise that stands at every scale gets the noisy stage). A wrong claim
+//! keeps its Fail: the rounding now in the bars is f's own. At most
+//! `MAX_ROUNDING_LOOKS` (16, `noise_model.rs`) coordinates per check are looked at (a report with
+//! more failing coordinates than that is a Fail whatever the rest read).
+
+use crate::check::report::EntryCheck;
+use crate::check::verdict::Verdict;
+use crate::float::{Real, cst};
+use crate::numeric::noise::estimate_noise_along;
+
+use super::point::Point;
+use super::probe::Evaluator;
+
+/// The noise per output to judge coordinate `i` again with, when its
+/// rounding along $e_i$ (width `width`) is more than four times the check's
+/// for some failing output; `None` otherwise (nothing failed, the budget of
+/// looks is spent, user tolerances, or the rounding explains nothing).
+pub(super) fn louder_along<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    point: Point<'_, F>,
+    i: usize,
+    width: F,
+    entries: &[EntryCheck],
+) -> Option<Vec<F>> {
+    let failing: Vec<usize> = entries
+        .iter()
+        .filter(|e| e.outcome == Verdict::Fail)
+        .map(|e| e.output)
+        .collect();
+    if failing.is_empty() || !point.config.derives_tolerances() || !point.noise.take_rounding_look()
+    {
+        return None;
+    }
+    let m = point.f0.len();
+    let mut direction = vec![F::zero(); point.x.len()];
+    direction[i] = width;
+    let (along, count) = estimate_noise_along(&mut *ev.eval, point.x, point.f0, &direction);
+    ev.count += count;
+    let global = point.noise.so_far(m);
+    let four: F = cst(4.0);
+    let louder_at = |o: usize| along[o].is_some_and(|s| s > four * global[o]);
+    if !failing.iter().any(|&o| louder_at(o)) {
+        return None;
+    }
+    // Rounding stands at every scale; kinks along the segment (a stair's
+    // edges, read from steps that grew past a flat stretch) shrink with the
+    // step: the same reading from a step 16 times smaller must agree.
+    direction[i] = width / cst::<F>(16.0);
+    let (finer, count) = estimate_noise_along(&mut *ev.eval, point.x, point.f0, &direction);
+    ev.count += count;
+    let louder = failing.iter().any(|&o| {
+        louder_at(o)
+            && match (along[o], finer[o]) {
+                (Some(s), Some(f)) => f <= four * s && s <= four * f,
+                _ => false,
+            }
+    });
+    louder.then(|| {
+        (0..m)
+            .map(|o| along[o].map_or(global[o], |s| s.max(global[o])))
+            .collect()
+    })
+}
