@@ -81,6 +81,72 @@ impl Composition {
     }
 }
 
+/// $\phi''$ of each kind.
+fn phi2(kind: u8, v: f64) -> f64 {
+    match kind {
+        0 => -v.sin(),
+        1 => {
+            let t = v.tanh();
+            -2.0 * t * (1.0 - t * t)
+        }
+        2 => 1.0,
+        3 => (v / 4.0).exp() / 16.0,
+        _ => {
+            let s = 1.0 / (1.0 + (-v).exp());
+            s * (1.0 - s)
+        }
+    }
+}
+
+impl Composition {
+    /// $H = s\,(\mathrm{diag}(c_i\phi''_{k_i}(x_i)) + d\,\phi''_{k_0}(b^\top x)\,b b^\top)$.
+    fn hessian(&self, x: &[f64]) -> Vec<Vec<f64>> {
+        let inner: f64 = x.iter().zip(&self.b).map(|(xi, bi)| bi * xi).sum();
+        let outer = self.d * phi2(self.outer, inner);
+        (0..x.len())
+            .map(|i| {
+                (0..x.len())
+                    .map(|j| {
+                        let own = if i == j {
+                            self.c[i] * phi2(self.kinds[i], x[i])
+                        } else {
+                            0.0
+                        };
+                        self.scale * (own + outer * self.b[i] * self.b[j])
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// A deterministic value in [-1, 1] from the bits of `t` (splitmix64).
+fn hashed(t: f64) -> f64 {
+    let mut z = t.to_bits().wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+}
+
+/// How the function's value is spoiled: deterministic noise of a relative
+/// size, call-to-call noise of a relative size, or one intermediate (the
+/// sum of the own terms) rounded to f32.
+#[derive(Debug, Clone, Copy)]
+enum Spoil {
+    Deterministic(f64),
+    CallToCall(f64),
+    F32Intermediate,
+}
+
+fn spoil() -> impl Strategy<Value = Spoil> {
+    prop_oneof![
+        prop_oneof![Just(1e-12), Just(1e-9), Just(1e-6)].prop_map(Spoil::Deterministic),
+        prop_oneof![Just(1e-12), Just(1e-9), Just(1e-6)].prop_map(Spoil::CallToCall),
+        Just(Spoil::F32Intermediate),
+    ]
+}
+
 fn composition() -> impl Strategy<Value = (Composition, Vec<f64>)> {
     (1usize..6).prop_flat_map(|n| {
         (
@@ -144,10 +210,18 @@ fn apply<F: Real>(slip: Slip, mut g: Vec<F>) -> Vec<F> {
 
 /// H1, H2 and H4 for one report against the true gradient `truth`.
 fn honest(report: &CheckReport, truth: &[f64]) -> Result<(), TestCaseError> {
+    honest_matrix(report, &|_, i| truth[i])
+}
+
+/// H1, H2 and H4 for one report against the true derivatives `truth(o, i)`.
+fn honest_matrix(
+    report: &CheckReport,
+    truth: &dyn Fn(usize, usize) -> f64,
+) -> Result<(), TestCaseError> {
     let max = CheckConfig::default().max_resolution;
     for e in report.entries() {
         if matches!(e.outcome, Verdict::Pass | Verdict::Kink) {
-            let off = (e.analytic - truth[e.input]).abs();
+            let off = (e.analytic - truth(e.output, e.input)).abs();
             prop_assert!(
                 off <= 2.0 * e.tolerance,
                 "H1: entry {} is {off:e} from the truth, tolerance {:e}\n{report}",
@@ -157,13 +231,14 @@ fn honest(report: &CheckReport, truth: &[f64]) -> Result<(), TestCaseError> {
         }
     }
     if report.verdict().is_ok() && !report.entries().is_empty() {
-        let largest = report
-            .entries()
-            .iter()
-            .map(|e| e.analytic.abs())
-            .fold(0.0, f64::max);
         for e in report.entries() {
-            let off = (e.analytic - truth[e.input]).abs();
+            let largest = report
+                .entries()
+                .iter()
+                .filter(|r| r.output == e.output)
+                .map(|r| r.analytic.abs())
+                .fold(0.0, f64::max);
+            let off = (e.analytic - truth(e.output, e.input)).abs();
             prop_assert!(
                 off <= 2.0 * report.resolution() * largest || largest == 0.0,
                 "H2: entry {} is {off:e} off, resolution {:e}\n{report}",
@@ -207,6 +282,68 @@ proptest! {
         if matches!(slip, Slip::None) {
             prop_assert_ne!(native.verdict(), Verdict::Fail, "H3 f32\n{}", native);
             prop_assert_ne!(mixed.verdict(), Verdict::Fail, "H3 mixed\n{}", mixed);
+        }
+    }
+
+    #[test]
+    fn noisy_and_rounded_checks_are_honest(
+        (comp, x) in composition(),
+        slip in slip(),
+        spoil in spoil(),
+    ) {
+        let truth = comp.gradient(&x);
+        let claim = |p: &[f64]| apply(slip, comp.gradient(p));
+        let size = comp.scale * (1.0 + comp.c.iter().map(|c| c.abs()).sum::<f64>() + comp.d.abs());
+        let calls = std::sync::atomic::AtomicU64::new(0);
+        let f = |p: &[f64]| match spoil {
+            Spoil::Deterministic(r) => {
+                let t = p.iter().enumerate().map(|(i, v)| v * (1.0 + i as f64)).sum::<f64>();
+                comp.value(p) + r * size * hashed(t)
+            }
+            Spoil::CallToCall(r) => {
+                let k = calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                comp.value(p) + r * size * hashed(k as f64)
+            }
+            Spoil::F32Intermediate => {
+                // The own terms summed in f32, as a kernel computing in float.
+                let own: f32 = p
+                    .iter()
+                    .zip(&comp.c)
+                    .zip(&comp.kinds)
+                    .map(|((v, c), k)| (*c * phi(*k, *v).0) as f32)
+                    .sum();
+                let inner: f64 = p.iter().zip(&comp.b).map(|(v, b)| v * b).sum();
+                comp.scale * (f64::from(own) + comp.d * phi(comp.outer, inner).0)
+            }
+        };
+        let report = check_gradient(&f, &claim, &x, &CheckConfig::default()).unwrap();
+        honest(&report, &truth)?;
+        if matches!(slip, Slip::None) {
+            prop_assert_ne!(report.verdict(), Verdict::Fail, "H3 {:?}\n{}", spoil, report);
+        }
+    }
+
+    #[test]
+    fn hessian_checks_are_honest((comp, x) in composition(), slip in slip()) {
+        let truth = comp.hessian(&x);
+        let n = x.len();
+        let claim = |p: &[f64]| {
+            let h = comp.hessian(p);
+            // The slip on row 0, the rest as is.
+            let mut rows = h.clone();
+            rows[0] = apply(slip, h[0].clone());
+            gradient_oracle::nalgebra::DMatrix::from_fn(n, n, |i, j| rows[i][j])
+        };
+        let report = gradient_oracle::check_hessian(
+            &|p: &[f64]| comp.gradient(p),
+            &claim,
+            &x,
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        honest_matrix(&report, &|o, i| truth[o][i])?;
+        if matches!(slip, Slip::None) {
+            prop_assert_ne!(report.verdict(), Verdict::Fail, "H3 hessian\n{}", report);
         }
     }
 }

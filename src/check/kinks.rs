@@ -107,8 +107,11 @@ impl<F: Real> LevelsSeen<'_, F> {
     /// their distance and, as its truncation, the change from the same slope
     /// one level coarser (ten times its own). `None` per side without a jump:
     /// $|\Delta_K| \ge |\Delta_{K-1}|/2$ and $|\Delta_{K-1}| \ge
-    /// |\Delta_{K-2}|/2$ (a continuous f shrinks them tenfold per level), and
-    /// $|\Delta_K|$ above 1024 times the values' rounding.
+    /// |\Delta_{K-2}|/2$ with one sign (a continuous f shrinks them tenfold
+    /// per level), $|\Delta_K|$ above 1024 times the values' rounding, and
+    /// the other side continuous ($|\Delta_K| \le |\Delta_{K-1}|/5$ there):
+    /// $f(x)$ is one side's limit. A staircase of rounding (an `f32`
+    /// intermediate) stalls and jumps on both sides, and is no such jump.
     pub(super) fn across_a_jump(&self, o: usize) -> [Option<rule::Estimate<F>>; 2] {
         let levels = self.slopes.len();
         if levels < 3 {
@@ -117,15 +120,29 @@ impl<F: Real> LevelsSeen<'_, F> {
         let scale = self.f0[o].abs() + self.input_noise[o];
         let rounding = self.t.rounding(scale, self.sigma[o], F::one());
         let half: F = cst(0.5);
-        let side = |pick: fn((F, F)) -> F| {
+        let deltas = |pick: fn((F, F)) -> F| {
             let delta = |k: usize| pick(self.slopes[k][o]) * self.steps[k];
-            let (d2, d1, d0) = (delta(levels - 3), delta(levels - 2), delta(levels - 1));
-            let jump = d0.abs() >= half * d1.abs()
+            [delta(levels - 3), delta(levels - 2), delta(levels - 1)]
+        };
+        // A jump: the change keeps its size and its sign; a continuous side:
+        // it shrinks fivefold per level at least.
+        let jumps = |[d2, d1, d0]: [F; 3]| {
+            d0.abs() >= half * d1.abs()
                 && d1.abs() >= half * d2.abs()
-                && d0.abs() > cst::<F>(1024.0) * rounding;
-            if !jump {
+                && d0.abs() > cst::<F>(1024.0) * rounding
+                && d0.signum() == d1.signum()
+                && d1.signum() == d2.signum()
+        };
+        let continuous = |[_, d1, d0]: [F; 3]| d0.abs() <= cst::<F>(0.2) * d1.abs();
+        let (left, right) = (deltas(|(l, _)| l), deltas(|(_, r)| r));
+        // f(x) is one side's limit: exactly one side jumps, the other is
+        // continuous (a staircase of rounding jumps and stalls on both).
+        let one_sided = |this: [F; 3], other: [F; 3]| jumps(this) && continuous(other);
+        let side = |pick: fn((F, F)) -> F, this: [F; 3], other: [F; 3]| {
+            if !one_sided(this, other) {
                 return None;
             }
+            let delta = |k: usize| pick(self.slopes[k][o]) * self.steps[k];
             // The slope between the points at h_{k-1} and h_k, x left out.
             let slope = |k: usize| {
                 let (hc, hf) = (self.steps[k - 1], self.steps[k]);
@@ -139,7 +156,7 @@ impl<F: Real> LevelsSeen<'_, F> {
                 + self.t.absolute(o);
             Some(rule::Estimate { value, bar })
         };
-        [side(|(l, _)| l), side(|(_, r)| r)]
+        [side(|(l, _)| l, left, right), side(|(_, r)| r, right, left)]
     }
 }
 
@@ -313,7 +330,9 @@ fn kink_below_the_slopes<F: Real>(
     // quantum) is well below its gap take part.
     let (l1, r1) = seen.slopes[1][o];
     let g1 = r1 - l1;
-    let quantum = t.eps * f0[o].abs();
+    // f's rounding: its own eps |f|, or what was measured (an f32
+    // intermediate rounds far coarser, and its slopes wander by that much).
+    let quantum = (t.eps * f0[o].abs()).max(seen.sigma[o]);
     let gaps: Vec<F> = seen
         .slopes
         .iter()
@@ -345,6 +364,10 @@ fn kink_below_the_slopes<F: Real>(
             BelowTheSlopes::Nothing
         };
     }
+    // The tolerance is what admitted the claim: at least its distance from
+    // the extrapolated slopes' interval (the steady and corrected kinks
+    // bracket it with slopes of their own).
+    let outside = (lo - a).max(a - hi).max(F::zero());
     let mut k = entry(
         o,
         seen.i,
@@ -352,7 +375,7 @@ fn kink_below_the_slopes<F: Real>(
         r.value,
         lv,
         rv,
-        spread,
+        spread.max(outside),
         Verdict::Kink,
         Evidence::OneSided,
     );
@@ -432,6 +455,14 @@ pub(super) fn judge_standing<F: Real>(
         (right, right_bar)
     };
     let outcome = if inside { Verdict::Kink } else { Verdict::Fail };
+    // A kink's tolerance is what admitted the claim: at least its distance
+    // from the nearest slope (a claim between wandering slopes, admitted by
+    // the far one's bar, states that width, not the near one's).
+    let tol = if inside {
+        tol.max((a - nearest).abs())
+    } else {
+        tol
+    };
     let mut e = entry(
         o,
         seen.i,

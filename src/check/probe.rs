@@ -92,9 +92,15 @@ pub(super) enum Structure {
     /// Not looked at: $|n_3 - n_4|$ (the fourth difference over $12h_3$) is
     /// within its rounding, so no kink of consequence lies within $2h_3$.
     Unseen,
-    /// The fourth difference follows the $h^4$ law from $h_3$ to $2h_3$:
-    /// f is smooth there, and $|n_3 - n_4|/16$ bounds $n_4$'s truncation.
+    /// The fourth difference follows the $h^4$ law from $h_3$ to $2h_3$
+    /// (grows 8 to 32 times, one sign): f is smooth there, and
+    /// $|n_3 - n_4|/16$ bounds $n_4$'s truncation.
     Smooth,
+    /// Neither law: noise (call-to-call noise makes $|n_3 - n_4|$ large at
+    /// any ratio), or a smooth f beyond its asymptotic range. The gap bounds
+    /// nothing: before f's noise is measured, the fourth-order value passes
+    /// nothing.
+    Unexplained,
     /// It does not (a kink within $4h_3$ makes it grow like $h$, not $h^4$):
     /// no central estimate is trusted to pass a claim; the kink analysis decides.
     Kink,
