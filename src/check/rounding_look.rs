@@ -13,10 +13,10 @@
 //! So a coordinate with a failing entry has its noise measured along $e_i$
 //! (ECnoise from $\sqrt\varepsilon\,w_i$, each side on its own, the smaller
 //! kept: 28 to 112 evaluations, for all outputs at once). Where it exceeds
-//! four times the check's measurement for a failing output, and the same
-//! reading from a step 16 times smaller agrees within a factor 4 (rounding
-//! stands at every scale; a stair's edges met by steps grown past a flat
-//! stretch do not: 28 to 112 more), the coordinate
+//! four times the check's measurement for a failing output, and is a quantum
+//! an intermediate's rounding can make (at most $\sqrt\varepsilon\max(1,|f|)$,
+//! as `grid.rs` says; a stair's edges met by ECnoise's steps grown past a
+//! flat stretch read far more), the coordinate
 //! is judged again with it as the noise of every stage's error bar (a
 //! noise that stands at every scale gets the noisy stage). A wrong claim
 //! keeps its Fail: the rounding now in the bars is f's own. At most
@@ -28,6 +28,7 @@ use crate::check::verdict::Verdict;
 use crate::float::{Real, cst};
 use crate::numeric::noise::estimate_noise_along;
 
+use super::grid::rounding_quantum;
 use super::point::Point;
 use super::probe::Evaluator;
 
@@ -58,22 +59,11 @@ pub(super) fn louder_along<F: Real, E: FnMut(&[F], &mut [F])>(
     ev.count += count;
     let global = point.noise.so_far(m);
     let four: F = cst(4.0);
-    let louder_at = |o: usize| along[o].is_some_and(|s| s > four * global[o]);
-    if !failing.iter().any(|&o| louder_at(o)) {
-        return None;
-    }
-    // Rounding stands at every scale; kinks along the segment (a stair's
-    // edges, read from steps that grew past a flat stretch) shrink with the
-    // step: the same reading from a step 16 times smaller must agree.
-    direction[i] = width / cst::<F>(16.0);
-    let (finer, count) = estimate_noise_along(&mut *ev.eval, point.x, point.f0, &direction);
-    ev.count += count;
+    // Rounding, not a stair's edges or kinks met by steps grown past a flat
+    // stretch: a quantum an intermediate's rounding can make (`grid.rs`: at
+    // most sqrt(eps) max(1, |f|)).
     let louder = failing.iter().any(|&o| {
-        louder_at(o)
-            && match (along[o], finer[o]) {
-                (Some(s), Some(f)) => f <= four * s && s <= four * f,
-                _ => false,
-            }
+        along[o].is_some_and(|s| s > four * global[o] && rounding_quantum(s, point.f0[o].abs()))
     });
     louder.then(|| {
         (0..m)
