@@ -389,9 +389,11 @@ pub fn hessian_case(c: &HessianCase) {
 /// be for a dead ReLU. A tanh chain saturated past |x| = 19 computes
 /// 1 - tanh^2 = 0 exactly, so its gradient is exactly flat while the exact
 /// Hessian is 1e-13: out of reach of any finite difference of that gradient.
-/// The case is excluded only when every failing entry read exactly 0 on both
-/// sides and the gradient's output is bitwise constant at steps of 1e-10 to
-/// 1e-6 of the coordinate's width (the checker's small steps).
+/// The case is excluded only when every failing entry read 0 on both sides
+/// (within its tolerance: the noisy stage's one-sided stencils leave
+/// rounding of 1e-26 where f is flat) and the gradient's output is bitwise
+/// constant at steps of 1e-10 to 1e-6 of the coordinate's width (the
+/// checker's small steps): that constancy is the limit's definition.
 fn flat_everywhere(
     gradient: fn(&[f64]) -> Vec<f64>,
     x: &[f64],
@@ -399,7 +401,9 @@ fn flat_everywhere(
 ) -> bool {
     let g0 = gradient(x);
     report.failures().iter().all(|e| {
-        let read_flat = e.numeric == 0.0 && e.left == 0.0 && e.right == 0.0;
+        let read_flat = [e.numeric, e.left, e.right]
+            .iter()
+            .all(|v| v.abs() <= e.tolerance);
         let width = x[e.input].abs().max(1.0);
         read_flat
             && [1e-10, 1e-8, 1e-6].iter().all(|s| {
