@@ -28,11 +28,13 @@ pub(super) struct Point<'a, F> {
 }
 
 impl<F: Real> Point<'_, F> {
-    /// The stages' Pass clause: the claim `a` within `bar` of the estimate
-    /// `value` (the rule's [`within`](super::rule::within)), with a bar that
-    /// resolves the row (at most `coarsest[o]`).
+    /// The stages' Pass clause: the rule ([`judge`](super::rule::judge)) on
+    /// the one estimate `value` with its `bar` says Pass (the claim `a` within
+    /// the bar, both finite), with a bar that resolves the row (at most
+    /// `coarsest[o]`).
     pub(super) fn passes(&self, o: usize, a: F, value: F, bar: F) -> bool {
-        super::rule::within(a, value, bar) && bar <= self.coarsest[o]
+        let best = super::rule::Estimate { value, bar };
+        super::rule::judge(a, best, &[], &[]) == Verdict::Pass && bar <= self.coarsest[o]
     }
 }
 
