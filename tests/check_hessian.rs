@@ -489,12 +489,18 @@ fn the_exact_hessian_is_no_failure_at_subnormal_scales() {
 /// tanh(0.4 x_0) term dominates and g_1 reads its eps rounding (5e-28 against
 /// 2e-21); H_11 read 25 % off at h = 9e-9. The rounding look measures the
 /// noise along the failing coordinate and judges it again with that. The
-/// fourth is the same at x_2 = 4.9e-6 (H_11 read 5 % off).
+/// fourth is the same at x_2 = 4.9e-6 (H_11 read 5 % off). The fifth, at
+/// x_0 = -36.8, is a staircase whose plateaus (in x_0) are as wide as the
+/// central step: g_0 reads flat at the small steps and moves by one quantum
+/// (3e-4 of itself) on one side at h, on both at 2h; the quantized look
+/// takes it (row 1's g_1 of -1 cannot resolve H_10 = 2.7e-13, so the report
+/// is Inconclusive, with that reason).
 #[rstest::rstest]
 #[case(&[0.0, 14.581516549348557, 7.041529113171271e-9], (1, 1))]
 #[case(&[14.867504388107182, 3.948209825432919e-91], (0, 0))]
 #[case(&[1.0936683029334638e-303, 14.927414715406986, -3.467136613550051e-5, 2.9601043792466e-11, -16.985286355018612], (1, 1))]
 #[case(&[6.79038653237e-313, 14.581516545362321, 4.858005031041247e-6], (1, 1))]
+#[case(&[-36.76644182088173, 2.0522684006491881e-289], (0, 0))]
 fn a_gradient_rounding_far_above_eps_is_no_failure_of_the_exact_hessian(
     #[case] x: &[f64],
     #[case] moved: (usize, usize),

@@ -334,9 +334,9 @@ pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
 /// than f absorbed the change (an `f32` loss $\tfrac12 r^2$ whose output moves
 /// in whole ulps: the loss jumps by $r\,u$, far above its own ulp, with no
 /// power-of-two grid). The stairs must be narrow and f monotone through x:
-/// some pair within the central difference's step $h$ moved, on both sides,
+/// some pair within four central difference steps $h$ moved, on both sides,
 /// in opposite directions, and so did the widest pair. A kink with a flat
-/// side (a dead ReLU) moves on one side only or beyond $h$ only, and a flat f
+/// side (a dead ReLU) moves on one side only or beyond $4h$ only, and a flat f
 /// has no slope: neither is a staircase. The quantum is the smallest nonzero
 /// $|f(x+t) - f_0|$ seen.
 fn staircase_quantum<F: Real>(f0: F, xi: F, samples: &[(F, F)]) -> Option<F> {
@@ -346,8 +346,11 @@ fn staircase_quantum<F: Real>(f0: F, xi: F, samples: &[(F, F)]) -> Option<F> {
     if !across(widest) {
         return None;
     }
+    // Within a few central steps (a staircase whose plateaus are as wide as
+    // the step moves on one side at h and on both at 2h: a saturated tanh's
+    // 1 - t*t at x = -36.8); a dead ReLU never moves on its flat side.
     let h = scaled_step(DifferenceScheme::Central.optimal_step::<F>(), xi);
-    if !pairs.iter().any(|p| p.0 <= h && across(p)) {
+    if !pairs.iter().any(|p| p.0 <= cst::<F>(4.0) * h && across(p)) {
         return None;
     }
     let &(s, v, w) = widest;
