@@ -21,7 +21,7 @@
 //! | 5. quantized look | `quantized.rs` | 2 to 6 |
 //! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
 //! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
-//! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and the same at a 16 times finer step, the coordinate judged again with it | `rounding_look.rs` | 28 to 112 (and as many again, then the stages again), at most 16 coordinates per check |
+//! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and a quantum an intermediate's rounding can make, the coordinate judged again with it | `rounding_look.rs` | 28 to 112 (then the stages again), at most 16 coordinates per check |
 //! | the verdict rule, its last word, the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
 //! | the fast mode and its halving | `directional.rs` | $2d + 1$ |
 //! | the whole check, in order | `run.rs` | |
