@@ -688,15 +688,7 @@ fn an_mlp_point_once_misread_as_a_failure_is_not_one(
     #[case] n: usize,
     #[case] seed: u64,
 ) {
-    let mut r = rng(seed);
-    let (mut case, mut p) = random_mlp(&mut r, n, d, h);
-    let x0 = case.data.x().row(0).clone_owned();
-    p[0] = x0[1];
-    p[1] = -x0[0];
-    for v in &mut p[2..d] {
-        *v = 0.0;
-    }
-    case.shape = case.shape.with_parameters(&p).unwrap();
+    let (case, p) = mlp_at_a_kink(seed, n, d, h);
     let report = check_gradient(&case.f(), &case.grad(), &p, &CheckConfig::default()).unwrap();
     assert!(report.verdict().is_ok(), "{report}");
 }
@@ -714,15 +706,7 @@ fn an_mlp_point_once_misread_as_a_failure_is_not_one(
 #[test]
 fn kinks_along_the_noise_segment_are_not_read_as_noise() {
     let (d, h, n, seed) = (4, 26, 12, 5394294233609664738);
-    let mut r = rng(seed);
-    let (mut case, mut p) = random_mlp(&mut r, n, d, h);
-    let x0 = case.data.x().row(0).clone_owned();
-    p[0] = x0[1];
-    p[1] = -x0[0];
-    for v in &mut p[2..d] {
-        *v = 0.0;
-    }
-    case.shape = case.shape.with_parameters(&p).unwrap();
+    let (case, p) = mlp_at_a_kink(seed, n, d, h);
     let report = check_gradient(&case.f(), &case.grad(), &p, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Kink, "{report}");
     assert!(report.resolution() < 1e-3, "{report}");

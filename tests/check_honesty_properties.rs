@@ -13,6 +13,9 @@ use gradient_oracle::{
 };
 use proptest::prelude::*;
 
+mod common;
+use common::hashed;
+
 /// A constant in the float type.
 fn num<F: Real>(v: f64) -> F {
     <F as num_traits::NumCast>::from(v).unwrap()
@@ -118,15 +121,6 @@ impl Composition {
             })
             .collect()
     }
-}
-
-/// A deterministic value in [-1, 1] from the bits of `t` (splitmix64).
-fn hashed(t: f64) -> f64 {
-    let mut z = t.to_bits().wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 52) as f64 - 1.0
 }
 
 /// How the function's value is spoiled: deterministic noise of a relative

@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicU64;
 
 mod common;
 
-use common::{smooth, smooth_grad, uniform};
+use common::{hashed, smooth, smooth_grad, uniform};
 use gradient_oracle::{CheckConfig, Verdict, check_gradient};
 
 fn cfg() -> CheckConfig {
@@ -73,17 +73,6 @@ fn noise_1e_4_never_fails_the_correct_gradient_and_catches_ten_percent() {
             Verdict::Kink => panic!("0.1 % off read as a kink at {x:?}: {r}"),
         }
     }
-}
-
-/// A deterministic value in [-1, 1] from the bits of `t` (splitmix64): the
-/// same x always gives the same noise, as an inner solver stopped at a
-/// tolerance does.
-fn hashed(t: f64) -> f64 {
-    let mut z = t.to_bits().wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 52) as f64 - 1.0
 }
 
 /// Deterministic noise far above the measurement's cap (1e-11 to 1e-7 on an

@@ -4,15 +4,8 @@
 use gradient_oracle::numeric::noise::{NoiseLevel, ecnoise, estimate_noise, estimate_noise_along};
 use rstest::rstest;
 
-/// A deterministic value in [-1, 1] from the bits of `t` (splitmix64): noise
-/// of standard deviation 1/sqrt(3), unrelated to any smooth trend.
-fn hashed_unit(t: f64) -> f64 {
-    let mut z = t.to_bits().wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 52) as f64 - 1.0
-}
+mod common;
+use common::hashed;
 
 #[rstest]
 #[case(1e-12)]
@@ -20,8 +13,7 @@ fn hashed_unit(t: f64) -> f64 {
 #[case(1e-6)]
 fn ecnoise_measures_a_known_noise_within_a_factor_two(#[case] amplitude: f64) {
     let sigma = amplitude / 3f64.sqrt();
-    let f =
-        |x: &[f64]| (1.5 * x[0]).sin() + x[1] * x[1] + amplitude * hashed_unit(x[0] + 3.0 * x[1]);
+    let f = |x: &[f64]| (1.5 * x[0]).sin() + x[1] * x[1] + amplitude * hashed(x[0] + 3.0 * x[1]);
     let x = [0.4, -0.7];
     let f0 = [f(&x)];
     let (estimate, evaluations) =
@@ -108,7 +100,7 @@ fn noise_between_a_step_too_large_and_one_too_small_is_found() {
             let p: Vec<f32> = w
                 .iter()
                 .enumerate()
-                .map(|(j, v)| v + 1e-6 * hashed_unit((k * 5 + j) as f64) as f32)
+                .map(|(j, v)| v + 1e-6 * hashed((k * 5 + j) as f64) as f32)
                 .collect();
             let p64: Vec<f64> = p.iter().map(|v| f64::from(*v)).collect();
             f64::from(f(&p)) - chain_loss(&p64, &acts, f64::from(x_in), f64::from(y_gt))
@@ -196,7 +188,7 @@ fn noise_that_aliases_with_one_step_is_seen_at_the_other() {
 #[test]
 fn ecnoise_reads_the_same_relative_noise_at_any_scale() {
     let values: Vec<f64> = (0..8)
-        .map(|k| 2.0 + 1e-3 * k as f64 + 1e-10 * hashed_unit(k as f64))
+        .map(|k| 2.0 + 1e-3 * k as f64 + 1e-10 * hashed(k as f64))
         .collect();
     let NoiseLevel::Estimated { sigma: one, order } = ecnoise(&values) else {
         panic!("measurable at scale 1")

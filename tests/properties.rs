@@ -122,16 +122,12 @@ proptest! {
         seed in any::<u64>(),
         on_kink in any::<bool>(),
     ) {
-        let mut r = common::rng(seed);
-        let (mut case, mut p) = common::random_mlp(&mut r, n, d, h);
-        if on_kink && d >= 2 {
+        let (case, p) = if on_kink && d >= 2 {
             // Hidden unit 0 exactly at its kink on sample 0 alone.
-            let x0 = case.data.x().row(0).clone_owned();
-            p[0] = x0[1];
-            p[1] = -x0[0];
-            for v in &mut p[2..d] { *v = 0.0; }
-            case.shape = case.shape.with_parameters(&p).unwrap();
-        }
+            common::mlp_at_a_kink(seed, n, d, h)
+        } else {
+            common::random_mlp(&mut common::rng(seed), n, d, h)
+        };
         let report = check_gradient(&case.f(), &case.grad(), &p, &CheckConfig::default()).unwrap();
         prop_assert!(report.verdict().is_ok(), "{report}");
     }

@@ -194,3 +194,29 @@ pub fn ok_or_unresolvable(report: &CheckReport) -> bool {
         Verdict::Fail => false,
     }
 }
+
+/// A deterministic value in [-1, 1] from the bits of `t` (splitmix64): noise
+/// of standard deviation 1/sqrt(3), unrelated to any smooth trend, and the
+/// same for the same `t` (as an inner solver stopped at a tolerance).
+pub fn hashed(t: f64) -> f64 {
+    let mut z = t.to_bits().wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+}
+
+/// A random network (`random_mlp`) with hidden unit 0 exactly at its kink
+/// on sample 0 alone: its input weights are (x_1, -x_0, 0, ...) of sample 0.
+pub fn mlp_at_a_kink(seed: u64, n: usize, d: usize, h: usize) -> (MlpCase, Vec<f64>) {
+    let mut r = rng(seed);
+    let (mut case, mut p) = random_mlp(&mut r, n, d, h);
+    let x0 = case.data.x().row(0).clone_owned();
+    p[0] = x0[1];
+    p[1] = -x0[0];
+    for v in &mut p[2..d] {
+        *v = 0.0;
+    }
+    case.shape = case.shape.with_parameters(&p).unwrap();
+    (case, p)
+}
