@@ -18,8 +18,10 @@
 //! - the central estimate $c_4 = (4c(h) - c(2h))/3$, noise
 //!   $0.95\,\hat\sigma/h$, truncation $|c_4(h) - c_4(2h)|/15$;
 //! - the one-sided slopes $R(h) = (-3f_0 + 4f(x+h) - f(x+2h))/2h$ and $L(h)$,
-//!   noise $2.55\,\hat\sigma/h$, truncation $2|c(h) - c_4|$ (both carry
-//!   $-h^2 f'''/3$, and $c(h) - c_4 = h^2 f'''/6$), at $h$ and at $2h$.
+//!   noise $2.55\,\hat\sigma/h$, truncation twice $|R(2h) - R(h)|/3$ (each
+//!   carries $-h^2 f'''/3$ of its own side; at a kink the central difference
+//!   changes linearly with h, the sides do not), at $h$ and at $2h$ (four
+//!   times that there).
 //!
 //! The verdict is the one rule of [`rule::judge`](super::rule): Pass within
 //! the central bar, Kink when the slopes stand apart at both levels and
@@ -95,24 +97,32 @@ pub(super) fn judge_noisy<F: Real, E: FnMut(&[F], &mut [F])>(
                 + (c4 - c4_wide).abs() / cst::<F>(15.0)
                 + floor(c4),
         };
-        let sides = |near_p: F, far_p: F, near_m: F, far_m: F, step: F, curvature: F| {
-            let bar = |v: F| k * cst::<F>(2.55) * sigma[o] / step + two * curvature + floor(v);
-            let right = (-three * f0[o] + four * near_p - far_p) / (two * step);
-            let left = (three * f0[o] - four * near_m + far_m) / (two * step);
-            Sides {
-                left: Estimate {
-                    value: left,
-                    bar: bar(left),
-                },
-                right: Estimate {
-                    value: right,
-                    bar: bar(right),
-                },
-            }
+        // The one-sided second-order slopes at h and 2h. Each carries
+        // -step^2 f'''/3 on its own side, so the change from h to 2h is three
+        // times the finer one's truncation; taken from each side's own
+        // slopes, not the central difference's: at a kink the central one
+        // changes linearly with h (the jump of f'' between the sides) while
+        // each side stays smooth.
+        let right_at =
+            |near: F, far: F, step: F| (-three * f0[o] + four * near - far) / (two * step);
+        let left_at = |near: F, far: F, step: F| (three * f0[o] - four * near + far) / (two * step);
+        let (r_h, r_2h) = (right_at(p1[o], p2[o], h), right_at(p2[o], p4[o], two * h));
+        let (l_h, l_2h) = (left_at(m1[o], m2[o], h), left_at(m2[o], m4[o], two * h));
+        let truncation = |fine: F, coarse: F| (coarse - fine).abs() / three;
+        let (tl, tr) = (truncation(l_h, l_2h), truncation(r_h, r_2h));
+        let estimate = |value: F, step: F, curvature: F| Estimate {
+            value,
+            bar: k * cst::<F>(2.55) * sigma[o] / step + two * curvature + floor(value),
         };
         let levels = [
-            sides(p1[o], p2[o], m1[o], m2[o], h, (c1 - c4).abs()),
-            sides(p2[o], p4[o], m2[o], m4[o], two * h, four * (c1 - c4).abs()),
+            Sides {
+                left: estimate(l_h, h, tl),
+                right: estimate(r_h, h, tr),
+            },
+            Sides {
+                left: estimate(l_2h, two * h, four * tl),
+                right: estimate(r_2h, two * h, four * tr),
+            },
         ];
         let verdict = judge(a, best, &levels, &[]);
         let near = &levels[0];
