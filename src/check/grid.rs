@@ -43,3 +43,48 @@ pub(super) fn value_grid<F: Real>(f0: F, samples: &[(F, F)], confirmed: bool) ->
 pub(super) fn rounding_quantum<F: Real>(q: F, scale: F) -> bool {
     q <= F::epsilon().sqrt() * F::one().max(scale)
 }
+
+/// f's values on a grid of a unit $q$ that is not a power of two: an
+/// intermediate's rounding scaled by a factor after it (a saturated tanh's
+/// $1 - t\cdot t$ moves in ulps of $t\cdot t$, and $c\,(1 - t\cdot t)\,x$ in
+/// those times $cx$). The evidence: f equals $f_0$ at some offset (a
+/// plateau: a smooth f, linear ones included, never returns to $f_0$
+/// exactly), and at least three nonzero differences that are whole
+/// multiples of $q$, the smallest of them divided by 1 to 8, to within
+/// $10^{-3}$ (and at most $10^6$ of it); $q$ at least $4096\varepsilon$ times
+/// the largest value and a rounding quantum (see [`rounding_quantum`]).
+pub(super) fn value_unit<F: Real>(f0: F, samples: &[(F, F)]) -> Option<F> {
+    let plateau = samples.iter().any(|(t, v)| *t != F::zero() && *v == f0);
+    let largest = samples.iter().fold(f0.abs(), |m, (_, v)| m.max(v.abs()));
+    let moves: Vec<F> = samples
+        .iter()
+        .map(|(_, v)| (*v - f0).abs())
+        .filter(|d| *d > F::zero() && d.is_finite())
+        .collect();
+    if !plateau || moves.len() < 3 {
+        return None;
+    }
+    let smallest = moves.iter().copied().fold(F::infinity(), F::min);
+    let tolerance: F = cst(1e-3);
+    // Whole multiples of q, q refined by least squares from all of them (the
+    // smallest move's own rounding, times a multiple of 400, would drift).
+    let whole = |q: F| {
+        let count = moves
+            .iter()
+            .fold(F::zero(), |acc, d| acc + (*d / q).round());
+        let refined = moves.iter().fold(F::zero(), |acc, d| acc + *d) / count;
+        let fits = moves.iter().all(|d| {
+            let n = *d / refined;
+            n <= cst(1e6) && (n - n.round()).abs() <= tolerance
+        });
+        fits.then_some(refined)
+    };
+    (1..=8)
+        .map(|k| smallest / cst::<F>(f64::from(k)))
+        .filter_map(whole)
+        .find(|q| {
+            // Far above the values' own rounding (4096 eps: the whole-multiple
+            // test at 1e-3 then reads the unit, not the ulps).
+            *q >= cst::<F>(4096.0) * F::epsilon() * largest && rounding_quantum(*q, largest)
+        })
+}
