@@ -49,10 +49,11 @@ pub(super) fn rounding_quantum<F: Real>(q: F, scale: F) -> bool {
 /// $1 - t\cdot t$ moves in ulps of $t\cdot t$, and $c\,(1 - t\cdot t)\,x$ in
 /// those times $cx$). The evidence: f equals $f_0$ at some offset (a
 /// plateau: a smooth f, linear ones included, never returns to $f_0$
-/// exactly), and at least three nonzero differences that are whole
-/// multiples of $q$, the smallest of them divided by 1 to 8, to within
-/// $10^{-3}$ (and at most $10^6$ of it); $q$ at least $4096\varepsilon$ times
-/// the largest value and a rounding quantum (see [`rounding_quantum`]).
+/// exactly), and at least six nonzero differences that are whole multiples
+/// of $q$ (the smallest of them divided by 1 to 8, refined by least squares)
+/// to within $10^{-3}$ or four of the values' ulps, whichever is larger (and
+/// at most $10^6$ of it); $q$ at least 128 of those ulps and a rounding
+/// quantum (see [`rounding_quantum`]).
 pub(super) fn value_unit<F: Real>(f0: F, samples: &[(F, F)]) -> Option<F> {
     let plateau = samples.iter().any(|(t, v)| *t != F::zero() && *v == f0);
     let largest = samples.iter().fold(f0.abs(), |m, (_, v)| m.max(v.abs()));
@@ -61,11 +62,13 @@ pub(super) fn value_unit<F: Real>(f0: F, samples: &[(F, F)]) -> Option<F> {
         .map(|(_, v)| (*v - f0).abs())
         .filter(|d| *d > F::zero() && d.is_finite())
         .collect();
-    if !plateau || moves.len() < 3 {
+    if !plateau || moves.len() < 6 {
         return None;
     }
     let smallest = moves.iter().copied().fold(F::infinity(), F::min);
-    let tolerance: F = cst(1e-3);
+    // Each move carries the values' own rounding (an ulp of the largest):
+    // the whole-multiple test allows that, at least 1e-3 of the unit.
+    let ulp = F::epsilon() * largest;
     // Whole multiples of q, q refined by least squares from all of them (the
     // smallest move's own rounding, times a multiple of 400, would drift).
     let whole = |q: F| {
@@ -73,6 +76,7 @@ pub(super) fn value_unit<F: Real>(f0: F, samples: &[(F, F)]) -> Option<F> {
             .iter()
             .fold(F::zero(), |acc, d| acc + (*d / q).round());
         let refined = moves.iter().fold(F::zero(), |acc, d| acc + *d) / count;
+        let tolerance = cst::<F>(1e-3).max(cst::<F>(4.0) * ulp / refined);
         let fits = moves.iter().all(|d| {
             let n = *d / refined;
             n <= cst(1e6) && (n - n.round()).abs() <= tolerance
@@ -83,8 +87,8 @@ pub(super) fn value_unit<F: Real>(f0: F, samples: &[(F, F)]) -> Option<F> {
         .map(|k| smallest / cst::<F>(f64::from(k)))
         .filter_map(whole)
         .find(|q| {
-            // Far above the values' own rounding (4096 eps: the whole-multiple
-            // test at 1e-3 then reads the unit, not the ulps).
-            *q >= cst::<F>(4096.0) * F::epsilon() * largest && rounding_quantum(*q, largest)
+            // Far above the values' own rounding (128 ulps: the whole-multiple
+            // test then allows at most 1/32 of the unit, on six moves or more).
+            *q >= cst::<F>(128.0) * ulp && rounding_quantum(*q, largest)
         })
 }
