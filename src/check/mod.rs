@@ -121,7 +121,8 @@
 //! higher differences are of order $Jh$) and stay capped, so the kink
 //! analysis sees them as kinks. Deterministic noise above the cap (an inner
 //! solver converged to $10^{-9}$ on an f of 1) that also stands at the
-//! finest step is judged by the noisy stage, as nondeterministic noise is:
+//! finest step, in every output, is judged by the noisy stage, as
+//! nondeterministic noise is:
 //! a claim 0.1 % off fails, where it once read **Kink** or a coarse pass.
 //!
 //! Cost on a smooth function with a correct gradient: $3n + 1$ evaluations

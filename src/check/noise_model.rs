@@ -85,9 +85,9 @@ impl<F: Real> NoiseModel<F> {
     }
 
     /// Whether f's noise stands at every point (known once the noise is
-    /// measured): f changed from call to call at x, or its noise reads above
-    /// $2^{10}\varepsilon\nu$ at x, away from x, at the finest step and at a
-    /// 16 times finer coarse step alike (deterministic noise: an inner solver
+    /// measured): f changed from call to call at x, or every output's noise
+    /// reads above $2^{10}\varepsilon\nu$ at x, away from x, at the finest
+    /// step and at a 16 times finer coarse step alike (deterministic noise: an inner solver
     /// converged to $10^{-9}$, a hashed perturbation). The noisy stage judges
     /// such an f at the step where noise and truncation balance.
     pub(super) fn noise_everywhere(&self) -> bool {
@@ -242,20 +242,27 @@ impl<F: Real> NoiseModel<F> {
                     return capped;
                 }
                 let finer = self.noise_at_a_finer_scale(ev, x, f0);
-                let mut everywhere = false;
+                let mut everywhere = true;
                 let sigma = (0..f0.len())
                     .map(|o| match (standing[o], upper[o]) {
                         (Some(s), Some(coarse)) if !shrinks_with_the_step(coarse, finer[o]) => {
                             // Above the cap at the finest step as well: noise at
                             // every point and every scale.
-                            everywhere |= lower[o].is_some_and(|l| l > capped[o]);
+                            everywhere &= lower[o].is_some_and(|l| l > capped[o]);
                             s
                         }
-                        _ => capped[o],
+                        _ => {
+                            everywhere = false;
+                            capped[o]
+                        }
                     })
                     .collect();
-                // Noise at every point and every scale: the small steps cannot
-                // see past it, the noisy stage's balanced step can.
+                // Noise at every point and every scale, in every output: the
+                // small steps cannot see past it, the noisy stage's balanced
+                // step can. (The noisy stage judges every output; an output
+                // whose rounding is a staircase the noise measurement cannot
+                // read, a saturated tanh's gradient entry beside a noisy one,
+                // needs the deterministic stages' quantized look.)
                 if everywhere {
                     self.noise_everywhere
                         .store(true, std::sync::atomic::Ordering::Relaxed);
