@@ -499,7 +499,9 @@ fn the_exact_hessian_is_no_failure_at_subnormal_scales() {
 /// small steps, 6 and 10 quanta at the first pass's, up to 880 at Ridders'
 /// (whose extrapolation read 0.7 % off); the quantized look reads that unit
 /// (`grid.rs`, `value_unit`); the seventh is the same with x_2 = -0.22,
-/// whose unit is only 240 ulps of g_1. H doubled fails where the evidence resolves
+/// whose unit is only 240 ulps of g_1. The eighth never returns to g(x) at
+/// any step: it moves 2 units at h = 9e-10 and 19 at 9e-9, not in
+/// proportion to the step (its shrunk step read 5 % off). H doubled fails where the evidence resolves
 /// it (the first four); at the fifth and sixth the quantum's resolution is
 /// coarser than the entry and the doubled claim is Inconclusive, never ok.
 #[rstest::rstest]
@@ -510,6 +512,7 @@ fn the_exact_hessian_is_no_failure_at_subnormal_scales() {
 #[case(&[-36.76644182088173, 2.0522684006491881e-289], (0, 0), false)]
 #[case(&[-0.0006501755238238606, 28.06151284395422, 19.06069544029181, 29.06069544029181, 2.1369232241323632e-19, 1.1839701864444837e-302], (1, 1), false)]
 #[case(&[-0.0006501755238238606, 28.06151284395422, -0.21827586204187688], (1, 1), false)]
+#[case(&[1.3e-322, 14.581081660910392, 7.041529113171271e-9], (1, 1), true)]
 fn a_gradient_rounding_far_above_eps_is_no_failure_of_the_exact_hessian(
     #[case] x: &[f64],
     #[case] moved: (usize, usize),

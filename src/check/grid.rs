@@ -49,7 +49,9 @@ pub(super) fn rounding_quantum<F: Real>(q: F, scale: F) -> bool {
 /// $1 - t\cdot t$ moves in ulps of $t\cdot t$, and $c\,(1 - t\cdot t)\,x$ in
 /// those times $cx$). The evidence: f equals $f_0$ at some offset (a
 /// plateau: a smooth f, linear ones included, never returns to $f_0$
-/// exactly), and at least six nonzero differences that are whole multiples
+/// exactly) or its moves are not proportional to their steps (to within
+/// 1 %: 2 units at t, 19 at 10 t), and at least six nonzero differences of
+/// at most $10^4$ times the smallest that are whole multiples
 /// of $q$ (the smallest of them divided by 1 to 8, refined by least squares)
 /// to within $10^{-3}$ or four of the values' ulps, whichever is larger (and
 /// at most $10^6$ of it); $q$ at least 128 of those ulps and a rounding
@@ -57,15 +59,31 @@ pub(super) fn rounding_quantum<F: Real>(q: F, scale: F) -> bool {
 pub(super) fn value_unit<F: Real>(f0: F, samples: &[(F, F)]) -> Option<F> {
     let plateau = samples.iter().any(|(t, v)| *t != F::zero() && *v == f0);
     let largest = samples.iter().fold(f0.abs(), |m, (_, v)| m.max(v.abs()));
-    let moves: Vec<F> = samples
+    let moved: Vec<(F, F)> = samples
         .iter()
-        .map(|(_, v)| (*v - f0).abs())
-        .filter(|d| *d > F::zero() && d.is_finite())
+        .map(|(t, v)| (t.abs(), (*v - f0).abs()))
+        .filter(|(t, d)| *t > F::zero() && *d > F::zero() && d.is_finite())
         .collect();
-    if !plateau || moves.len() < 6 {
+    let smallest = moved.iter().fold(F::infinity(), |m, (_, d)| m.min(*d));
+    // The moves of a few units at most (10^4 of the smallest): wider steps
+    // move f by more than the test can count.
+    let few: Vec<(F, F)> = moved
+        .into_iter()
+        .filter(|(_, d)| *d <= cst::<F>(1e4) * smallest)
+        .collect();
+    // Not a smooth f read at small steps: there the moves are proportional
+    // to the steps (to the curvature's share, t f''/f'), a staircase's are
+    // whole numbers of units and stray from it (2 units at t, 19 at 10 t).
+    let proportional = few.iter().all(|(t, d)| {
+        few.iter().all(|(u, e)| {
+            let ratio = (*d * *u) / (*e * *t);
+            (ratio - F::one()).abs() <= cst(1e-2)
+        })
+    });
+    if !(plateau || !proportional) || few.len() < 6 {
         return None;
     }
-    let smallest = moves.iter().copied().fold(F::infinity(), F::min);
+    let moves: Vec<F> = few.iter().map(|(_, d)| *d).collect();
     // Each move carries the values' own rounding (an ulp of the largest):
     // the whole-multiple test allows that, at least 1e-3 of the unit.
     let ulp = F::epsilon() * largest;
