@@ -80,7 +80,7 @@ pub(super) fn value_unit<F: Real>(f0: F, samples: &[(F, F)]) -> Option<F> {
             (ratio - F::one()).abs() <= cst(1e-2)
         })
     });
-    if !(plateau || !proportional) || few.len() < 6 {
+    if (!plateau && proportional) || few.len() < 6 {
         return None;
     }
     let moves: Vec<F> = few.iter().map(|(_, d)| *d).collect();
