@@ -77,6 +77,14 @@
 //! happens when a term sits exactly at its margin and its jump $p_j p_y$ is
 //! below about $10^{-10}$ times the loss.
 //!
+//! **Known limit: rounding that no measurement reads.** Where f rounds in
+//! quanta far above $\varepsilon|f|$ that are neither whole units of one
+//! value (`grid.rs`) nor noise ECnoise reads along x's coordinates (a
+//! saturated tanh chain's gradient $c(1 - t\cdot t)x$, judged by
+//! [`check_hessian`], at some points), the smallest steps' differences can
+//! carry errors of 0.3 % to 0.5 % that their bars do not, and a correct
+//! claim can read **Fail** (`fuzz/findings/hessian/`).
+//!
 //! **A jump in f itself** (the gradient of a hinge at its margin, judged as
 //! the function of [`check_hessian`]): the one-sided slope on the side whose
 //! limit is not $f(x)$ grows as $J/h$. Where the change $f(x \pm h_k) - f_0$
