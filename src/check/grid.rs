@@ -110,3 +110,9 @@ pub(super) fn value_unit<F: Real>(f0: F, samples: &[(F, F)]) -> Option<F> {
             *q >= cst::<F>(128.0) * ulp && rounding_quantum(*q, largest)
         })
 }
+
+/// The grid f's values lie on: a power of two ([`value_grid`]), or else a
+/// unit that is not one ([`value_unit`]).
+pub(super) fn value_spacing<F: Real>(f0: F, samples: &[(F, F)], confirmed: bool) -> Option<F> {
+    value_grid(f0, samples, confirmed).or_else(|| value_unit(f0, samples))
+}

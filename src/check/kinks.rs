@@ -95,9 +95,7 @@ impl<F: Real> LevelsSeen<'_, F> {
             })
             .collect()
     }
-}
 
-impl<F: Real> LevelsSeen<'_, F> {
     /// Where f itself jumps at x (a gradient at a hinge's margin, judged as
     /// the function of a Hessian check), the one-sided slope on the side whose
     /// limit is not $f(x)$ grows as $J/h$: its change $\Delta_k = f(x \pm
@@ -120,9 +118,14 @@ impl<F: Real> LevelsSeen<'_, F> {
         let scale = self.f0[o].abs() + self.input_noise[o];
         let rounding = self.t.rounding(scale, self.sigma[o], F::one());
         let half: F = cst(0.5);
+        // Delta_k on one side: its slope at level k times the step.
+        let delta = |pick: fn((F, F)) -> F, k: usize| pick(self.slopes[k][o]) * self.steps[k];
         let deltas = |pick: fn((F, F)) -> F| {
-            let delta = |k: usize| pick(self.slopes[k][o]) * self.steps[k];
-            [delta(levels - 3), delta(levels - 2), delta(levels - 1)]
+            [
+                delta(pick, levels - 3),
+                delta(pick, levels - 2),
+                delta(pick, levels - 1),
+            ]
         };
         // A jump: the change keeps its size and its sign; a continuous side:
         // it shrinks fivefold per level at least.
@@ -142,11 +145,10 @@ impl<F: Real> LevelsSeen<'_, F> {
             if !one_sided(this, other) {
                 return None;
             }
-            let delta = |k: usize| pick(self.slopes[k][o]) * self.steps[k];
             // The slope between the points at h_{k-1} and h_k, x left out.
             let slope = |k: usize| {
                 let (hc, hf) = (self.steps[k - 1], self.steps[k]);
-                (delta(k - 1) - delta(k)) / (hc - hf)
+                (delta(pick, k - 1) - delta(pick, k)) / (hc - hf)
             };
             let value = slope(levels - 1);
             let gap = self.steps[levels - 2] - self.steps[levels - 1];

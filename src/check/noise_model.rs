@@ -2,7 +2,8 @@
 //! how it enters the error bars). Measured once per check with
 //! [`numeric::noise`](crate::numeric::noise) (ECnoise on each side of x from
 //! $\sqrt\varepsilon$, 28 to 112 evaluations, and as many again with relative
-//! moves $\pm|x_j|$ for an output it cannot read along the usual direction, and in `f64` from
+//! moves $\pm|x_j|$ for an output it cannot read along the usual direction,
+//! and in `f64` from
 //! $\varepsilon^{1/4}$, 42 to 168, for an `f32` intermediate; 70 to 280 in all;
 //! or a staircase's quantum over $\sqrt{12}$), capped at
 //! $2^{10}\varepsilon\nu$ since kinks along the sampled segment read as noise
@@ -14,8 +15,9 @@
 //! segment (a ReLU network over many samples, at x and away from it alike)
 //! give higher differences of order $J h$, which do shrink with the step:
 //! they stay capped, and the kink analysis sees them as kinks (42 to 168
-//! more evaluations, only where the first two tests held). Measured up front for 1000 coordinates and more, otherwise only when a
-//! coordinate is still unsure after step 1b. Before measuring, f(x) is
+//! more evaluations, only where the first two tests held). Measured up front
+//! for 1000 coordinates and more, otherwise only when a coordinate is still
+//! unsure after step 1b. Before measuring, f(x) is
 //! evaluated once more: a value that differs from $f_0$ means f is
 //! nondeterministic, and its noise is then the standard deviation of 16
 //! evaluations at x, uncapped, for the noisy stage (`noisy.rs`).
@@ -87,8 +89,8 @@ impl<F: Real> NoiseModel<F> {
     /// Whether f's noise stands at every point (known once the noise is
     /// measured): f changed from call to call at x, or every output's noise
     /// reads above $2^{10}\varepsilon\nu$ at x, away from x, at the finest
-    /// step and at a 16 times finer coarse step alike (deterministic noise: an inner solver
-    /// converged to $10^{-9}$, a hashed perturbation). The noisy stage judges
+    /// step and at a 16 times finer coarse step alike (deterministic noise:
+    /// an inner solver converged to $10^{-9}$, a hashed perturbation). The noisy stage judges
     /// such an f at the step where noise and truncation balance.
     pub(super) fn noise_everywhere(&self) -> bool {
         self.noise_everywhere
@@ -142,10 +144,10 @@ impl<F: Real> NoiseModel<F> {
     }
 
     /// Noise beyond $2^{10}\varepsilon\nu$ is taken for kinks and capped there.
-    pub(super) fn capped(&self, sigma: Vec<Option<F>>, f0: &[F]) -> Vec<F> {
+    pub(super) fn capped(&self, sigma: &[Option<F>], f0: &[F]) -> Vec<F> {
         let cap = cst::<F>(1024.0) * F::epsilon();
         sigma
-            .into_iter()
+            .iter()
             .zip(f0.iter().zip(&self.input))
             .map(|(v, (f, input))| v.unwrap_or(F::zero()).min(cap * (f.abs() + *input)))
             .collect()
@@ -180,20 +182,6 @@ impl<F: Real> NoiseModel<F> {
         (f1, upper)
     }
 
-    /// f's noise at x read as [`measured`]'s coarse reading is, at a step
-    /// [`FINER`] times smaller: the larger side's reading per output.
-    fn noise_at_a_finer_scale<E: FnMut(&[F], &mut [F])>(
-        &self,
-        ev: &mut Evaluator<'_, F, E>,
-        x: &[F],
-        f0: &[F],
-    ) -> Vec<Option<F>> {
-        let step = F::epsilon().sqrt().sqrt() / cst::<F>(FINER);
-        let (sides, count) = estimate_noise_sides(&mut *ev.eval, x, f0, step);
-        ev.count += count;
-        sides.upper
-    }
-
     pub(super) fn get<E: FnMut(&[F], &mut [F])>(
         &self,
         ev: &mut Evaluator<'_, F, E>,
@@ -216,7 +204,7 @@ impl<F: Real> NoiseModel<F> {
                 // not on a coarse grid (the quantized stage's business): then it is
                 // f's own rounding at every point (an f32 intermediate), and every
                 // stage's error bar carries it, uncapped.
-                let capped = self.capped(lower.clone(), f0);
+                let capped = self.capped(&lower, f0);
                 let above = upper
                     .iter()
                     .zip(&capped)
@@ -241,7 +229,7 @@ impl<F: Real> NoiseModel<F> {
                 if standing.iter().all(Option::is_none) {
                     return capped;
                 }
-                let finer = self.noise_at_a_finer_scale(ev, x, f0);
+                let finer = noise_at_a_finer_scale(ev, x, f0);
                 let mut everywhere = true;
                 let sigma = (0..f0.len())
                     .map(|o| match (standing[o], upper[o]) {
@@ -286,6 +274,19 @@ const FINER: f64 = 16.0;
 /// order $J h$, which shrink with the step.
 fn shrinks_with_the_step<F: Real>(coarse: F, finer: Option<F>) -> bool {
     finer.is_some_and(|f| cst::<F>(4.0) * f < coarse)
+}
+
+/// f's noise at x read as [`measured`]'s coarse reading is, at a step
+/// [`FINER`] times smaller: the larger side's reading per output.
+fn noise_at_a_finer_scale<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    x: &[F],
+    f0: &[F],
+) -> Vec<Option<F>> {
+    let step = F::epsilon().sqrt().sqrt() / cst::<F>(FINER);
+    let (sides, count) = estimate_noise_sides(&mut *ev.eval, x, f0, step);
+    ev.count += count;
+    sides.upper
 }
 
 /// `a` and `b` within a factor `k` of each other (both positive).

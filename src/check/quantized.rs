@@ -52,7 +52,7 @@ use crate::numeric::differences::{DifferenceScheme, scaled_step};
 
 use super::budget::Tolerances;
 use super::f64_of;
-use super::grid::{rounding_quantum, value_grid, value_unit};
+use super::grid::{rounding_quantum, value_grid, value_spacing};
 use super::point::entry;
 use super::probe::Evaluator;
 use super::rule;
@@ -261,8 +261,7 @@ pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             };
         }
     }
-    let Some(mut g) = value_grid(f0[o], samples, false).or_else(|| value_unit(f0[o], samples))
-    else {
+    let Some(mut g) = value_spacing(f0[o], samples, false) else {
         // No power-of-two grid; a staircase of quanta still shows by its plateaus.
         // Between the widest flat pair and the narrowest that moved, f moves by
         // a few quanta: up to two probes there (2 evaluations each) bring the
@@ -299,7 +298,7 @@ pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     for &step in &steps[probed..] {
         let kept = samples.len();
         probe(samples, step);
-        match value_grid(f0[o], samples, false).or_else(|| value_unit(f0[o], samples)) {
+        match value_spacing(f0[o], samples, false) {
             Some(finer) => g = finer,
             None => {
                 samples.truncate(kept);
@@ -307,7 +306,7 @@ pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             }
         }
     }
-    if value_grid(f0[o], samples, true).or_else(|| value_unit(f0[o], samples)) != Some(g) {
+    if value_spacing(f0[o], samples, true) != Some(g) {
         return QuantizedLook::Nothing;
     }
     match judge_quantized(f0[o], (o, i, a), samples, Floor::Grid(g), t) {

@@ -16,12 +16,11 @@
 //! four times the check's measurement for a failing output, and is a quantum
 //! an intermediate's rounding can make (at most $\sqrt\varepsilon\max(1,|f|)$,
 //! as `grid.rs` says; a stair's edges met by ECnoise's steps grown past a
-//! flat stretch read far more), the coordinate
-//! is judged again with it as the noise of every stage's error bar (a
-//! noise that stands at every scale gets the noisy stage). A wrong claim
-//! keeps its Fail: the rounding now in the bars is f's own. At most
-//! `MAX_ROUNDING_LOOKS` (16, `noise_model.rs`) coordinates per check are looked at (a report with
-//! more failing coordinates than that is a Fail whatever the rest read).
+//! flat stretch read far more), the coordinate is judged again with it as
+//! the noise of every stage's error bar. A wrong claim keeps its Fail: the
+//! rounding now in the bars is f's own. At most `MAX_ROUNDING_LOOKS` (16,
+//! `noise_model.rs`) coordinates per check are looked at (a report with more
+//! failing coordinates than that is a Fail whatever the rest read).
 
 use crate::check::report::EntryCheck;
 use crate::check::verdict::Verdict;
@@ -43,12 +42,11 @@ pub(super) fn louder_along<F: Real, E: FnMut(&[F], &mut [F])>(
     width: F,
     entries: &[EntryCheck],
 ) -> Option<Vec<F>> {
-    let failing: Vec<usize> = entries
-        .iter()
-        .filter(|e| e.outcome == Verdict::Fail)
-        .map(|e| e.output)
-        .collect();
-    if failing.is_empty() || !point.config.derives_tolerances() || !point.noise.take_rounding_look()
+    // Every coordinate passes here: nothing is allocated unless one failed.
+    let fails = |e: &&EntryCheck| e.outcome == Verdict::Fail;
+    if !entries.iter().any(|e| fails(&e))
+        || !point.config.derives_tolerances()
+        || !point.noise.take_rounding_look()
     {
         return None;
     }
@@ -62,7 +60,8 @@ pub(super) fn louder_along<F: Real, E: FnMut(&[F], &mut [F])>(
     // Rounding, not a stair's edges or kinks met by steps grown past a flat
     // stretch: a quantum an intermediate's rounding can make (`grid.rs`: at
     // most sqrt(eps) max(1, |f|)).
-    let louder = failing.iter().any(|&o| {
+    let louder = entries.iter().filter(fails).any(|e| {
+        let o = e.output;
         along[o].is_some_and(|s| s > four * global[o] && rounding_quantum(s, point.f0[o].abs()))
     });
     louder.then(|| {

@@ -183,6 +183,11 @@ pub fn estimate_noise_from<F: Real>(
 /// The fixed pseudo-random direction of [`estimate_noise`]: entry $j$ is
 /// $\pm\max(1, |x_j|)$.
 fn pseudo_random_direction<F: Real>(x: &[F]) -> Vec<F> {
+    signed_direction(x, |xj| F::one().max(xj.abs()))
+}
+
+/// The fixed pseudo-random signs, entry $j$ of size `size(x_j)`.
+fn signed_direction<F: Real>(x: &[F], size: impl Fn(F) -> F) -> Vec<F> {
     let mut rng = StdRng::seed_from_u64(0x00ec_401e);
     x.iter()
         .map(|xj| {
@@ -191,7 +196,7 @@ fn pseudo_random_direction<F: Real>(x: &[F]) -> Vec<F> {
             } else {
                 -F::one()
             };
-            s * F::one().max(xj.abs())
+            s * size(*xj)
         })
         .collect()
 }
@@ -274,18 +279,8 @@ pub fn estimate_noise_sides_relative<F: Real>(
     f0: &[F],
     first_step: F,
 ) -> (NoiseSides<F>, usize) {
-    let direction: Vec<F> = pseudo_random_direction(x)
-        .into_iter()
-        .zip(x)
-        .map(|(d, xj)| {
-            if *xj == F::zero() {
-                d.signum()
-            } else {
-                d.signum() * xj.abs()
-            }
-        })
-        .collect();
-    sides_along(eval, x, f0, &direction, first_step)
+    let relative = |xj: F| if xj == F::zero() { F::one() } else { xj.abs() };
+    sides_along(eval, x, f0, &signed_direction(x, relative), first_step)
 }
 
 /// ECnoise along `direction` on each side of x, from `first_step`.
