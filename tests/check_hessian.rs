@@ -501,8 +501,15 @@ fn the_exact_hessian_is_no_failure_at_subnormal_scales() {
 /// (`grid.rs`, `value_unit`); the seventh is the same with x_2 = -0.22,
 /// whose unit is only 240 ulps of g_1. The eighth never returns to g(x) at
 /// any step: it moves 2 units at h = 9e-10 and 19 at 9e-9, not in
-/// proportion to the step (its shrunk step read 5 % off). H doubled fails where the evidence resolves
-/// it (the first four); at the fifth and sixth the quantum's resolution is
+/// proportion to the step (its shrunk step read 5 % off). The ninth and
+/// tenth move a whole number of quanta per step of the noise measurement:
+/// at [19.1, -1.2e-19, ...], g_0 moves 932 quanta of 1.06e-35 per step
+/// sqrt(eps) w_0 and 576 per 0.618 of it (Fibonacci multiples), so both
+/// steps read g_0 as smooth and its noise as 1.9e-42; the shrunk step's
+/// H_00 read 0.33 % off (the tenth: H_11 0.45 %). The rounding look reads
+/// at six steps with irrational ratios (`estimate_noise_along_six_steps`).
+/// H doubled fails where the evidence resolves it (the first four, the eighth
+/// to tenth); at the fifth to seventh the quantum's resolution is
 /// coarser than the entry and the doubled claim is Inconclusive, never ok.
 #[rstest::rstest]
 #[case(&[0.0, 14.581516549348557, 7.041529113171271e-9], (1, 1), true)]
@@ -513,6 +520,8 @@ fn the_exact_hessian_is_no_failure_at_subnormal_scales() {
 #[case(&[-0.0006501755238238606, 28.06151284395422, 19.06069544029181, 29.06069544029181, 2.1369232241323632e-19, 1.1839701864444837e-302], (1, 1), false)]
 #[case(&[-0.0006501755238238606, 28.06151284395422, -0.21827586204187688], (1, 1), false)]
 #[case(&[1.3e-322, 14.581081660910392, 7.041529113171271e-9], (1, 1), true)]
+#[case(&[19.12319544029181, -1.1882852754464282e-19, 5.051286e-317], (0, 0), true)]
+#[case(&[-4.4804137370293313e-57, 14.6257387646631, -6.921318440413049e-19, 2.1512799173630111e-19], (1, 1), true)]
 fn a_gradient_rounding_far_above_eps_is_no_failure_of_the_exact_hessian(
     #[case] x: &[f64],
     #[case] moved: (usize, usize),

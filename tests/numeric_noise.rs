@@ -1,7 +1,9 @@
 //! ECnoise against noise of a known size (an independent, deterministic
 //! pseudo-random perturbation), and its two failure signals.
 
-use gradient_oracle::numeric::noise::{NoiseLevel, ecnoise, estimate_noise, estimate_noise_along};
+use gradient_oracle::numeric::noise::{
+    NoiseLevel, ecnoise, estimate_noise, estimate_noise_along, estimate_noise_along_six_steps,
+};
 use rstest::rstest;
 
 mod common;
@@ -180,6 +182,34 @@ fn noise_that_aliases_with_one_step_is_seen_at_the_other() {
         estimate > reference / 3.0 && estimate < 3.0 * reference,
         "{estimate:e} against {reference:e}"
     );
+}
+
+/// A staircase that moves a Fibonacci multiple of its quantum per step
+/// aliases with both usual steps (1 and 0.618 times sqrt(eps)). The tanh
+/// chain's g_0 = c (1 - t*t) x_1 at x_0 = 19.12, x_1 = -1.19e-19 moves in
+/// quanta q = c |x_1| 2 ulp(t) = 0.4 * 1.19e-19 * 2^-52 = 1.06e-35 (t in
+/// [0.5, 1), by hand), 932 and 576 of them per step along w_0 e_0; the two
+/// steps read its noise at its own eps rounding (1e-42, a fuzz finding). The
+/// six steps read the quantization, q / sqrt(12) within a factor 3.
+#[test]
+fn a_staircase_aliasing_with_the_two_steps_is_read_at_six() {
+    use gradient_oracle::models::classic::tanh_chain_gradient;
+    let x = [19.12319544029181, -1.1882852754464282e-19, 5.051286e-317];
+    let f0 = tanh_chain_gradient(&x);
+    let mut eval = |p: &[f64], out: &mut [f64]| out.copy_from_slice(&tanh_chain_gradient(p));
+    let direction = [x[0], 0.0, 0.0];
+    let quantum = 0.4 * x[1].abs() * 2f64.powi(-52);
+    let reference = quantum / 12f64.sqrt();
+    let (two, _) = estimate_noise_along(&mut eval, &x, &f0, &direction);
+    let (six, _) = estimate_noise_along_six_steps(&mut eval, &x, &f0, &direction);
+    let six = six[0].expect("measurable");
+    assert!(
+        six > reference / 3.0 && six < 3.0 * reference,
+        "{six:e} against {reference:e}"
+    );
+    // Why six: the two steps alias here (a change in ECnoise's steps that
+    // breaks this alias makes this line fail; then pick a new aliasing case).
+    assert!(two[0].unwrap_or(0.0) < reference / 1e4, "{two:?}");
 }
 
 /// The noise estimate scales with the values: at 1e-200 (a gradient entry

@@ -21,7 +21,7 @@
 //! | 5. quantized look | `quantized.rs` | 2 to 6 |
 //! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
 //! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
-//! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and a quantum an intermediate's rounding can make, the coordinate judged again with it | `rounding_look.rs` | 28 to 112 (then the stages again), at most 16 coordinates per check |
+//! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and a quantum an intermediate's rounding can make, the coordinate judged again with it | `rounding_look.rs` | 84 to 336 (then the stages again), at most 16 coordinates per check |
 //! | the verdict rule, its last word, the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
 //! | the fast mode and its halving | `directional.rs` | $2d + 1$ |
 //! | the whole check, in order | `run.rs` | |
@@ -79,12 +79,14 @@
 //!
 //! **Known limit: rounding that no measurement reads.** Where f rounds in
 //! quanta far above $\varepsilon|f|$ that are neither whole units of one
-//! value (`grid.rs`) nor noise ECnoise reads along x's coordinates (a
-//! saturated tanh chain's gradient $c(1 - t\cdot t)x$, judged by
-//! [`check_hessian`], at some points), the smallest steps' differences can
-//! carry errors of 0.3 % to 0.5 % that their bars do not, and a correct
-//! claim can read **Fail** (`fuzz/findings/hessian/`).
-//!
+//! value (`grid.rs`) nor noise ECnoise reads along x's coordinates, the
+//! smallest steps' differences carry errors their bars do not, and a correct
+//! claim can read **Fail**. ECnoise reads a staircase as smooth at a step
+//! where it moves a whole number of quanta: the rounding look reads at six
+//! steps with irrational ratios (a saturated tanh chain's gradient
+//! $c(1 - t\cdot t)x$ aliased with both of the usual two, at 932 and 576
+//! quanta), and about one staircase in $10^5$ aliases with all six.
+
 //! **A jump in f itself** (the gradient of a hinge at its margin, judged as
 //! the function of [`check_hessian`]): the one-sided slope on the side whose
 //! limit is not $f(x)$ grows as $J/h$. Where the change $f(x \pm h_k) - f_0$
