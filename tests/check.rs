@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use gradient_oracle::{
-    Activation, CheckConfig, Dataset, Method, Mlp, OracleError, Verdict, check_gradient,
+    Activation, CheckConfig, Dataset, Evidence, Method, Mlp, OracleError, Verdict, check_gradient,
     check_jacobian, softmax, softmax_jacobian, softmax_unchecked,
 };
 use nalgebra::DMatrix;
@@ -455,7 +455,7 @@ fn user_tolerances_override_the_derived_ones() {
 }
 
 #[test]
-fn the_default_run_costs_three_evaluations_per_coordinate_when_sure() {
+fn the_default_run_costs_two_evaluations_per_coordinate_when_sure() {
     let case = chain_tanh();
     let rep = check_gradient(
         &case.f(),
@@ -464,8 +464,14 @@ fn the_default_run_costs_three_evaluations_per_coordinate_when_sure() {
         &CheckConfig::default(),
     )
     .unwrap();
-    // f(x), then f(x - h), f(x + h), f(x + 2h) per coordinate (the third-order stencil).
-    assert_eq!(rep.evaluations(), 1 + 3 * 3);
+    // f(x), then f(x + h), f(x - 0.618 h) per coordinate (the two-point look).
+    assert_eq!(rep.evaluations(), 1 + 2 * 3, "{rep}");
+    assert!(
+        rep.entries()
+            .iter()
+            .all(|e| e.evidence == Evidence::TwoPoint),
+        "{rep}"
+    );
 }
 
 #[test]

@@ -21,7 +21,15 @@ fn a_kink_between_the_central_step_and_the_stencil_is_no_obstacle(#[case] x0: f6
     let cfg = CheckConfig::default();
     let report = check_gradient(&relu_plus_square, &|_: &[f64]| vec![truth], &[x0], &cfg).unwrap();
     assert_eq!(report.verdict(), Verdict::Pass, "{report}");
-    assert_eq!(report.entries()[0].evidence, Evidence::Central, "{report}");
+    // Decided at the central step: by the two-point look (x + h, x - 0.618h)
+    // or by central differences.
+    assert!(
+        matches!(
+            report.entries()[0].evidence,
+            Evidence::TwoPoint | Evidence::Central
+        ),
+        "{report}"
+    );
     // Wrong by one part in a million, by 1 %, or the other side's slope: the
     // kink is not at x, so none of them is a subgradient.
     for claim in [truth * (1.0 + 1e-6), truth * 1.01, truth * 0.99, 0.0, 0.5] {

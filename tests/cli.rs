@@ -373,8 +373,11 @@ fn bench_command_prints_both_tables_and_draws() {
 
 /// The issue's accuracy targets on the benchmark protocol's smooth cases (200
 /// random points each, away from kinks; exact = forward-mode dual numbers):
-/// the checker's own values within 1e-10 of the exact gradient, scaled by
-/// max(1, |exact|), on every case; Ridders' method within 1e-12 with at most
+/// the checker's own values within 1e-9 of the exact gradient, scaled by
+/// max(1, |exact|), and closer than torch's central differences, on every
+/// case, at under 3 evaluations per coordinate (#24's budget: the two-point
+/// look's second-order values where it decides; the third-order first pass
+/// reached 1e-10 at 3 and more, see docs/benchmarks.md); Ridders' method within 1e-12 with at most
 /// 8 evaluations on the chains (on the mlp and the hinge its first steps cross
 /// kinks or margins; see docs/benchmarks.md), and Ridders' method with
 /// adaptive steps, with exactly 8, on the chains and both hinges (the mlp has
@@ -390,16 +393,24 @@ fn bench_accuracy_meets_the_targets_on_the_protocols_smooth_cases() {
             .find(|r| r["case"] == case && r["method"].as_str().unwrap().starts_with(method))
             .unwrap_or_else(|| panic!("{case} {method}"))
     };
+    // The protocol's stored maxima of torch's central differences (h = 1e-6,
+    // `../shared/bench-protocol.md`, table (a)).
     let cases = [
-        "chain",
-        "chain_tanh_sigmoid",
-        "mlp_N16_H8",
-        "softmax_hinge_k10_m1",
-        "softmax_hinge_k10_m0.5",
+        ("chain", 4.2e-10),
+        ("chain_tanh_sigmoid", 5.3e-10),
+        ("mlp_N16_H8", 1.9e-9),
+        ("softmax_hinge_k10_m1", 2.5e-9),
+        ("softmax_hinge_k10_m0.5", 1.3e-9),
     ];
-    for case in cases {
+    for (case, torch) in cases {
         let own = row(case, "check (");
-        assert!(own["max"].as_f64().unwrap() <= 1e-10, "{own}");
+        let max = own["max"].as_f64().unwrap();
+        assert!(max <= 1e-9 && max < torch, "{own}");
+        // The evaluation budget: under 3 per coordinate (1.5 times central).
+        assert!(
+            own["evaluations_per_coordinate"].as_f64().unwrap() < 3.0,
+            "{own}"
+        );
     }
     for case in [
         "chain",
@@ -955,4 +966,23 @@ fn a_closed_pipe_ends_quietly() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(141), "{err}");
     assert!(err.is_empty(), "{err}");
+}
+
+/// Issue #24's evaluation budget on `bench` table (b): a full check of a
+/// correct gradient at most 1.5 times plain central differences' $2P + 1$
+/// (the quick run: every case but the 3000-parameter mlp).
+#[test]
+fn bench_full_checks_stay_within_one_and_a_half_central_differences() {
+    let o = run(&["bench", "--quick", "--points", "5", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let speed = v["speed"].as_array().unwrap();
+    let full: Vec<_> = speed.iter().filter(|r| r["mode"] == "full").collect();
+    assert!(full.len() >= 5, "{speed:?}");
+    for r in full {
+        let p = r["parameters"].as_u64().unwrap();
+        let evaluations = r["evaluations"].as_u64().unwrap();
+        assert_eq!(r["verdict"], "PASS", "{r}");
+        assert!(2 * evaluations <= 3 * (2 * p + 1), "{r}");
+    }
 }

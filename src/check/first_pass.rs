@@ -1,4 +1,5 @@
-//! Step 1, the first pass: the third- and fourth-order stencils at the wide
+//! Step 1, the first pass (for what the two-point look, `two_point.rs`, did
+//! not pass): the third- and fourth-order stencils at the wide
 //! step $h_3$, and the kink evidence that keeps them from passing a claim
 //! across a kink. Notation ($\nu$, $\hat\sigma$, $\rho$) as in `budget.rs`.
 //!
@@ -35,6 +36,7 @@
 use super::budget::{Tolerances, magnitude, tolerance};
 use super::point::{Point, Walk, entry, pass_refined};
 use super::probe::{Evaluator, Scratch, Structure};
+use super::two_point::two_point_pass;
 use super::wide_stencil::far_values;
 use super::{EntryCheck, Evidence, Verdict, noisy};
 use crate::float::{Real, cst};
@@ -64,12 +66,19 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     let two: F = cst(2.0);
     let mut any_pending = false;
     if auto {
+        // Step 0: the two-point look (2 evaluations).
+        if two_point_pass(ev, w, s, entries) {
+            return true;
+        }
         // Step 1: the third-order stencil on x - h3, x, x + h3, x + 2 h3 (3 evaluations).
         let [minus2, minus, plus, plus2] = &mut s.wide;
         ev.at(i, h3, plus);
         ev.at(i, -h3, minus);
         ev.at(i, two * h3, plus2);
         for o in 0..m {
+            if !s.pending[o] {
+                continue;
+            }
             let a = analytic[o][i];
             let n3 = third_order(minus[o], f0[o], plus[o], plus2[o], h3);
             let scale = magnitude(&[f0[o], plus[o], minus[o], plus2[o]]) + input_noise[o];
@@ -86,7 +95,7 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             let pass = w.point.passes(o, a, n3, tol);
             s.pending[o] = !pass;
             any_pending |= !pass;
-            entries.push(entry(
+            entries[first + o] = entry(
                 o,
                 i,
                 a,
@@ -96,7 +105,7 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 tol,
                 Verdict::Pass,
                 Evidence::HigherOrder,
-            ));
+            );
         }
         if !any_pending {
             return true;

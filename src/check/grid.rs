@@ -59,26 +59,31 @@ pub(super) fn rounding_quantum<F: Real>(q: F, scale: F) -> bool {
 pub(super) fn value_unit<F: Real>(f0: F, samples: &[(F, F)]) -> Option<F> {
     let plateau = samples.iter().any(|(t, v)| *t != F::zero() && *v == f0);
     let largest = samples.iter().fold(f0.abs(), |m, (_, v)| m.max(v.abs()));
-    let moved: Vec<(F, F)> = samples
+    let signed: Vec<(F, F)> = samples
         .iter()
-        .map(|(t, v)| (t.abs(), (*v - f0).abs()))
-        .filter(|(t, d)| *t > F::zero() && *d > F::zero() && d.is_finite())
+        .map(|(t, v)| (*t, (*v - f0).abs()))
+        .filter(|(t, d)| *t != F::zero() && *d > F::zero() && d.is_finite())
         .collect();
-    let smallest = moved.iter().fold(F::infinity(), |m, (_, d)| m.min(*d));
+    let smallest = signed.iter().fold(F::infinity(), |m, (_, d)| m.min(*d));
     // The moves of a few units at most (10^4 of the smallest): wider steps
     // move f by more than the test can count.
-    let few: Vec<(F, F)> = moved
+    let few: Vec<(F, F)> = signed
         .into_iter()
         .filter(|(_, d)| *d <= cst::<F>(1e4) * smallest)
         .collect();
     // Not a smooth f read at small steps: there the moves are proportional
     // to the steps (to the curvature's share, t f''/f'), a staircase's are
     // whole numbers of units and stray from it (2 units at t, 19 at 10 t).
+    // Each side on its own: a kink at x is linear on each side, with slopes
+    // in any ratio (a leaky ReLU's 0.01 and 1 at x = 0, read at dyadic steps,
+    // made moves that were whole multiples of 0.01 h).
     let proportional = few.iter().all(|(t, d)| {
-        few.iter().all(|(u, e)| {
-            let ratio = (*d * *u) / (*e * *t);
-            (ratio - F::one()).abs() <= cst(1e-2)
-        })
+        few.iter()
+            .filter(|(u, _)| (*u > F::zero()) == (*t > F::zero()))
+            .all(|(u, e)| {
+                let ratio = (*d * *u) / (*e * *t);
+                (ratio - F::one()).abs() <= cst(1e-2)
+            })
     });
     if (!plateau && proportional) || few.len() < 6 {
         return None;

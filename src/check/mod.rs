@@ -13,6 +13,7 @@
 //! | the claim's rounding, measured: the claim again at points moved by 1 to 2 ulps | `claim.rs` | 3 claim evaluations (no f) |
 //! | f's value grid (an intermediate that absorbed f's low bits) | `grid.rs` | (none: reads values taken) |
 //! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance` | `budget.rs`, `noise_model.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 70 to 280 once per check (and as many again, away from x, where it exceeds its cap), or 16 |
+//! | 0. two-point look: $f(x + h)$, $f(x - 0.618h)$ at $h = \varepsilon^{1/3}w_i$, second order; passes only a claim it resolves, asymmetric so that a kink's conventional claims go on | `two_point.rs` | 2, or none where its bar, foreseen from f(x), would not resolve the claim |
 //! | 1. first pass: third- and fourth-order stencils, with the **kink evidence** of the fourth difference's growth from $h_3$ to $2h_3$ | `first_pass.rs` | 3, + 1, + 2 where the fourth difference shows |
 //! | noisy stage, for a nondeterministic f | `noisy.rs` | 6 |
 //! | 2. central differences and Richardson | `central.rs` | 2 + 2 |
@@ -34,7 +35,7 @@
 //! | the verdict and the settings | `verdict.rs`, `config.rs`, `report.rs`, `rule.rs` |
 //! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `budget.rs`, `noise_model.rs` |
 //! | what the stages share | `point.rs` (the point, the walk's state, `entry`) |
-//! | the stages, each its evidence | `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `directional.rs` |
+//! | the stages, each its evidence | `two_point.rs`, `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `directional.rs` |
 //! | one coordinate, in order | `walk.rs` |
 //! | the whole check and its report | `run.rs`, `diagnose.rs`, then `hessian.rs`, `objective.rs`, `layout.rs` |
 //!
@@ -135,8 +136,11 @@
 //! nondeterministic noise is:
 //! a claim 0.1 % off fails, where it once read **Kink** or a coarse pass.
 //!
-//! Cost on a smooth function with a correct gradient: $3n + 1$ evaluations
-//! (1.5 times plain central differences), plus 1 for each unsure coordinate,
+//! Cost on a smooth function with a correct gradient: $2n + 1$ evaluations
+//! where the two-point look decides (plain central differences' count), 3
+//! more for each coordinate it leaves to the first pass (a coordinate whose
+//! bar there, foreseen from f(x), would not resolve its claim skips the look:
+//! 3 in all), plus 1 for each unsure after that,
 //! 70 to 280 once per check for the noise (up front from $n = 1000$, else when a
 //! coordinate is still unsure), and 4, 8 (and 10) more for each one unsure
 //! after that; 6 for each coordinate with a pass that does not resolve its claim.
@@ -183,6 +187,7 @@ mod ridders;
 mod rounding_look;
 mod rule;
 mod run;
+mod two_point;
 mod verdict;
 mod walk;
 mod wide_stencil;

@@ -51,6 +51,9 @@ impl fmt::Display for Verdict {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Evidence {
+    /// The two-point look before the first pass: a second-order estimate
+    /// from $f(x + h)$ and $f(x - 0.618h)$ at $h = \varepsilon^{1/3}$.
+    TwoPoint,
     /// The first pass: the third-order stencil at $\varepsilon^{1/4}$, or the
     /// fourth-order one that one more evaluation makes of it.
     HigherOrder,
@@ -85,6 +88,7 @@ impl Evidence {
     /// A short name for tables.
     pub fn name(self) -> &'static str {
         match self {
+            Evidence::TwoPoint => "two-point",
             Evidence::HigherOrder => "higher-order",
             Evidence::Central => "central",
             Evidence::Ridders => "ridders",
