@@ -26,7 +26,8 @@
 //! ```
 //!
 //! [`check_gradient`], [`check_jacobian`] and [`check_gradient_parallel`]
-//! decide per coordinate with the third-order stencil, escalating only unsure
+//! decide per coordinate with a two-point look (2 evaluations) and the
+//! third-order stencil (3 more where the look cannot confirm), escalating only unsure
 //! coordinates to higher-order and central differences, Ridders' extrapolation
 //! and a kink analysis, judged against the function's measured noise ([`check`]
 //! has the rule); [`numeric`] has the estimators (finite differences, Ridders,
