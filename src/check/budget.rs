@@ -6,7 +6,7 @@
 //! $a$, the noise scale $\nu$ = the largest $|f|$ among the values involved
 //! plus $\sum_j |x_j a_j|$ (the rounding of the inputs carried through $a$),
 //! $\hat\sigma$ the **measured noise** of $f$ at $x$
-//! ([`numeric::noise`](crate::numeric::noise): ECnoise on each side of $x$, 70 to 280
+//! ([`numeric::noise`](crate::numeric::noise): ECnoise on each side of $x$, 112 to 448
 //! evaluations, or a staircase's quantum over $\sqrt{12}$ where f moves in whole
 //! quanta; capped at $2^{10}\varepsilon\nu$ since kinks along the sampled
 //! segment read as noise too; run once per check: up front for 1000 coordinates and more,
@@ -44,7 +44,7 @@
 //! more for each coordinate it leaves to the first pass (a coordinate whose
 //! bar there, foreseen from f(x), would not resolve its claim skips the look:
 //! 3 in all), plus 1 for each unsure after that,
-//! 70 to 280 once per check for the noise (up front from $n = 1000$, else when a
+//! 112 to 448 once per check for the noise (up front from $n = 1000$, else when a
 //! coordinate is still unsure), and 4, 8 (and 10) more for each one unsure
 //! after that; 6 for each coordinate with a pass that does not resolve its claim.
 

@@ -12,7 +12,7 @@
 //! | probe width: steps scale with $w_i = \max(1,|x_i|)$, narrowed where f is not finite at a probe | `walk.rs`, `probe.rs` | as the stages below, again per narrowing |
 //! | the claim's rounding, measured: the claim again at points moved by 1 to 2 ulps | `claim.rs` | 3 claim evaluations (no f) |
 //! | f's value grid (an intermediate that absorbed f's low bits) | `grid.rs` | (none: reads values taken) |
-//! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance` | `budget.rs`, `noise_model.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 70 to 280 once per check (and as many again, away from x, where it exceeds its cap), or 16 |
+//! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance` | `budget.rs`, `noise_model.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 112 to 448 once per check (and as many again, away from x, where it exceeds its cap), or 16 |
 //! | 0. two-point look: $f(x + h)$, $f(x - 0.618h)$ at $h = \varepsilon^{1/3}w_i$, second order; passes only a claim it resolves, asymmetric so that a kink's conventional claims go on | `two_point.rs` | 2, or none where its bar, foreseen from f(x), would not resolve the claim |
 //! | 1. first pass: third- and fourth-order stencils, with the **kink evidence** of the fourth difference's growth from $h_3$ to $2h_3$ | `first_pass.rs` | 3, + 1, + 2 where the fourth difference shows |
 //! | noisy stage, for a nondeterministic f | `noisy.rs` | 6 |
@@ -141,7 +141,7 @@
 //! more for each coordinate it leaves to the first pass (a coordinate whose
 //! bar there, foreseen from f(x), would not resolve its claim skips the look:
 //! 3 in all), plus 1 for each unsure after that,
-//! 70 to 280 once per check for the noise (up front from $n = 1000$, else when a
+//! 112 to 448 once per check for the noise (up front from $n = 1000$, else when a
 //! coordinate is still unsure), and 4, 8 (and 10) more for each one unsure
 //! after that; 6 for each coordinate with a pass that does not resolve its claim.
 //!

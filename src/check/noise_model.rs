@@ -4,7 +4,7 @@
 //! $\sqrt\varepsilon$, 28 to 112 evaluations, and as many again with relative
 //! moves $\pm|x_j|$ for an output it cannot read along the usual direction,
 //! and in `f64` from
-//! $\varepsilon^{1/4}$, 42 to 168, for an `f32` intermediate; 70 to 280 in all;
+//! $\varepsilon^{1/4}$, 84 to 336, for an `f32` intermediate; 112 to 448 in all;
 //! or a staircase's quantum over $\sqrt{12}$), capped at
 //! $2^{10}\varepsilon\nu$ since kinks along the sampled segment read as noise
 //! too, unless the same noise stands at a point away from x (every coordinate
@@ -14,7 +14,7 @@
 //! intermediate rounded to `f32`), uncapped. Kinks everywhere along the
 //! segment (a ReLU network over many samples, at x and away from it alike)
 //! give higher differences of order $J h$, which do shrink with the step:
-//! they stay capped, and the kink analysis sees them as kinks (42 to 168
+//! they stay capped, and the kink analysis sees them as kinks (84 to 336
 //! more evaluations, only where the first two tests held). Measured up front
 //! for 1000 coordinates and more, otherwise only when a coordinate is still
 //! unsure after step 1b. Before measuring, f(x) is

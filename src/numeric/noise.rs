@@ -256,9 +256,8 @@ pub fn estimate_noise_along_six_steps<F: Real>(
 
 /// The usual steps' factors: the first step and 0.618 times it, irrational.
 const TWO_STEPS: [f64; 2] = [1.0, 0.618_033_988_749_894_9];
-/// At a coarse step, a third: $\sqrt2 - 1$.
-const THREE_STEPS: [f64; 3] = [1.0, 0.618_033_988_749_894_9, std::f64::consts::SQRT_2 - 1.0];
-/// The rounding look's: also $\sqrt3 - 1$, $\sqrt5 - 2$ and $\pi - 3$.
+/// The rounding look's, and any coarse step's: also $\sqrt2 - 1$,
+/// $\sqrt3 - 1$, $\sqrt5 - 2$ and $\pi - 3$.
 const SIX_STEPS: [f64; 6] = [
     1.0,
     0.618_033_988_749_894_9,
@@ -340,10 +339,12 @@ fn sides_along<F: Real>(
     // their ratios irrational, and the largest estimate kept. At a coarse step
     // the rounding of an f32 intermediate advances by tens of its ulps per
     // step: two steps can alias (34.08 and 21.06 ulps: drifts of 0.08 and 0.06
-    // ulp per step read as a smooth segment), and a third breaks the tie.
+    // ulp per step read as a smooth segment), and so can three (an f32
+    // intermediate moving 466, 288 and 193.02 ulps per step, away from x, in
+    // a property sweep): a coarse step reads at all six.
     let coarse = first_step > cst::<F>(2.0) * F::epsilon().sqrt();
-    let factors = if coarse && factors.len() < THREE_STEPS.len() {
-        &THREE_STEPS[..]
+    let factors = if coarse && factors.len() < SIX_STEPS.len() {
+        &SIX_STEPS[..]
     } else {
         factors
     };
