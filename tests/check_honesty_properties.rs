@@ -397,3 +397,32 @@ fn the_sweeps_findings_are_honest() {
     .unwrap();
     honest(&report, &truth).unwrap();
 }
+
+/// A correct f32 gradient whose entry is the difference of two terms 14
+/// times its size (0.049 - 0.0466, a tanh composition): its f32 rounding is
+/// 8e-6 of it. Judged mixed, it read Fail when the claim's rounding was
+/// measured at 3 ulp-moved points (their largest change fell short of the
+/// claim's error); at 8 it passes (H3). Found by a 60000-case run.
+#[test]
+fn a_cancelling_f32_gradient_judged_mixed_is_no_failure() {
+    let comp = Composition {
+        scale: 1.0,
+        c: vec![0.6732167302251356],
+        kinds: vec![1],
+        b: vec![-0.8216836312129945],
+        d: 0.39066202100368597,
+        outer: 1,
+    };
+    let x32 = [-1.982_793_7_f32];
+    let claim = |p: &[f32]| comp.gradient(p);
+    let truth = comp.gradient(&[f64::from(x32[0])]);
+    let report = check_gradient_mixed(
+        &|p: &[f64]| comp.value(p),
+        &claim,
+        &x32,
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
+    honest(&report, &truth).unwrap();
+}

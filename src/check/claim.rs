@@ -6,11 +6,14 @@
 //! entries and the intermediate values (a LayerNorm backward subtracts means
 //! of inputs that may be a hundred times their spread). Those intermediates are
 //! not visible from outside, so the rounding is **measured**: the claim is
-//! computed again at $K = 3$ points whose every coordinate is moved by one or
+//! computed again at $K = 8$ points whose every coordinate is moved by one or
 //! two units in the last place (random signs, seeded), which reshuffles the
 //! rounding of every operation while the true gradient moves by only
 //! $\varepsilon|H||x|$. The spread $s_o$ of row $o$ is the largest change of any
-//! of its entries over the draws.
+//! of its entries over the draws. (With $K = 3$ the largest change often fell
+//! short of the claim's own error: an `f32` gradient $0.049 - 0.0466$ of a
+//! tanh composition, 8e-6 off from its rounding, read Fail in the mixed
+//! check; a property run of 60000 cases found it.)
 //!
 //! Each output's absolute allowance for the claim's rounding is then
 //!
@@ -33,7 +36,7 @@ use rand::{Rng, SeedableRng};
 pub(super) type ClaimAt<'a, G> = dyn FnMut(&[G]) -> Option<Vec<Vec<G>>> + 'a;
 
 /// How many perturbed points the claim is computed at.
-pub(super) const CLAIM_DRAWS: usize = 3;
+pub(super) const CLAIM_DRAWS: usize = 8;
 
 /// The largest change of each output row's claimed entries when every
 /// coordinate of `x` moves by one or two units in the last place; `claim(p)`

@@ -10,7 +10,7 @@
 //! | stage | file | evaluations |
 //! |---|---|---|
 //! | probe width: steps scale with $w_i = \max(1,|x_i|)$, narrowed where f is not finite at a probe | `walk.rs`, `probe.rs` | as the stages below, again per narrowing |
-//! | the claim's rounding, measured: the claim again at points moved by 1 to 2 ulps | `claim.rs` | 3 claim evaluations (no f) |
+//! | the claim's rounding, measured: the claim again at points moved by 1 to 2 ulps | `claim.rs` | 8 claim evaluations (no f) |
 //! | f's value grid (an intermediate that absorbed f's low bits) | `grid.rs` | (none: reads values taken) |
 //! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance` | `budget.rs`, `noise_model.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 112 to 448 once per check (and as many again, away from x, where it exceeds its cap), or 16 |
 //! | 0. two-point look: $f(x + h)$, $f(x - 0.618h)$ at $h = \varepsilon^{1/3}w_i$, second order; passes only a claim it resolves, asymmetric so that a kink's conventional claims go on | `two_point.rs` | 2, or none where its bar, foreseen from f(x), would not resolve the claim |
