@@ -136,6 +136,14 @@ impl<F: Real> Tolerances<F> {
     }
 }
 
+/// Whether the float type is `f32` or coarser: its rounding is then the
+/// size of the errors a check must catch (the two-point look does not run),
+/// and an intermediate rounded to `f32` is f's own type (no coarse noise
+/// reading looks for one).
+pub(super) fn f32_or_coarser<F: Real>() -> bool {
+    F::epsilon() >= cst(f64::from(f32::EPSILON))
+}
+
 pub(super) fn magnitude<F: Real>(values: &[F]) -> F {
     values.iter().fold(F::zero(), |acc, v| acc.max(v.abs()))
 }

@@ -87,7 +87,7 @@
 //! steps with irrational ratios (a saturated tanh chain's gradient
 //! $c(1 - t\cdot t)x$ aliased with both of the usual two, at 932 and 576
 //! quanta), and about one staircase in $10^5$ aliases with all six.
-
+//!
 //! **A jump in f itself** (the gradient of a hinge at its margin, judged as
 //! the function of [`check_hessian`]): the one-sided slope on the side whose
 //! limit is not $f(x)$ grows as $J/h$. Where the change $f(x \pm h_k) - f_0$

@@ -22,7 +22,7 @@
 //! nondeterministic, and its noise is then the standard deviation of 16
 //! evaluations at x, uncapped, for the noisy stage (`noisy.rs`).
 
-use super::budget::carried_rounding;
+use super::budget::{carried_rounding, f32_or_coarser};
 use super::grid::value_grid;
 use super::probe::Evaluator;
 use super::{CheckConfig, Method};
@@ -90,8 +90,8 @@ impl<F: Real> NoiseModel<F> {
     /// measured): f changed from call to call at x, or every output's noise
     /// reads above $2^{10}\varepsilon\nu$ at x, away from x, at the finest
     /// step and at a 16 times finer coarse step alike (deterministic noise:
-    /// an inner solver converged to $10^{-9}$, a hashed perturbation). The noisy stage judges
-    /// such an f at the step where noise and truncation balance.
+    /// an inner solver converged to $10^{-9}$, a hashed perturbation). The
+    /// noisy stage judges such an f at the step where noise and truncation balance.
     pub(super) fn noise_everywhere(&self) -> bool {
         self.noise_everywhere
             .load(std::sync::atomic::Ordering::Relaxed)
@@ -321,7 +321,7 @@ fn measured<F: Real, E: FnMut(&[F], &mut [F])>(
             }
         }
     }
-    if eps >= cst(f64::from(f32::EPSILON)) {
+    if f32_or_coarser::<F>() {
         return (fine.lower.clone(), fine.lower);
     }
     let (coarse, n_coarse) = estimate_noise_sides(&mut *ev.eval, x, f0, eps.sqrt().sqrt());

@@ -20,8 +20,8 @@ pub(super) struct Point<'a, F> {
     /// Per output, the coarsest tolerance a stage's pass may have:
     /// [`CheckConfig::max_resolution`] times the row's largest claimed
     /// $|a|$, at least twice the smallest normal number (infinite for a row
-    /// of zero claims, or with a user's `atol`/`rtol`). A stage whose error bar is coarser passes nothing: the
-    /// entry goes on to the next stage, whose evidence may resolve it (a
+    /// of zero claims, or with a user's `atol`/`rtol`). A stage whose error
+    /// bar is coarser passes nothing: the entry goes on to the next stage, whose evidence may resolve it (a
     /// kink's one-sided slopes), and the last stage's pass states its own
     /// resolution.
     pub(super) coarsest: &'a [F],

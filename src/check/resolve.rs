@@ -23,6 +23,23 @@ use super::point::{Point, entry};
 use super::probe::Evaluator;
 use super::rule;
 
+/// The size a pass must resolve: the claim `a`, or for a claim of 0 the
+/// numeric value that passed it (a noisy numeric value must not shorten the
+/// step a nonzero claim needs).
+pub(super) fn size_to_resolve<F: Real>(a: F, numeric: F) -> F {
+    if a == F::zero() {
+        numeric.abs()
+    } else {
+        a.abs()
+    }
+}
+
+/// Whether a pass's tolerance `tol` resolves `size`: not over a quarter of
+/// it (a NaN tolerance is left to the rule, which passes nothing with it).
+pub(super) fn resolves<F: Real>(tol: F, size: F) -> bool {
+    tol.partial_cmp(&(size / cst::<F>(4.0))) != Some(std::cmp::Ordering::Greater)
+}
+
 /// Step 6 on the entries of coordinate `i` (one per output).
 ///
 /// With $c_1, c_2, c_4$ the central differences at $t$, $2t$, $4t$, the claim passes,
@@ -61,27 +78,20 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
     if !config.derives_tolerances() {
         return;
     }
-    // Per output, the size a weak pass must resolve: the claim, or for a claim
-    // of 0 the numeric value that passed it (a noisy numeric value must not
-    // shorten the step a nonzero claim needs). Most coordinates have none, and
-    // leave here without allocating.
-    let four: F = cst(4.0);
+    // Per output, the size a weak pass must resolve ([`size_to_resolve`]).
+    // Most coordinates have none, and leave here without allocating.
     let weak = |e: &EntryCheck| {
-        let a = analytic[e.output][i];
-        let size = if a == F::zero() {
-            cst::<F>(e.numeric.abs())
-        } else {
-            a.abs()
-        };
+        let size = size_to_resolve(analytic[e.output][i], cst::<F>(e.numeric));
         let unresolved = e.outcome == Verdict::Pass
             && e.evidence != Evidence::Quantized
             && size > F::zero()
-            && cst::<F>(e.tolerance) > size / four;
+            && !resolves(cst(e.tolerance), size);
         unresolved.then_some(size)
     };
     if !entries.iter().any(|e| weak(e).is_some()) {
         return;
     }
+    let four: F = cst(4.0);
     let m = f0.len();
     let sigma = noise.so_far(m);
     let t = Tolerances::<F>::new(&noise.claim).with_claims(&sigma, f0);

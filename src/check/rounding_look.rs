@@ -15,9 +15,9 @@
 //! irrational: a staircase that moves a whole number of quanta per step
 //! reads as smooth at that step, and about one in $10^5$ does so at all six;
 //! each side on its own, the smaller kept: 84 to 336 evaluations, for all
-//! outputs at once). Where it exceeds four times the check's measurement for a failing output, and is a quantum
-//! an intermediate's rounding can make (at most $\sqrt\varepsilon\max(1,|f|)$,
-//! as `grid.rs` says; a stair's edges met by ECnoise's steps grown past a
+//! outputs at once). Where it exceeds four times the check's measurement for
+//! a failing output, and is a quantum an intermediate's rounding can make
+//! (at most $\sqrt\varepsilon\max(1,|f|)$, as `grid.rs` says; a stair's edges met by ECnoise's steps grown past a
 //! flat stretch read far more), the coordinate is judged again with it as
 //! the noise of every stage's error bar. A wrong claim keeps its Fail: the
 //! rounding now in the bars is f's own. At most `MAX_ROUNDING_LOOKS` (16,

@@ -47,9 +47,10 @@
 //! limit**, as for the first pass's $L/3 + 2R/3$: a claim equal to
 //! $0.618L + 0.382R$ at a kink at x passes.
 
-use super::budget::{magnitude, tolerance};
+use super::budget::{f32_or_coarser, magnitude, tolerance};
 use super::point::{Point, Walk, entry};
 use super::probe::{Evaluator, Scratch};
+use super::resolve::{resolves, size_to_resolve};
 use super::{EntryCheck, Evidence, Verdict};
 use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, step_within};
@@ -76,24 +77,24 @@ pub(super) fn two_point_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     } = w.point;
     let (i, width) = (w.i, w.width);
     let h = step_within(DifferenceScheme::Central.optimal_step::<F>(), x[i], width);
-    let xi = x[i];
-    let h_minus = xi - (xi - cst::<F>(BETA) * h);
-    // An entry whose bar here, foreseen from f(x), would not resolve it (a
-    // hinge gradient of 1e-6 on a loss of 1000) is the first pass's from the
-    // start: its bar at the wider step is 20 times finer.
-    let unresolvable = (0..f0.len()).any(|o| {
-        let a = analytic[o][i];
-        let scale = f0[o].abs() + noise.input[o];
-        let bar = w.t.bar(F::one(), scale, cst(6.0), w.sigma[o], h);
-        a != F::zero() && tolerance(config, &w.t, o, a, a, bar) > a.abs() / cst::<F>(4.0)
-    });
+    let h_minus = x[i] - (x[i] - cst::<F>(BETA) * h);
+    let bar = |o: usize, scale: F| w.t.bar(F::one(), scale, cst(6.0), w.sigma[o], h);
     // In f32 the look's rounding, eps^(2/3) = 2.4e-5 of f's scale before any
     // cancellation (ten times that where f = 0.04 is the difference of terms
     // of 0.4), is the size of the errors a check must catch: a claim 1e-4
     // off once lay within its bar of d. The look runs where eps^(2/3) is far
-    // below them (f64: 3.7e-11).
-    let coarse_float = F::epsilon() >= cst(f64::from(f32::EPSILON));
-    if coarse_float || unresolvable || h_minus <= F::zero() || h_minus.is_nan() {
+    // below them (f64: 3.7e-11). And an entry whose bar here, foreseen from
+    // f(x), would not resolve it (a hinge gradient of 1e-6 on a loss of 1000)
+    // is the first pass's from the start: its bar at the wider step is 20
+    // times finer.
+    let skip = f32_or_coarser::<F>()
+        || h_minus <= F::zero()
+        || (0..f0.len()).any(|o| {
+            let a = analytic[o][i];
+            let foreseen = bar(o, f0[o].abs() + noise.input[o]);
+            a != F::zero() && !resolves(tolerance(config, &w.t, o, a, a, foreseen), a.abs())
+        });
+    if skip {
         s.pending.iter_mut().for_each(|p| *p = true);
         push_placeholders(w, entries);
         return false;
@@ -106,20 +107,11 @@ pub(super) fn two_point_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         let (rise, fall) = (s.plus[o] - f0[o], f0[o] - s.minus[o]);
         let d = (h_minus * h_minus * rise + h * h * fall) / (h * h_minus * (h + h_minus));
         let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + noise.input[o];
-        let tol = tolerance(
-            config,
-            &w.t,
-            o,
-            a,
-            d,
-            w.t.bar(F::one(), scale, cst(6.0), w.sigma[o], h),
-        );
-        // A pass that does not resolve its claim (a bar over a quarter of
-        // it, `resolve.rs`) is left to the first pass, whose bar at its wider
-        // step is finer: else step 6 spends 6 evaluations on it.
-        let size = if a == F::zero() { d.abs() } else { a.abs() };
-        let resolved = tol <= size / cst::<F>(4.0);
-        let pass = resolved && w.point.passes(o, a, d, tol);
+        let tol = tolerance(config, &w.t, o, a, d, bar(o, scale));
+        // A pass that does not resolve its claim (`resolve.rs`) is left to the
+        // first pass, whose bar at its wider step is finer: else step 6
+        // spends 6 evaluations on it.
+        let pass = resolves(tol, size_to_resolve(a, d)) && w.point.passes(o, a, d, tol);
         s.pending[o] = !pass;
         all &= pass;
         entries.push(entry(
@@ -137,8 +129,8 @@ pub(super) fn two_point_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     all
 }
 
-/// Entries for the first pass to replace, where the look could not be taken
-/// (a coordinate so large that $\beta h$ is under its ulp).
+/// Entries for the first pass to replace, where the look is skipped (`f32`,
+/// or a claim its bar could not resolve).
 fn push_placeholders<F: Real>(w: &Walk<'_, F>, entries: &mut Vec<EntryCheck>) {
     let zero = F::zero();
     for (o, row) in w.point.analytic.iter().enumerate() {

@@ -177,7 +177,7 @@ pub fn estimate_noise_from<F: Real>(
     first_step: F,
 ) -> (Vec<Option<F>>, usize) {
     let direction = pseudo_random_direction(x);
-    noise_along_from(eval, x, f0, &direction, first_step)
+    noise_along_from(eval, x, f0, &direction, first_step, &TWO_STEPS)
 }
 
 /// The fixed pseudo-random direction of [`estimate_noise`]: entry $j$ is
@@ -232,7 +232,7 @@ pub fn estimate_noise_along<F: Real>(
     f0: &[F],
     direction: &[F],
 ) -> (Vec<Option<F>>, usize) {
-    noise_along_from(eval, x, f0, direction, F::epsilon().sqrt())
+    noise_along_from(eval, x, f0, direction, F::epsilon().sqrt(), &TWO_STEPS)
 }
 
 /// [`estimate_noise_along`] at six steps on each side instead of two
@@ -250,8 +250,7 @@ pub fn estimate_noise_along_six_steps<F: Real>(
     f0: &[F],
     direction: &[F],
 ) -> (Vec<Option<F>>, usize) {
-    let (sides, evaluations) = sides_along(eval, x, f0, direction, F::epsilon().sqrt(), &SIX_STEPS);
-    (sides.lower, evaluations)
+    noise_along_from(eval, x, f0, direction, F::epsilon().sqrt(), &SIX_STEPS)
 }
 
 /// The usual steps' factors: the first step and 0.618 times it, irrational.
@@ -267,15 +266,17 @@ const SIX_STEPS: [f64; 6] = [
     std::f64::consts::PI - 3.0,
 ];
 
-/// [`estimate_noise_along`] from the first step `first_step`.
+/// [`estimate_noise_along`] from the first step `first_step`, at the steps
+/// `factors` times it: the smaller side's reading per output.
 fn noise_along_from<F: Real>(
     eval: &mut impl FnMut(&[F], &mut [F]),
     x: &[F],
     f0: &[F],
     direction: &[F],
     first_step: F,
+    factors: &[f64],
 ) -> (Vec<Option<F>>, usize) {
-    let (sides, evaluations) = sides_along(eval, x, f0, direction, first_step, &TWO_STEPS);
+    let (sides, evaluations) = sides_along(eval, x, f0, direction, first_step, factors);
     (sides.lower, evaluations)
 }
 
@@ -343,11 +344,7 @@ fn sides_along<F: Real>(
     // intermediate moving 466, 288 and 193.02 ulps per step, away from x, in
     // a property sweep): a coarse step reads at all six.
     let coarse = first_step > cst::<F>(2.0) * F::epsilon().sqrt();
-    let factors = if coarse && factors.len() < SIX_STEPS.len() {
-        &SIX_STEPS[..]
-    } else {
-        factors
-    };
+    let factors = if coarse { &SIX_STEPS[..] } else { factors };
     let mut evaluations = 0;
     let mut side = |sign: F| {
         let mut largest: Vec<Option<F>> = vec![None; f0.len()];
