@@ -105,9 +105,13 @@ fn a_linear_function_at_a_dyadic_point_is_not_taken_for_quantized() {
 /// a soak of the f32 property). The shrunk steps of the kink analysis see one
 /// quantum or none and once read 13 % off a correct claim; with the
 /// staircase's noise measured, the first pass settles it. The larger entry
-/// 10 % off, the smaller one (1.2e-9, where the quantum over Ridders' finest
+/// 15 % off, the smaller one (1.2e-9, where the quantum over Ridders' finest
 /// step leaves a resolution of 20 %) 50 % off, or either of the wrong sign,
-/// still fail.
+/// still fail. (10 % off no longer fails: the claim moves in the same whole
+/// quanta, its half second difference over points 256 ulps apart is 0.75 %
+/// of the larger entry, and that rounding, 4 times over, with Ridders' 8 %
+/// bar leaves a 10 % slip undecided. The f32 claim is 0.27 % off the exact
+/// gradient here.)
 #[test]
 fn an_f32_loss_that_moves_in_whole_quanta_is_judged_with_their_size() {
     use Activation::*;
@@ -122,7 +126,7 @@ fn an_f32_loss_that_moves_in_whole_quanta_is_judged_with_their_size() {
     let report = check_gradient(&case.f(), &case.grad(), &w, &CheckConfig::default()).unwrap();
     assert!(ok_or_unresolvable(&report), "{report}");
     let cfg = CheckConfig::default().with_max_resolution(0.05);
-    case.assert_passes_and_catches_with(&w, &[(0, 1.1), (1, 1.5), (0, -1.0), (1, -1.0)], &cfg);
+    case.assert_passes_and_catches_with(&w, &[(0, 1.15), (1, 1.5), (0, -1.0), (1, -1.0)], &cfg);
 }
 
 /// An f32 loss that is a staircase along one weight (found by a soak of the

@@ -162,6 +162,20 @@ pub(super) fn tolerance<F: Real>(
     }
 }
 
+/// The two measured rounding terms of the budget, per output: the claim's
+/// absolute allowance (`claim.rs`) and the scale at which f's values round
+/// (`value_rounding.rs`; empty in `f64`).
+pub(super) struct MeasuredRounding<F> {
+    /// Per output, the claim's absolute rounding allowance.
+    pub(super) claim: Vec<F>,
+    /// Per output, the scale $r_o/\varepsilon$ of f's rounding measured at x
+    /// (`value_rounding.rs`; empty in `f64`).
+    pub(super) value: Vec<F>,
+    /// Per output and entry, how much the claim's own jumps could explain
+    /// (`claim.rs`, [`rule::settle`](super::rule::settle)).
+    pub(super) jump_doubt: Vec<Vec<f64>>,
+}
+
 /// Per output, $\sum_i |x_i g_i|$: $\varepsilon$ times this is the inputs'
 /// rounding carried through the claim into f.
 pub(super) fn carried_rounding<F: Real>(x: &[F], analytic: &[Vec<F>]) -> Vec<F> {

@@ -30,7 +30,7 @@ use crate::numeric::differences::DifferenceScheme;
 use crate::numeric::directional::RandomDirections;
 use crate::numeric::extrapolation::ridders_vec;
 
-use super::budget::{Tolerances, carried_rounding, magnitude, tolerance};
+use super::budget::{MeasuredRounding, Tolerances, carried_rounding, magnitude, tolerance};
 use super::f64_of;
 use super::probe::Evaluator;
 
@@ -61,9 +61,10 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
     analytic: &[Vec<F>],
     config: &CheckConfig,
     input: &[F],
-    claim: &[F],
+    rounding: &MeasuredRounding<F>,
     v: &[F],
 ) -> DirectionCheck<F> {
+    let claim = &rounding.claim;
     // The claim's rounding reaches g.v through every entry: at most
     // sum_i |v_i| times each entry's allowance.
     let l1 = v.iter().fold(F::zero(), |acc, vi| acc + vi.abs());
@@ -144,15 +145,15 @@ pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     x: &[F],
     analytic: &[Vec<F>],
     config: &CheckConfig,
-    claim: &[F],
+    rounding: &MeasuredRounding<F>,
     count: usize,
 ) -> DirectionalSummary {
-    let input = carried_rounding(x, analytic);
+    let input = carried_with(x, analytic, rounding);
     let mut failed = 0;
     let mut worst = 0.0_f64;
     let mut resolution = 0.0_f64;
     for v in RandomDirections::<F>::new(config.seed, x.len()).take(count) {
-        let d = judge_direction(ev, f0, x, analytic, config, &input, claim, &v);
+        let d = judge_direction(ev, f0, x, analytic, config, &input, rounding, &v);
         worst = d.errors.iter().fold(worst, |acc, e| acc.max(f64_of(*e)));
         for (tol, scale) in d.tolerances.iter().zip(&d.scales) {
             resolution = resolution.max(f64_of(*tol / *scale));
@@ -178,13 +179,13 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
     x: &[F],
     analytic: &[Vec<F>],
     config: &CheckConfig,
-    claim: &[F],
+    rounding: &MeasuredRounding<F>,
 ) -> Vec<usize> {
     let n = x.len();
     if n <= LOCALIZE_ABOVE {
         return (0..n).collect();
     }
-    let input = carried_rounding(x, analytic);
+    let input = carried_with(x, analytic, rounding);
     let mut kept = Vec::new();
     let mut blocks = vec![(0, n)];
     let mut draw = 0u64;
@@ -202,7 +203,7 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
                 .unwrap_or_default();
             let mut v = vec![F::zero(); n];
             v[a..b].copy_from_slice(&part);
-            if !judge_direction(ev, f0, x, analytic, config, &input, claim, &v).agrees {
+            if !judge_direction(ev, f0, x, analytic, config, &input, rounding, &v).agrees {
                 blocks.push((a, b));
             }
         }
@@ -212,6 +213,17 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
     }
     kept.sort_unstable();
     kept
+}
+
+/// Per output, the part of $\nu$ beyond $|f|$: the inputs' rounding carried
+/// through the claim, or f's rounding measured at x where larger (the fast
+/// mode measures no noise).
+fn carried_with<F: Real>(x: &[F], analytic: &[Vec<F>], rounding: &MeasuredRounding<F>) -> Vec<F> {
+    carried_rounding(x, analytic)
+        .into_iter()
+        .enumerate()
+        .map(|(o, c)| c.max(rounding.value.get(o).copied().unwrap_or(F::zero())))
+        .collect()
 }
 
 /// Neumaier's compensated sum.

@@ -62,7 +62,6 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     } = w.point;
     let (i, width, first, auto, h3) = (w.i, w.width, w.first, w.auto, w.h3);
     let m = f0.len();
-    let input_noise = &noise.input;
     let two: F = cst(2.0);
     let mut any_pending = false;
     if auto {
@@ -81,7 +80,8 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             }
             let a = analytic[o][i];
             let n3 = third_order(minus[o], f0[o], plus[o], plus2[o], h3);
-            let scale = magnitude(&[f0[o], plus[o], minus[o], plus2[o]]) + input_noise[o];
+            let scale =
+                magnitude(&[f0[o], plus[o], minus[o], plus2[o]]) + noise.carried(o, w.measured);
             // Its rounding is at most 2 eps nu / h3, typically 1.18; the bar is 4 eps nu / h3,
             // or with measured noise its 1.18 sigma / h3 five times over.
             let tol = tolerance(
@@ -123,7 +123,8 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 let [minus2, minus, plus, plus2] = s.wide.each_ref().map(|v| v[o]);
                 let n3 = third_order(minus, f0[o], plus, plus2, h3);
                 let n4 = fourth_order(minus2, minus, plus, plus2, h3);
-                let scale = magnitude(&[f0[o], plus, minus, plus2, minus2]) + input_noise[o];
+                let scale =
+                    magnitude(&[f0[o], plus, minus, plus2, minus2]) + noise.carried(o, w.measured);
                 // Rounding at most (8 + 8 + 1 + 1)/12 eps nu / h3, times `strict`; the
                 // truncation left, bounded by a sixteenth of the third-order value's
                 // where f follows the h^4 law at this scale (no kink within 2 h3).

@@ -16,7 +16,7 @@ use super::budget::{Tolerances, tolerance};
 use super::f64_of;
 use super::point::entry;
 use super::probe::Evaluator;
-use super::quantized::{Quantization, QuantizedLook, quantized_pass};
+use super::quantized::{Quantization, QuantizedLook, Unresolved, quantized_pass};
 use super::rule;
 use super::wide_stencil::WideKink;
 
@@ -524,18 +524,18 @@ pub(super) fn last_looks<F: Real, E: FnMut(&[F], &mut [F])>(
                 *e = q;
                 quantization.grid_seen(o, f64_of(grid), f64_of(amplitude));
             }
-            QuantizedLook::Unresolved {
-                numeric,
-                step,
-                grid,
-            } => {
+            QuantizedLook::Unresolved { steps, grid } => {
                 if let Some((g, amplitude)) = grid {
                     quantization.grid_seen(o, f64_of(g), f64_of(amplitude));
                 }
-                let (numeric, step) = (f64_of(numeric), f64_of(step));
-                quantization
-                    .unresolved
-                    .push((look.first + o, o, numeric, step));
+                quantization.unresolved.push(Unresolved {
+                    entry: look.first + o,
+                    output: o,
+                    steps: steps
+                        .into_iter()
+                        .map(|(s, c, d)| (f64_of(s), f64_of(c), f64_of(d)))
+                        .collect(),
+                });
             }
             QuantizedLook::Nothing => {}
         }

@@ -188,6 +188,7 @@ mod rounding_look;
 mod rule;
 mod run;
 mod two_point;
+mod value_rounding;
 mod verdict;
 mod walk;
 mod wide_stencil;
@@ -462,7 +463,7 @@ fn gradient_spread<G: Real, Grad: Fn(&[G]) -> Vec<G> + ?Sized>(
     x: &[G],
     g: &[G],
     config: &CheckConfig,
-) -> Vec<f64> {
+) -> Vec<claim::RowSpread> {
     claim::measure_spread(
         &mut |p: &[G]| {
             let moved = grad(p);

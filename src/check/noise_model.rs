@@ -22,7 +22,7 @@
 //! nondeterministic, and its noise is then the standard deviation of 16
 //! evaluations at x, uncapped, for the noisy stage (`noisy.rs`).
 
-use super::budget::{carried_rounding, f32_or_coarser};
+use super::budget::{MeasuredRounding, carried_rounding, f32_or_coarser};
 use super::grid::value_grid;
 use super::probe::Evaluator;
 use super::{CheckConfig, Method};
@@ -57,13 +57,22 @@ pub(super) struct NoiseModel<F> {
     pub(super) noise_everywhere: std::sync::atomic::AtomicBool,
     /// Per output, the claim's absolute rounding allowance (`claim.rs`).
     pub(super) claim: Vec<F>,
+    /// Per output, the scale $r_o/\varepsilon$ of f's rounding measured at x
+    /// (`value_rounding.rs`; empty in `f64`): part of $\nu$ in the bars drawn
+    /// before ECnoise measures the noise (the first pass's).
+    pub(super) unmeasured: Vec<F>,
     /// Coordinates whose rounding was measured along them so far
     /// (`rounding_look.rs`).
     rounding_looks: std::sync::atomic::AtomicUsize,
 }
 
 impl<F: Real> NoiseModel<F> {
-    pub(super) fn new(x: &[F], analytic: &[Vec<F>], claim: &[F], config: &CheckConfig) -> Self {
+    pub(super) fn new(
+        x: &[F],
+        analytic: &[Vec<F>],
+        rounding: &MeasuredRounding<F>,
+        config: &CheckConfig,
+    ) -> Self {
         let input = carried_rounding(x, analytic)
             .into_iter()
             .map(|v| if v.is_finite() { v } else { F::zero() })
@@ -73,7 +82,8 @@ impl<F: Real> NoiseModel<F> {
             eager: config.method == Method::Auto && x.len() >= 1000,
             cell: std::sync::OnceLock::new(),
             noise_everywhere: std::sync::atomic::AtomicBool::new(false),
-            claim: claim.to_vec(),
+            claim: rounding.claim.clone(),
+            unmeasured: rounding.value.clone(),
             rounding_looks: std::sync::atomic::AtomicUsize::new(0),
         }
     }
@@ -141,6 +151,18 @@ impl<F: Real> NoiseModel<F> {
             .get()
             .cloned()
             .unwrap_or_else(|| vec![F::zero(); m])
+    }
+
+    /// The part of output `o`'s $\nu$ beyond $|f|$ in a bar: the inputs'
+    /// rounding carried through the claim, and, while the noise is not
+    /// `measured`, f's rounding measured at x where that is larger.
+    pub(super) fn carried(&self, o: usize, measured: bool) -> F {
+        let value = if measured {
+            F::zero()
+        } else {
+            self.unmeasured.get(o).copied().unwrap_or(F::zero())
+        };
+        self.input[o].max(value)
     }
 
     /// Noise beyond $2^{10}\varepsilon\nu$ is taken for kinks and capped there.

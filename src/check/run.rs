@@ -3,12 +3,13 @@
 //! that need all coordinates (quantized, weak passes), the verdict rule's last
 //! word (`rule::settle`), the diagnoses, and the negative control.
 
-use super::budget::Tolerances;
+use super::budget::{MeasuredRounding, Tolerances};
 use super::claim;
 use super::noise_model::NoiseModel;
 use super::point::{Point, coarsest_bars};
 use super::probe::{Evaluator, Scratch};
 use super::quantized::Quantization;
+use super::value_rounding;
 use super::walk::check_coordinate;
 use super::{
     CheckConfig, CheckReport, EntryCheck, NegativeControl, Verdict, diagnose, directional, f64_of,
@@ -32,10 +33,9 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     config: &CheckConfig,
     jacobian: bool,
     parallel: Option<SharedEval<'_, F>>,
-    claim_spread: &[f64],
+    claim_spread: &[claim::RowSpread],
 ) -> Result<CheckReport> {
     let n = x.len();
-    let claim = claim::allowance(analytic, claim_spread, config);
     let mut ev = Evaluator {
         eval,
         work: x.to_vec(),
@@ -55,10 +55,19 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
             value: f64_of(*v),
         });
     }
+    let rounding = MeasuredRounding {
+        claim: claim::allowance(analytic, claim_spread, config),
+        jump_doubt: claim::jump_doubt(claim_spread),
+        value: if config.derives_tolerances() {
+            value_rounding::measure(&mut ev, x, &f0, config.seed)
+        } else {
+            Vec::new()
+        },
+    };
     let directional = match config.directions {
         Some(d) => {
             let summary =
-                directional::directional_pass(&mut ev, &f0, x, analytic, config, &claim, d);
+                directional::directional_pass(&mut ev, &f0, x, analytic, config, &rounding, d);
             if summary.failed == 0 {
                 let mut report = CheckReport {
                     entries: Vec::new(),
@@ -72,7 +81,7 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
                     unsure: None,
                     flat_scale: flat_scale(x, &f0),
                 };
-                negative_control(&mut ev, x, &f0, analytic, config, &claim, &mut report);
+                negative_control(&mut ev, x, &f0, analytic, config, &rounding, &mut report);
                 settle_resolution(&mut report, config);
                 return Ok(report);
             }
@@ -81,7 +90,7 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         None => None,
     };
     let coordinates: Vec<usize> = if directional.is_some() {
-        directional::suspects(&mut ev, &f0, x, analytic, config, &claim)
+        directional::suspects(&mut ev, &f0, x, analytic, config, &rounding)
     } else {
         (0..n).collect()
     };
@@ -101,11 +110,11 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         &f0,
         analytic,
         config,
-        &claim,
+        &rounding,
         &coordinates,
         parallel,
     );
-    let mut unsure = rule::settle(&mut entries, config);
+    let mut unsure = rule::settle(&mut entries, config, &rounding.jump_doubt);
     if suspected > coordinates.len() && !entries.iter().any(|e| e.outcome == Verdict::Fail) {
         unsure.get_or_insert(format!(
             "the fast mode's directions disagreed and halving kept {suspected} coordinates; the first {} were checked one by one (the fast mode's budget) and none failed, the rest were not checked",
@@ -125,7 +134,7 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         unsure,
         flat_scale: flat_scale(x, &f0),
     };
-    negative_control(&mut ev, x, &f0, analytic, config, &claim, &mut report);
+    negative_control(&mut ev, x, &f0, analytic, config, &rounding, &mut report);
     settle_resolution(&mut report, config);
     Ok(report)
 }
@@ -154,7 +163,7 @@ pub(super) fn negative_control<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     f0: &[F],
     analytic: &[Vec<F>],
     config: &CheckConfig,
-    claim: &[F],
+    rounding: &MeasuredRounding<F>,
     report: &mut CheckReport,
 ) {
     if !config.negative_control {
@@ -168,8 +177,8 @@ pub(super) fn negative_control<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     let mut wrong = analytic.to_vec();
     wrong[o][i] += cst::<F>(moved);
     let before = ev.count;
-    let mut entries = check_coordinates(ev, x, f0, &wrong, config, claim, &[i], None);
-    rule::settle(&mut entries, config);
+    let mut entries = check_coordinates(ev, x, f0, &wrong, config, rounding, &[i], None);
+    rule::settle(&mut entries, config, &rounding.jump_doubt);
     let verdict = entries
         .iter()
         .find(|e| e.output == o)
@@ -196,13 +205,13 @@ pub(super) fn check_coordinates<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>
     f0: &[F],
     analytic: &[Vec<F>],
     config: &CheckConfig,
-    claim: &[F],
+    rounding: &MeasuredRounding<F>,
     coordinates: &[usize],
     parallel: Option<SharedEval<'_, F>>,
 ) -> Vec<EntryCheck> {
     let m = f0.len();
     let mut entries = Vec::with_capacity(coordinates.len() * m);
-    let noise = NoiseModel::new(x, analytic, claim, config);
+    let noise = NoiseModel::new(x, analytic, rounding, config);
     let mut quantization = Quantization::new(m);
     if noise.eager {
         noise.get(ev, x, f0);

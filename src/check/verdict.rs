@@ -85,6 +85,20 @@ pub enum Evidence {
 }
 
 impl Evidence {
+    /// A smooth estimate decided (no kink analysis, no domain edge, no
+    /// noise or grid model): the two-point look, the first pass, central
+    /// differences, Ridders, or the widened step.
+    pub(crate) fn is_smooth_estimate(self) -> bool {
+        matches!(
+            self,
+            Evidence::TwoPoint
+                | Evidence::HigherOrder
+                | Evidence::Central
+                | Evidence::Ridders
+                | Evidence::WideStep
+        )
+    }
+
     /// A short name for tables.
     pub fn name(self) -> &'static str {
         match self {
