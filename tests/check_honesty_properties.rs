@@ -432,7 +432,7 @@ fn a_cancelling_f32_gradient_judged_mixed_is_no_failure() {
 /// difference of terms of 0.77, and 1.86 e^(x/4) - 1.96 e^(0.59 x/4) at
 /// x = 0.25 is -0.06, of terms of 2. The first pass's bar took f's rounding
 /// as eps |f| and passed the claim at 2.2 and 3.1 times its tolerance. f's
-/// rounding is now measured at pairs of points moved by 1 to 1024 ulps
+/// rounding is now measured at pairs of points moved by 1 to 512 ulps (times 1 or 2)
 /// (at 1 or 2 ulps the exponentials round to the same values and showed a
 /// fifth of it), and the check is honest (H1); the exact gradient still
 /// does not fail (H3).

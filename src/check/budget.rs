@@ -5,6 +5,9 @@
 //! With $\varepsilon$ the machine epsilon, $f_0 = f(x)$, the claimed gradient
 //! $a$, the noise scale $\nu$ = the largest $|f|$ among the values involved
 //! plus $\sum_j |x_j a_j|$ (the rounding of the inputs carried through $a$),
+//! in `f32` until the noise is measured, $\sum_j|x_ja_j|$ raised to f's
+//! rounding measured at x over $2\varepsilon$ where that is larger
+//! (`value_rounding.rs`: a cancelling f rounds far above $\varepsilon|f|$),
 //! $\hat\sigma$ the **measured noise** of $f$ at $x$
 //! ([`numeric::noise`](crate::numeric::noise): ECnoise on each side of $x$, 112 to 448
 //! evaluations, or a staircase's quantum over $\sqrt{12}$ where f moves in whole
@@ -47,6 +50,8 @@
 //! 112 to 448 once per check for the noise (up front from $n = 1000$, else when a
 //! coordinate is still unsure), and 4, 8 (and 10) more for each one unsure
 //! after that; 6 for each coordinate with a pass that does not resolve its claim.
+//! In `f32` the two-point look does not run (4 per coordinate at least), and
+//! f's rounding is measured once per check (8, `value_rounding.rs`).
 
 use super::{CheckConfig, f64_of};
 use crate::float::{Real, cst};
@@ -168,7 +173,7 @@ pub(super) fn tolerance<F: Real>(
 pub(super) struct MeasuredRounding<F> {
     /// Per output, the claim's absolute rounding allowance.
     pub(super) claim: Vec<F>,
-    /// Per output, the scale $r_o/\varepsilon$ of f's rounding measured at x
+    /// Per output, the scale $r_o/2\varepsilon$ of f's rounding measured at x
     /// (`value_rounding.rs`; empty in `f64`).
     pub(super) value: Vec<F>,
     /// Per output and entry, how much the claim's own jumps could explain

@@ -10,7 +10,8 @@
 //! | stage | file | evaluations |
 //! |---|---|---|
 //! | probe width: steps scale with $w_i = \max(1,|x_i|)$, narrowed where f is not finite at a probe | `walk.rs`, `probe.rs` | as the stages below, again per narrowing |
-//! | the claim's rounding, measured: the claim again at points moved by 1 to 2 ulps | `claim.rs` | 8 claim evaluations (no f) |
+//! | the claim's rounding, measured: the claim again at points moved by 1 to 2 ulps, and in `f32` at pairs moved by 16 and 256; a split in two values is a jump, capped | `claim.rs` | 8 claim evaluations (no f), 12 in `f32` |
+//! | f's rounding, measured (`f32` only): half second differences at pairs moved by 1 to 512 ulps raise $\nu$ until ECnoise measures the noise | `value_rounding.rs` | 8 once per check in `f32`, none in `f64` |
 //! | f's value grid (an intermediate that absorbed f's low bits) | `grid.rs` | (none: reads values taken) |
 //! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance` | `budget.rs`, `noise_model.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 112 to 448 once per check (and as many again, away from x, where it exceeds its cap), or 16 |
 //! | 0. two-point look: $f(x + h)$, $f(x - 0.618h)$ at $h = \varepsilon^{1/3}w_i$, second order; passes only a claim it resolves, asymmetric so that a kink's conventional claims go on | `two_point.rs` | 2, or none where its bar, foreseen from f(x), would not resolve the claim |
@@ -23,7 +24,7 @@
 //! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
 //! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
 //! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and a quantum an intermediate's rounding can make, the coordinate judged again with it | `rounding_look.rs` | 84 to 336 (then the stages again), at most 16 coordinates per check |
-//! | the verdict rule, its last word, the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
+//! | the verdict rule, its last word (a smooth estimate's Fail by less than the claim's own jumps is Inconclusive), the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
 //! | the fast mode and its halving | `directional.rs` | $2d + 1$ |
 //! | the whole check, in order | `run.rs` | |
 //!
@@ -33,7 +34,7 @@
 //! | layer | files |
 //! |---|---|
 //! | the verdict and the settings | `verdict.rs`, `config.rs`, `report.rs`, `rule.rs` |
-//! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `budget.rs`, `noise_model.rs` |
+//! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `value_rounding.rs`, `budget.rs`, `noise_model.rs` |
 //! | what the stages share | `point.rs` (the point, the walk's state, `entry`) |
 //! | the stages, each its evidence | `two_point.rs`, `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `directional.rs` |
 //! | one coordinate, in order | `walk.rs` |

@@ -57,7 +57,7 @@ pub(super) struct NoiseModel<F> {
     pub(super) noise_everywhere: std::sync::atomic::AtomicBool,
     /// Per output, the claim's absolute rounding allowance (`claim.rs`).
     pub(super) claim: Vec<F>,
-    /// Per output, the scale $r_o/\varepsilon$ of f's rounding measured at x
+    /// Per output, the scale $r_o/2\varepsilon$ of f's rounding measured at x
     /// (`value_rounding.rs`; empty in `f64`): part of $\nu$ in the bars drawn
     /// before ECnoise measures the noise (the first pass's).
     pub(super) unmeasured: Vec<F>,
