@@ -53,6 +53,18 @@ fn phi<F: Real>(kind: u8, v: F) -> (F, F) {
 }
 
 impl Composition {
+    /// One coordinate, scale 1: $c\,\phi_k(x) + d\,\phi_{outer}(bx)$.
+    fn one(c: f64, kind: u8, b: f64, d: f64, outer: u8) -> Self {
+        Self {
+            scale: 1.0,
+            c: vec![c],
+            kinds: vec![kind],
+            b: vec![b],
+            d,
+            outer,
+        }
+    }
+
     fn value<F: Real>(&self, x: &[F]) -> F {
         let inner = x
             .iter()
@@ -356,14 +368,13 @@ proptest! {
 /// in f32 the look no longer runs, and the check is honest (H1).
 #[test]
 fn the_sweeps_findings_are_honest() {
-    let rounded = Composition {
-        scale: 1.0,
-        c: vec![1.8915297373022388],
-        kinds: vec![3],
-        b: vec![0.7389896811295459],
-        d: -1.8335417351104981,
-        outer: 0,
-    };
+    let rounded = Composition::one(
+        1.8915297373022388,
+        3,
+        0.7389896811295459,
+        -1.8335417351104981,
+        0,
+    );
     let x = [-1.3582898180970941];
     let f = |p: &[f64]| {
         let own = (rounded.c[0] * phi(3, p[0]).0) as f32;
@@ -377,14 +388,13 @@ fn the_sweeps_findings_are_honest() {
     let report = check_gradient(&f, &doubled, &x, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 
-    let cancelling = Composition {
-        scale: 1.0,
-        c: vec![-0.40307170795493574],
-        kinds: vec![3],
-        b: vec![-0.1302931254836755],
-        d: 0.6529314191907756,
-        outer: 4,
-    };
+    let cancelling = Composition::one(
+        -0.40307170795493574,
+        3,
+        -0.1302931254836755,
+        0.6529314191907756,
+        4,
+    );
     let x32 = [0.077_740_73_f32];
     let truth = cancelling.gradient(&[f64::from(x32[0])]);
     let off = |p: &[f32]| apply(Slip::Scaled(0, 1.0001), cancelling.gradient(p));
@@ -405,14 +415,13 @@ fn the_sweeps_findings_are_honest() {
 /// claim's error); at 8 it passes (H3). Found by a 60000-case run.
 #[test]
 fn a_cancelling_f32_gradient_judged_mixed_is_no_failure() {
-    let comp = Composition {
-        scale: 1.0,
-        c: vec![0.6732167302251356],
-        kinds: vec![1],
-        b: vec![-0.8216836312129945],
-        d: 0.39066202100368597,
-        outer: 1,
-    };
+    let comp = Composition::one(
+        0.6732167302251356,
+        1,
+        -0.8216836312129945,
+        0.39066202100368597,
+        1,
+    );
     let x32 = [-1.982_793_7_f32];
     let claim = |p: &[f32]| comp.gradient(p);
     let truth = comp.gradient(&[f64::from(x32[0])]);
@@ -440,25 +449,23 @@ fn a_cancelling_f32_gradient_judged_mixed_is_no_failure() {
 fn cancelling_f32_functions_are_judged_with_their_measured_rounding() {
     let cases = [
         (
-            Composition {
-                scale: 1.0,
-                c: vec![1.2135497780800961],
-                kinds: vec![0],
-                b: vec![-0.6664695924981824],
-                d: 1.8707703904546367,
-                outer: 1,
-            },
+            Composition::one(
+                1.2135497780800961,
+                0,
+                -0.6664695924981824,
+                1.8707703904546367,
+                1,
+            ),
             -0.6565172067149458,
         ),
         (
-            Composition {
-                scale: 1.0,
-                c: vec![1.8582034616944596],
-                kinds: vec![3],
-                b: vec![0.5938474681267993],
-                d: -1.9639953877587069,
-                outer: 3,
-            },
+            Composition::one(
+                1.8582034616944596,
+                3,
+                0.5938474681267993,
+                -1.9639953877587069,
+                3,
+            ),
             0.25445216005006843,
         ),
     ];
@@ -487,25 +494,23 @@ fn cancelling_f32_functions_are_judged_with_their_measured_rounding() {
 fn f32_gradients_on_a_lattice_of_two_values_are_no_failure_mixed() {
     let cases = [
         (
-            Composition {
-                scale: 1.0,
-                c: vec![-1.691651488716583],
-                kinds: vec![3],
-                b: vec![-0.9115487052000336],
-                d: -0.47515252874268665,
-                outer: 1,
-            },
+            Composition::one(
+                -1.691651488716583,
+                3,
+                -0.9115487052000336,
+                -0.47515252874268665,
+                1,
+            ),
             -0.3916092809466578,
         ),
         (
-            Composition {
-                scale: 1.0,
-                c: vec![1.8544081764562075],
-                kinds: vec![1],
-                b: vec![0.9616867443224574],
-                d: -1.7339986099528253,
-                outer: 1,
-            },
+            Composition::one(
+                1.8544081764562075,
+                1,
+                0.9616867443224574,
+                -1.7339986099528253,
+                1,
+            ),
             -1.714696410767371,
         ),
     ];

@@ -193,3 +193,15 @@ pub(super) fn carried_rounding<F: Real>(x: &[F], analytic: &[Vec<F>]) -> Vec<F> 
         })
         .collect()
 }
+
+/// Per output, the part of $\nu$ beyond $|f|$ before the noise is measured:
+/// the `carried` rounding ([`carried_rounding`]), raised to f's rounding
+/// measured at x (`measured[o]`, `value_rounding.rs`; empty in `f64`) where
+/// that is larger.
+pub(super) fn carried_before_noise<F: Real>(carried: &[F], measured: &[F]) -> Vec<F> {
+    carried
+        .iter()
+        .enumerate()
+        .map(|(o, c)| c.max(measured.get(o).copied().unwrap_or(F::zero())))
+        .collect()
+}

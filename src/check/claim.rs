@@ -39,9 +39,10 @@
 
 use super::CheckConfig;
 use super::budget::f32_or_coarser;
+use super::probe::{half_second_difference, ulp_moved, ulp_pair};
 use crate::float::{Real, cst};
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 
 /// The claim's rows at a point, `None` where it cannot give them.
 pub(super) type ClaimAt<'a, G> = dyn FnMut(&[G]) -> Option<Vec<Vec<G>>> + 'a;
@@ -55,14 +56,12 @@ pub(super) const CLAIM_DRAWS: usize = 8;
 pub(super) const PAIR_ULPS: [f64; 2] = [16.0, 256.0];
 
 /// What the draws showed of one output row: the largest change of an entry
-/// that spreads out (rounding) and of one that splits in two clusters (a
-/// jump), both 0 until measured.
+/// that spreads out (rounding), and each entry's change where its values
+/// split in two clusters (a jump), all 0 until measured.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct RowSpread {
     /// The largest change of an entry whose values spread out.
     pub(crate) rounding: f64,
-    /// The largest change of an entry whose values split in two clusters.
-    pub(crate) jumps: f64,
     /// Per entry, its change where its values split in two clusters, else 0.
     pub(crate) entry_jumps: Vec<f64>,
 }
@@ -82,7 +81,7 @@ pub(super) fn measure_spread<G: Real>(
     // is left out).
     let mut draws: Vec<Vec<Vec<G>>> = vec![Vec::new(); base.len()];
     for _ in 0..CLAIM_DRAWS {
-        let p = moved_point(&mut rng, x, 1.0);
+        let p = ulp_moved(&mut rng, x, 1.0);
         for (o, row) in rows_at(claim, &p, base).into_iter().enumerate() {
             draws[o].extend(row);
         }
@@ -92,21 +91,14 @@ pub(super) fn measure_spread<G: Real>(
     let mut paired: Vec<Vec<f64>> = base.iter().map(|r| vec![0.0; r.len()]).collect();
     if f32_or_coarser::<G>() {
         for ulps in PAIR_ULPS {
-            let plus = moved_point(&mut rng, x, ulps);
-            let minus: Vec<G> = x
-                .iter()
-                .zip(&plus)
-                .map(|(xi, pi)| *xi - (*pi - *xi))
-                .collect();
+            let (plus, minus) = ulp_pair(&mut rng, x, ulps);
             let (up, down) = (rows_at(claim, &plus, base), rows_at(claim, &minus, base));
             for (o, (u, d)) in up.into_iter().zip(down).enumerate() {
                 let (Some(u), Some(d)) = (u, d) else { continue };
                 for (slot, ((a_up, a_down), a0)) in
                     paired[o].iter_mut().zip(u.iter().zip(&d).zip(&base[o]))
                 {
-                    let half = cst::<G>(0.5);
-                    let r = (half * (*a_up + *a_down) - *a0)
-                        .abs()
+                    let r = half_second_difference(*a_up, *a_down, *a0)
                         .to_f64()
                         .unwrap_or(0.0);
                     *slot = slot.max(r);
@@ -118,22 +110,6 @@ pub(super) fn measure_spread<G: Real>(
         .zip(&draws)
         .zip(&paired)
         .map(|((row0, rows), pairs)| row_spread(row0, rows, pairs))
-        .collect()
-}
-
-/// `x` with every coordinate moved by `scale` times one or two units in the
-/// last place, random signs.
-fn moved_point<G: Real>(rng: &mut StdRng, x: &[G], scale: f64) -> Vec<G> {
-    x.iter()
-        .map(|xi| {
-            let ulps = cst::<G>(scale * f64::from(rng.random_range(1..=2_u8)));
-            let sign = if rng.random_bool(0.5) {
-                G::one()
-            } else {
-                -G::one()
-            };
-            *xi + sign * ulps * G::epsilon() * xi.abs()
-        })
         .collect()
 }
 
@@ -176,7 +152,6 @@ fn row_spread<G: Real>(row0: &[G], rows: &[Vec<G>], pairs: &[f64]) -> RowSpread 
         let range = values[values.len() - 1] - values[0];
         let gap = values.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
         if range > 0.0 && gap >= 0.75 * range {
-            spread.jumps = spread.jumps.max(moved);
             spread.entry_jumps[i] = moved;
         } else {
             spread.rounding = spread.rounding.max(moved);
@@ -221,7 +196,12 @@ fn row_allowance<F: Real>(row: &[F], spread: Option<&RowSpread>, config: &CheckC
         .map(|a| a.abs().to_f64().unwrap_or(0.0))
         .filter(|a| a.is_finite())
         .fold(0.0, f64::max);
-    let (rounding, jumps) = spread.map_or((0.0, 0.0), |s| (s.rounding, s.jumps));
+    let (rounding, jumps) = spread.map_or((0.0, 0.0), |s| {
+        (
+            s.rounding,
+            s.entry_jumps.iter().copied().fold(0.0, f64::max),
+        )
+    });
     let cap = 8.0 * (kappa + 64.0 * eps) * largest;
     kappa * largest + (4.0 * rounding).max((4.0 * jumps).min(cap))
 }

@@ -30,7 +30,9 @@ use crate::numeric::differences::DifferenceScheme;
 use crate::numeric::directional::RandomDirections;
 use crate::numeric::extrapolation::ridders_vec;
 
-use super::budget::{MeasuredRounding, Tolerances, carried_rounding, magnitude, tolerance};
+use super::budget::{
+    MeasuredRounding, Tolerances, carried_before_noise, carried_rounding, magnitude, tolerance,
+};
 use super::f64_of;
 use super::probe::Evaluator;
 
@@ -148,7 +150,7 @@ pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     rounding: &MeasuredRounding<F>,
     count: usize,
 ) -> DirectionalSummary {
-    let input = carried_with(x, analytic, rounding);
+    let input = carried_before_noise(&carried_rounding(x, analytic), &rounding.value);
     let mut failed = 0;
     let mut worst = 0.0_f64;
     let mut resolution = 0.0_f64;
@@ -185,7 +187,7 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
     if n <= LOCALIZE_ABOVE {
         return (0..n).collect();
     }
-    let input = carried_with(x, analytic, rounding);
+    let input = carried_before_noise(&carried_rounding(x, analytic), &rounding.value);
     let mut kept = Vec::new();
     let mut blocks = vec![(0, n)];
     let mut draw = 0u64;
@@ -213,17 +215,6 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
     }
     kept.sort_unstable();
     kept
-}
-
-/// Per output, the part of $\nu$ beyond $|f|$: the inputs' rounding carried
-/// through the claim, or f's rounding measured at x where larger (the fast
-/// mode measures no noise).
-fn carried_with<F: Real>(x: &[F], analytic: &[Vec<F>], rounding: &MeasuredRounding<F>) -> Vec<F> {
-    carried_rounding(x, analytic)
-        .into_iter()
-        .enumerate()
-        .map(|(o, c)| c.max(rounding.value.get(o).copied().unwrap_or(F::zero())))
-        .collect()
 }
 
 /// Neumaier's compensated sum.

@@ -22,7 +22,7 @@
 //! nondeterministic, and its noise is then the standard deviation of 16
 //! evaluations at x, uncapped, for the noisy stage (`noisy.rs`).
 
-use super::budget::{MeasuredRounding, carried_rounding, f32_or_coarser};
+use super::budget::{MeasuredRounding, carried_before_noise, carried_rounding, f32_or_coarser};
 use super::grid::value_grid;
 use super::probe::Evaluator;
 use super::{CheckConfig, Method};
@@ -57,10 +57,10 @@ pub(super) struct NoiseModel<F> {
     pub(super) noise_everywhere: std::sync::atomic::AtomicBool,
     /// Per output, the claim's absolute rounding allowance (`claim.rs`).
     pub(super) claim: Vec<F>,
-    /// Per output, the scale $r_o/2\varepsilon$ of f's rounding measured at x
-    /// (`value_rounding.rs`; empty in `f64`): part of $\nu$ in the bars drawn
+    /// Per output, `input` raised to f's rounding measured at x
+    /// (`value_rounding.rs`): the part of $\nu$ beyond $|f|$ in the bars drawn
     /// before ECnoise measures the noise (the first pass's).
-    pub(super) unmeasured: Vec<F>,
+    unmeasured: Vec<F>,
     /// Coordinates whose rounding was measured along them so far
     /// (`rounding_look.rs`).
     rounding_looks: std::sync::atomic::AtomicUsize,
@@ -73,17 +73,18 @@ impl<F: Real> NoiseModel<F> {
         rounding: &MeasuredRounding<F>,
         config: &CheckConfig,
     ) -> Self {
-        let input = carried_rounding(x, analytic)
+        let input: Vec<F> = carried_rounding(x, analytic)
             .into_iter()
             .map(|v| if v.is_finite() { v } else { F::zero() })
             .collect();
+        let unmeasured = carried_before_noise(&input, &rounding.value);
         Self {
             input,
             eager: config.method == Method::Auto && x.len() >= 1000,
             cell: std::sync::OnceLock::new(),
             noise_everywhere: std::sync::atomic::AtomicBool::new(false),
             claim: rounding.claim.clone(),
-            unmeasured: rounding.value.clone(),
+            unmeasured,
             rounding_looks: std::sync::atomic::AtomicUsize::new(0),
         }
     }
@@ -157,12 +158,11 @@ impl<F: Real> NoiseModel<F> {
     /// rounding carried through the claim, and, while the noise is not
     /// `measured`, f's rounding measured at x where that is larger.
     pub(super) fn carried(&self, o: usize, measured: bool) -> F {
-        let value = if measured {
-            F::zero()
+        if measured {
+            self.input[o]
         } else {
-            self.unmeasured.get(o).copied().unwrap_or(F::zero())
-        };
-        self.input[o].max(value)
+            self.unmeasured[o]
+        }
     }
 
     /// Noise beyond $2^{10}\varepsilon\nu$ is taken for kinks and capped there.

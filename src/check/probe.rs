@@ -7,6 +7,8 @@
 
 use crate::float::{Real, cst};
 use crate::numeric::probe::at_offset;
+use rand::Rng;
+use rand::rngs::StdRng;
 
 /// Counts evaluations and perturbs one coordinate at a time.
 pub(super) struct Evaluator<'a, F, E> {
@@ -104,4 +106,39 @@ pub(super) enum Structure {
     /// It does not (a kink within $4h_3$ makes it grow like $h$, not $h^4$):
     /// no central estimate is trusted to pass a claim; the kink analysis decides.
     Kink,
+}
+
+/// `x` with every coordinate moved by `scale` times one or two units in the
+/// last place (relative to the coordinate), random signs: a point where
+/// every operation of a function or a claim rounds afresh while the true
+/// values barely move (`claim.rs`, `value_rounding.rs`).
+pub(super) fn ulp_moved<G: Real>(rng: &mut StdRng, x: &[G], scale: f64) -> Vec<G> {
+    x.iter()
+        .map(|xi| {
+            let ulps = cst::<G>(scale * f64::from(rng.random_range(1..=2_u8)));
+            let sign = if rng.random_bool(0.5) {
+                G::one()
+            } else {
+                -G::one()
+            };
+            *xi + sign * ulps * G::epsilon() * xi.abs()
+        })
+        .collect()
+}
+
+/// The pair $x \pm \delta$, with $x + \delta$ as [`ulp_moved`] draws it.
+pub(super) fn ulp_pair<G: Real>(rng: &mut StdRng, x: &[G], scale: f64) -> (Vec<G>, Vec<G>) {
+    let plus = ulp_moved(rng, x, scale);
+    let minus = x
+        .iter()
+        .zip(&plus)
+        .map(|(xi, p)| *xi - (*p - *xi))
+        .collect();
+    (plus, minus)
+}
+
+/// $|(v_+ + v_-)/2 - v_0|$: what is left of values at $x \pm \delta$ and x
+/// once the linear part cancels (curvature and rounding).
+pub(super) fn half_second_difference<G: Real>(plus: G, minus: G, at_x: G) -> G {
+    (cst::<G>(0.5) * (plus + minus) - at_x).abs()
 }

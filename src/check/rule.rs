@@ -50,10 +50,10 @@ pub(crate) fn settle(
             .and_then(|row| row.get(e.input))
             .copied()
             .unwrap_or(0.0);
-        if e.outcome == Verdict::Fail
+        if doubt > 0.0
+            && e.outcome == Verdict::Fail
             && e.evidence.is_smooth_estimate()
             && e.abs_error <= e.tolerance + doubt
-            && doubt > 0.0
         {
             e.outcome = Verdict::Inconclusive;
             jumpy.0 += 1;

@@ -42,10 +42,10 @@
 //! the quantized look see it.
 
 use super::budget::f32_or_coarser;
-use super::probe::Evaluator;
+use super::probe::{Evaluator, half_second_difference, ulp_pair};
 use crate::float::{Real, cst};
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 
 /// The pairs' moves, in units in the last place (times one or two).
 pub(super) const VALUE_PAIR_ULPS: [f64; 4] = [1.0, 8.0, 64.0, 512.0];
@@ -65,30 +65,13 @@ pub(super) fn measure<F: Real, E: FnMut(&[F], &mut [F])>(
     let mut largest = vec![F::zero(); m];
     let mut rng = StdRng::seed_from_u64(seed ^ 0x0f_5ca1e);
     let (mut up, mut down) = (vec![F::zero(); m], vec![F::zero(); m]);
-    let half = cst::<F>(0.5);
     for scale in VALUE_PAIR_ULPS {
-        let plus: Vec<F> = x
-            .iter()
-            .map(|xi| {
-                let ulps = cst::<F>(scale * f64::from(rng.random_range(1..=2_u8)));
-                let sign = if rng.random_bool(0.5) {
-                    F::one()
-                } else {
-                    -F::one()
-                };
-                *xi + sign * ulps * F::epsilon() * xi.abs()
-            })
-            .collect();
-        let minus: Vec<F> = x
-            .iter()
-            .zip(&plus)
-            .map(|(xi, p)| *xi - (*p - *xi))
-            .collect();
+        let (plus, minus) = ulp_pair(&mut rng, x, scale);
         (ev.eval)(&plus, &mut up);
         (ev.eval)(&minus, &mut down);
         ev.count += 2;
         for o in 0..m {
-            let r = (half * (up[o] + down[o]) - f0[o]).abs();
+            let r = half_second_difference(up[o], down[o], f0[o]);
             // A value that is not finite (x at the edge of f's domain) says
             // nothing of rounding; the stages see that edge themselves.
             if r.is_finite() {
