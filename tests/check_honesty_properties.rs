@@ -53,6 +53,19 @@ fn phi<F: Real>(kind: u8, v: F) -> (F, F) {
 }
 
 impl Composition {
+    /// The value with the own terms summed in f32, as a kernel computing in
+    /// float, the rest in f64.
+    fn with_f32_intermediate(&self, p: &[f64]) -> f64 {
+        let own: f32 = p
+            .iter()
+            .zip(&self.c)
+            .zip(&self.kinds)
+            .map(|((v, c), k)| (*c * phi(*k, *v).0) as f32)
+            .sum();
+        let inner: f64 = p.iter().zip(&self.b).map(|(v, b)| v * b).sum();
+        self.scale * (f64::from(own) + self.d * phi(self.outer, inner).0)
+    }
+
     /// One coordinate, scale 1: $c\,\phi_k(x) + d\,\phi_{outer}(bx)$.
     fn one(c: f64, kind: u8, b: f64, d: f64, outer: u8) -> Self {
         Self {
@@ -310,17 +323,7 @@ proptest! {
                 let k = calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 comp.value(p) + r * size * hashed(k as f64)
             }
-            Spoil::F32Intermediate => {
-                // The own terms summed in f32, as a kernel computing in float.
-                let own: f32 = p
-                    .iter()
-                    .zip(&comp.c)
-                    .zip(&comp.kinds)
-                    .map(|((v, c), k)| (*c * phi(*k, *v).0) as f32)
-                    .sum();
-                let inner: f64 = p.iter().zip(&comp.b).map(|(v, b)| v * b).sum();
-                comp.scale * (f64::from(own) + comp.d * phi(comp.outer, inner).0)
-            }
+            Spoil::F32Intermediate => comp.with_f32_intermediate(p),
         };
         let report = check_gradient(&f, &claim, &x, &CheckConfig::default()).unwrap();
         honest(&report, &truth)?;
@@ -547,16 +550,7 @@ fn the_quantized_look_bounds_its_truncation() {
         outer: 2,
     };
     let x = [0.22410304497374123, 1.8103480587450291];
-    let f = |p: &[f64]| {
-        let own: f32 = p
-            .iter()
-            .zip(&comp.c)
-            .zip(&comp.kinds)
-            .map(|((v, c), k)| (*c * phi(*k, *v).0) as f32)
-            .sum();
-        let inner: f64 = p.iter().zip(&comp.b).map(|(v, b)| v * b).sum();
-        comp.scale * (f64::from(own) + comp.d * phi(comp.outer, inner).0)
-    };
+    let f = |p: &[f64]| comp.with_f32_intermediate(p);
     let swapped = |p: &[f64]| apply(Slip::Swapped(1, 0), comp.gradient(p));
     let report = check_gradient(&f, &swapped, &x, &CheckConfig::default()).unwrap();
     honest(&report, &comp.gradient(&x)).unwrap();
