@@ -9,7 +9,7 @@
 //! $c_4 = (4c(h) - c(2h))/3$: pass if
 //! $|a - c_4| \le \max(12\varepsilon\nu, 5\hat\sigma)/h + |c - c_4|/16 + 64\varepsilon\max(|a|,|c_4|)$.
 
-use super::budget::{magnitude, tolerance};
+use super::budget::tolerance;
 use super::point::{Point, Walk, entry, pass_refined};
 use super::probe::{Evaluator, Scratch};
 use super::{EntryCheck, Evidence, Verdict};
@@ -35,7 +35,6 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     } = w.point;
     let (i, width, first, auto) = (w.i, w.width, w.first, w.auto);
     let m = f0.len();
-    let input_noise = &noise.input;
     // Step 2: central differences at their own, smaller step (2 evaluations), for
     // the coordinates the larger steps left unsure (a kink within 2 h3, or
     // high derivatives).
@@ -51,7 +50,7 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         let c = (s.plus[o] - s.minus[o]) / (h + h);
         let left = (f0[o] - s.minus[o]) / h;
         let right = (s.plus[o] - f0[o]) / h;
-        let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o];
+        let scale = noise.nu(o, &[f0[o], s.plus[o], s.minus[o]]);
         let tol = tolerance(
             config,
             &w.t,
@@ -98,8 +97,7 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             let c1 = (s.plus[o] - s.minus[o]) / (h + h);
             let c2 = (s.plus2[o] - s.minus2[o]) / (cst::<F>(4.0) * h);
             let c4 = (cst::<F>(4.0) * c1 - c2) / cst::<F>(3.0);
-            let scale = magnitude(&[f0[o], s.plus[o], s.minus[o], s.plus2[o], s.minus2[o]])
-                + input_noise[o];
+            let scale = noise.nu(o, &[f0[o], s.plus[o], s.minus[o], s.plus2[o], s.minus2[o]]);
             // Rounding of c4 (4/3 of c(h)'s plus a sixth of c(2h)'s, doubled) and its
             // truncation, bounded by a sixteenth of the correction it made.
             let noise = w.t.bar(cst(3.0), scale, cst(5.0), w.sigma[o], h)

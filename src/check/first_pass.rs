@@ -175,8 +175,7 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 );
                 return true;
             }
-            let fresh = Tolerances::<F>::new(&noise.claim);
-            w.t = std::mem::replace(&mut w.t, fresh).with_claims(&w.sigma, f0);
+            w.t = noise.tolerances(&w.sigma, f0);
             w.measured = true;
         }
     }

@@ -59,7 +59,6 @@
 //!   misses); **Fail** otherwise.
 //!
 
-use super::budget::magnitude;
 use super::config::MAX_KINK_LEVELS as LEVEL_CAP;
 use super::kinks::{Last, LevelData, LevelsSeen};
 use super::point::{Point, Walk};
@@ -137,7 +136,7 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
                 continue;
             }
             let a = analytic[o][i];
-            let scale = magnitude(&[f0[o], plus[o], minus[o]]) + input_noise[o];
+            let scale = noise.nu(o, &[f0[o], plus[o], minus[o]]);
             let rho = plateau_rounding(
                 w.t.rounding(scale, w.sigma[o], hk),
                 moved[o],
@@ -235,18 +234,7 @@ pub(super) fn wide_evidence<F: Real, E: FnMut(&[F], &mut [F])>(
         ev.at(i, two * h3, plus2);
         ev.at(i, -(two * h3), minus2);
     }
-    let kinks = wide_stencil_kinks(
-        ev,
-        i,
-        f0,
-        analytic,
-        &noise.input,
-        &noise.claim,
-        &w.sigma,
-        h3,
-        s,
-        config,
-    );
+    let kinks = wide_stencil_kinks(ev, i, f0, analytic, noise, &w.sigma, h3, s, config);
     (kinks, samples_so_far(s, h3, h, w.auto, sided))
 }
 
@@ -296,10 +284,10 @@ impl<F: Real> Track<F> {
 /// Level 0 of the kink analysis, the central step $h$: per output the
 /// left and right slopes, the central difference and the rounding $\rho(h)$.
 fn level_zero<F: Real>(w: &Walk<'_, F>, s: &Scratch<F>, h: F) -> Vec<Track<F>> {
-    let (f0, input) = (w.point.f0, &w.point.noise.input);
+    let f0 = w.point.f0;
     (0..f0.len())
         .map(|o| {
-            let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input[o];
+            let scale = w.point.noise.nu(o, &[f0[o], s.plus[o], s.minus[o]]);
             Track {
                 left: (f0[o] - s.minus[o]) / h,
                 right: (s.plus[o] - f0[o]) / h,

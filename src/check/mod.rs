@@ -177,6 +177,7 @@ mod kinks;
 mod layout;
 mod matrix_claim;
 mod noise_model;
+mod noise_reading;
 mod noisy;
 mod objective;
 mod point;

@@ -22,14 +22,15 @@
 //! nondeterministic, and its noise is then the standard deviation of 16
 //! evaluations at x, uncapped, for the noisy stage (`noisy.rs`).
 
-use super::budget::{MeasuredRounding, carried_before_noise, carried_rounding, f32_or_coarser};
+use super::budget::{
+    MeasuredRounding, Tolerances, carried_before_noise, carried_rounding, magnitude,
+};
 use super::grid::value_grid;
+use super::noise_reading::{self, Reading};
 use super::probe::Evaluator;
 use super::{CheckConfig, Method};
 use crate::float::{Real, cst};
-use crate::numeric::noise::{
-    estimate_noise_sides, estimate_noise_sides_relative, root_mean_square,
-};
+use crate::numeric::noise::root_mean_square;
 
 /// The most coordinates per check whose rounding is measured along them
 /// (`rounding_look.rs`).
@@ -61,6 +62,13 @@ pub(super) struct NoiseModel<F> {
     /// (`value_rounding.rs`): the part of $\nu$ beyond $|f|$ in the bars drawn
     /// before ECnoise measures the noise (the first pass's).
     unmeasured: Vec<F>,
+    /// Per output, the factor by which f's measured rounding relative to its
+    /// values exceeds $2\varepsilon$, at least 1 (set with the noise): $\nu$'s
+    /// multiplier ([`NoiseModel::nu`]).
+    relative: std::sync::OnceLock<Vec<F>>,
+    /// Per output, the largest $|f|$ among the values the noise was read
+    /// among (set with the noise).
+    read_among: std::sync::OnceLock<Vec<F>>,
     /// Coordinates whose rounding was measured along them so far
     /// (`rounding_look.rs`).
     rounding_looks: std::sync::atomic::AtomicUsize,
@@ -85,6 +93,8 @@ impl<F: Real> NoiseModel<F> {
             noise_everywhere: std::sync::atomic::AtomicBool::new(false),
             claim: rounding.claim.clone(),
             unmeasured,
+            relative: std::sync::OnceLock::new(),
+            read_among: std::sync::OnceLock::new(),
             rounding_looks: std::sync::atomic::AtomicUsize::new(0),
         }
     }
@@ -165,43 +175,89 @@ impl<F: Real> NoiseModel<F> {
         }
     }
 
-    /// Noise beyond $2^{10}\varepsilon\nu$ is taken for kinks and capped there.
-    pub(super) fn capped(&self, sigma: &[Option<F>], f0: &[F]) -> Vec<F> {
-        let cap = cst::<F>(1024.0) * F::epsilon();
+    /// $\nu$ of output `o` for a stage's bar once the noise is measured: the
+    /// largest $|f|$ among its `values` plus the inputs' rounding, times the
+    /// factor by which f's rounding relative to its values was measured
+    /// above $2\varepsilon$. At a zero of f, f's rounding is relative to
+    /// the values each stage reads ($2^{-24}|a|h$ at a step h for an
+    /// intermediate rounded to `f32`), which no absolute noise level measured
+    /// at x matches at every step.
+    pub(super) fn nu(&self, o: usize, values: &[F]) -> F {
+        let factor = self.relative.get().map_or(F::one(), |r| r[o]);
+        (magnitude(values) + self.input[o]) * factor
+    }
+
+    /// $\nu$ of output `o` at x: $|f_0|$ raised to the largest $|f|$ the
+    /// noise was read among (once measured), plus the inputs' rounding.
+    pub(super) fn read_scale(&self, o: usize, f0: F) -> F {
+        let among = self.read_among.get().map_or(F::zero(), |m| m[o]);
+        f0.abs().max(among) + self.input[o]
+    }
+
+    /// The tolerance constants with the claim's rounding: its measured
+    /// allowance (`claim.rs`) and the relative $2\hat\sigma/|f|$ for the
+    /// noise `sigma` ([`Tolerances::with_claims`]), with $|f|$ the largest
+    /// value the noise was read among ($|f_0|$ until then): at a zero of f
+    /// the noise read among values of $|a|\,h$ says nothing of $1/|f_0|$.
+    pub(super) fn tolerances(&self, sigma: &[F], f0: &[F]) -> Tolerances<F> {
+        let t = Tolerances::new(&self.claim);
+        match self.read_among.get() {
+            Some(among) => t.with_claims(sigma, among),
+            None => t.with_claims(sigma, f0),
+        }
+    }
+
+    /// Noise beyond $2^{10}\varepsilon\nu$ is taken for kinks and capped
+    /// there, with $\nu$ = `magnitude` plus the inputs' rounding: $|f_0|$ for
+    /// the noise at x, the largest $|f|$ among the values read for whether a
+    /// reading is f's rounding relative to them.
+    fn cap(&self, o: usize, magnitude: F) -> F {
+        cst::<F>(1024.0) * F::epsilon() * (magnitude + self.input[o])
+    }
+
+    /// `sigma` capped per output at $2^{10}\varepsilon(|f_0| + \dots)$ (see
+    /// [`NoiseModel::cap`]): a reading among larger values than $f_0$ (x near
+    /// a zero of f) is not the noise at x.
+    fn capped(&self, sigma: &[Option<F>], f0: &[F]) -> Vec<F> {
         sigma
             .iter()
-            .zip(f0.iter().zip(&self.input))
-            .map(|(v, (f, input))| v.unwrap_or(F::zero()).min(cap * (f.abs() + *input)))
+            .zip(f0)
+            .enumerate()
+            .map(|(o, (v, f))| v.unwrap_or(F::zero()).min(self.cap(o, f.abs())))
             .collect()
     }
 
-    /// f at a point away from x (every coordinate moved by
-    /// $2^{-7}\max(1, |x_j|)$, signs alternating) and its noise measured
-    /// there: `None` per output where it cannot be measured or f is not
-    /// finite there.
-    fn noise_away_from_x<E: FnMut(&[F], &mut [F])>(
+    /// Per output, the noise that stands at x and away from it alike (see
+    /// [`NoiseModel::get`]), or `None`; with f's rounding relative to its
+    /// values where only that stands (x a zero of f).
+    fn standing(
         &self,
-        ev: &mut Evaluator<'_, F, E>,
-        x: &[F],
-        m: usize,
-    ) -> (Vec<F>, Vec<Option<F>>) {
-        let shift: F = cst(1.0 / 128.0);
-        let moved: Vec<F> = x
-            .iter()
-            .enumerate()
-            .map(|(j, xj)| {
-                let sign = if j % 2 == 0 { F::one() } else { -F::one() };
-                *xj + sign * shift * F::one().max(xj.abs())
-            })
-            .collect();
-        let mut f1 = vec![F::zero(); m];
-        (ev.eval)(&moved, &mut f1);
-        ev.count += 1;
-        if f1.iter().any(|v| !v.is_finite()) {
-            return (f1, vec![None; m]);
+        o: usize,
+        here: &Reading<F>,
+        (f0, capped): (F, F),
+        away: &(Vec<F>, Reading<F>),
+    ) -> Option<(F, Option<F>)> {
+        let (f1, there) = away;
+        let (s, e) = (here.upper[o]?, there.upper[o]?);
+        if !(s > capped && e > capped) {
+            return None;
         }
-        let (_, upper) = measured(ev, &moved, &f1);
-        (f1, upper)
+        // On a coarse grid: the quantized stage's business. At a zero of f the
+        // grid test sees f1 alone, and any value rounded to f32 is on the
+        // grid of its own ulps: rounding relative to the values, read below.
+        let on_grid = value_grid(f0, &[(F::one(), f1[o])], false).is_some();
+        if on_grid && f0 != F::zero() {
+            return None;
+        }
+        if !on_grid && within_factor(s, e, 8.0) {
+            // The same noise in absolute terms: noise added to f.
+            return Some((s.max(e), None));
+        }
+        // The same noise relative to the values read: f's rounding, where f's
+        // magnitude differs between the two points (x near a zero of f).
+        let above = s > self.cap(o, here.magnitude[o]) && e > self.cap(o, there.magnitude[o]);
+        let (rs, re) = (here.relative(o)?, there.relative(o)?);
+        (above && within_factor(rs, re, 8.0)).then(|| (s, Some(rs.max(re))))
     }
 
     pub(super) fn get<E: FnMut(&[F], &mut [F])>(
@@ -216,7 +272,8 @@ impl<F: Real> NoiseModel<F> {
                 if let Some(sigma) = self.repeated(ev, x, f0) {
                     return sigma;
                 }
-                let (lower, upper) = measured(ev, x, f0);
+                let here = noise_reading::measured(ev, x, f0);
+                let _ = self.read_among.set(here.magnitude.clone());
                 // Kinks along the sampled segment read as noise too (a hinge with
                 // terms within 1e-9 of their margins measured 3.5e5 eps |f|). Rounding,
                 // even through cancellation or a sum of thousands of terms, stays within
@@ -226,47 +283,27 @@ impl<F: Real> NoiseModel<F> {
                 // not on a coarse grid (the quantized stage's business): then it is
                 // f's own rounding at every point (an f32 intermediate), and every
                 // stage's error bar carries it, uncapped.
-                let capped = self.capped(&lower, f0);
-                let above = upper
-                    .iter()
-                    .zip(&capped)
-                    .any(|(s, c)| s.is_some_and(|s| s > *c));
+                let capped = self.capped(&here.lower, f0);
+                // Above the cap at x and above f's plain rounding among the
+                // values read (at a zero of f the cap at x is 0).
+                let above = (0..f0.len()).any(|o| {
+                    here.upper[o]
+                        .is_some_and(|s| s > capped[o] && s > self.cap(o, here.magnitude[o]))
+                });
                 if !above {
                     return capped;
                 }
-                let (f1, elsewhere) = self.noise_away_from_x(ev, x, f0.len());
-                let standing: Vec<Option<F>> = (0..f0.len())
-                    .map(|o| match (upper[o], elsewhere[o]) {
-                        (Some(s), Some(e))
-                            if s > capped[o]
-                                && e > capped[o]
-                                && within_factor(s, e, 8.0)
-                                && value_grid(f0[o], &[(F::one(), f1[o])], false).is_none() =>
-                        {
-                            Some(s.max(e))
-                        }
-                        _ => None,
-                    })
+                let away = noise_reading::away_from_x(ev, x, f0.len());
+                let standing: Vec<Option<(F, Option<F>)>> = (0..f0.len())
+                    .map(|o| self.standing(o, &here, (f0[o], capped[o]), &away))
                     .collect();
                 if standing.iter().all(Option::is_none) {
                     return capped;
                 }
-                let finer = noise_at_a_finer_scale(ev, x, f0);
-                let mut everywhere = true;
-                let sigma = (0..f0.len())
-                    .map(|o| match (standing[o], upper[o]) {
-                        (Some(s), Some(coarse)) if !shrinks_with_the_step(coarse, finer[o]) => {
-                            // Above the cap at the finest step as well: noise at
-                            // every point and every scale.
-                            everywhere &= lower[o].is_some_and(|l| l > capped[o]);
-                            s
-                        }
-                        _ => {
-                            everywhere = false;
-                            capped[o]
-                        }
-                    })
-                    .collect();
+                let finer = noise_reading::at_a_finer_scale(ev, x, f0);
+                let (sigma, factors, everywhere) =
+                    self.judged_readings(&here, &finer, &standing, (f0, &capped));
+                let _ = self.relative.set(factors);
                 // Noise at every point and every scale, in every output: the
                 // small steps cannot see past it, the noisy stage's balanced
                 // step can. (The noisy stage judges every output; an output
@@ -281,81 +318,73 @@ impl<F: Real> NoiseModel<F> {
             })
             .clone()
     }
+
+    /// Per output, from the readings at x, at a finer scale and whether they
+    /// stand away from x (`standing`): the noise, $\nu$'s factor for f's
+    /// rounding relative to its values, and whether noise stands at every
+    /// point and scale in every output (the noisy stage's case). A reading
+    /// that shrinks with the step is kinks along the segment: `capped`.
+    fn judged_readings(
+        &self,
+        here: &Reading<F>,
+        finer: &Reading<F>,
+        standing: &[Option<(F, Option<F>)>],
+        (f0, capped): (&[F], &[F]),
+    ) -> (Vec<F>, Vec<F>, bool) {
+        let mut everywhere = true;
+        let mut factors = vec![F::one(); f0.len()];
+        let sigma = (0..f0.len())
+            .map(|o| {
+                let Some((s, unit)) = standing[o] else {
+                    everywhere = false;
+                    return capped[o];
+                };
+                // Rounding relative to the values shrinks with them at a zero
+                // of f: compared relative to them; else as read.
+                let shrinks = match unit {
+                    Some(_) => shrinks_with_the_step(here.relative(o), finer.relative(o)),
+                    None => shrinks_with_the_step(here.upper[o], finer.upper[o]),
+                };
+                if shrinks {
+                    everywhere = false;
+                    return capped[o];
+                }
+                if let Some(u) = unit {
+                    // Rounding relative to the values: every stage's nu carries
+                    // it, and at x it is u |f0| (the claim's allowance, 2 sigma /
+                    // |f|, is 2u). Not noise for the noisy stage.
+                    factors[o] = F::one().max(cst::<F>(2.0) * u / F::epsilon());
+                    everywhere = false;
+                    return capped[o].max(u * f0[o].abs());
+                }
+                // Above the cap at the finest step as well: noise at every
+                // point and every scale.
+                everywhere &= here.lower[o].is_some_and(|l| l > capped[o]);
+                s
+            })
+            .collect();
+        (sigma, factors, everywhere)
+    }
 }
 
-/// The step ratio between [`measured`]'s coarse reading and
-/// `noise_at_a_finer_scale`'s.
-const FINER: f64 = 16.0;
-
-/// Whether the coarse reading `coarse` is structure, not noise: at a step
-/// [`FINER`] times smaller the reading `finer` fell by more than 4 times.
-/// Rounding and noise stand at every scale (a staircase of fixed unit reads
-/// the same at any step that crosses its steps, and none where it crosses
-/// none: `None`); kinks along the segment (a ReLU network over many
-/// samples has them wherever the weights are) give higher differences of
-/// order $J h$, which shrink with the step.
-fn shrinks_with_the_step<F: Real>(coarse: F, finer: Option<F>) -> bool {
-    finer.is_some_and(|f| cst::<F>(4.0) * f < coarse)
-}
-
-/// f's noise at x read as [`measured`]'s coarse reading is, at a step
-/// [`FINER`] times smaller: the larger side's reading per output.
-fn noise_at_a_finer_scale<F: Real, E: FnMut(&[F], &mut [F])>(
-    ev: &mut Evaluator<'_, F, E>,
-    x: &[F],
-    f0: &[F],
-) -> Vec<Option<F>> {
-    let step = F::epsilon().sqrt().sqrt() / cst::<F>(FINER);
-    let (sides, count) = estimate_noise_sides(&mut *ev.eval, x, f0, step);
-    ev.count += count;
-    sides.upper
+/// Whether the coarse reading is structure, not noise: at a step
+/// [`FINER`](noise_reading::FINER) times smaller the reading fell by more
+/// than 4 times. Rounding and noise stand at every scale (a staircase of
+/// fixed unit reads the same at any step that crosses its steps, and none
+/// where it crosses none: `None`); kinks along the segment (a ReLU network
+/// over many samples has them wherever the weights are) give higher
+/// differences of order $J h$, which shrink with the step. (At a zero of f,
+/// f's rounding shrinks with the values read: there both readings are
+/// compared relative to them.)
+fn shrinks_with_the_step<F: Real>(coarse: Option<F>, finer: Option<F>) -> bool {
+    match (coarse, finer) {
+        (Some(c), Some(f)) => cst::<F>(4.0) * f < c,
+        _ => false,
+    }
 }
 
 /// `a` and `b` within a factor `k` of each other (both positive).
 fn within_factor<F: Real>(a: F, b: F, k: f64) -> bool {
     let k = cst::<F>(k);
     a > F::zero() && b > F::zero() && a <= k * b && b <= k * a
-}
-
-/// f's noise at x by ECnoise: the usual estimate (from $\sqrt\varepsilon$,
-/// the smaller side's reading, robust to a kink beside x), and the larger of
-/// it and the same reading from $\varepsilon^{1/4}$ where the float type is
-/// finer than `f32`: an intermediate rounded to `f32` moves in jumps too far
-/// apart to show at the first step.
-fn measured<F: Real, E: FnMut(&[F], &mut [F])>(
-    ev: &mut Evaluator<'_, F, E>,
-    x: &[F],
-    f0: &[F],
-) -> (Vec<Option<F>>, Vec<Option<F>>) {
-    let eps = F::epsilon();
-    let (mut fine, n_fine) = estimate_noise_sides(&mut *ev.eval, x, f0, eps.sqrt());
-    ev.count += n_fine;
-    // Unmeasurable along the usual direction (its moves of max(1, |x_j|) can
-    // be 1e83 times a tiny coordinate f is proportional to): once more with
-    // relative moves, for those outputs.
-    if fine.lower.iter().any(Option::is_none) {
-        let (relative, n) = estimate_noise_sides_relative(&mut *ev.eval, x, f0, eps.sqrt());
-        ev.count += n;
-        for o in 0..f0.len() {
-            if fine.lower[o].is_none() {
-                fine.lower[o] = relative.lower[o];
-                fine.upper[o] = relative.upper[o];
-            }
-        }
-    }
-    if f32_or_coarser::<F>() {
-        return (fine.lower.clone(), fine.lower);
-    }
-    let (coarse, n_coarse) = estimate_noise_sides(&mut *ev.eval, x, f0, eps.sqrt().sqrt());
-    ev.count += n_coarse;
-    let larger = fine
-        .lower
-        .iter()
-        .zip(coarse.lower)
-        .map(|(a, b)| match (*a, b) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        })
-        .collect();
-    (fine.lower, larger)
 }

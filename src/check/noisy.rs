@@ -10,7 +10,9 @@
 //! $h \approx 10^{-4}$, cannot decide. This stage takes the step where the
 //! noise and the truncation balance,
 //! $h = w_i\,(\hat\sigma/\nu)^{1/3}$ (at most $w_i/4$, with $w_i$ the coordinate's width, $\max(1,|x_i|)$ unless the domain shrank it;
-//! $\nu = |f_0| + \sum_j|x_j a_j|$), halved while f is not finite there (a
+//! $\nu = |f_0| + \sum_j|x_j a_j|$, with $|f_0|$ raised to the largest $|f|$
+//! the noise was read among: at a zero of f, $|f_0|$ is the noise itself and
+//! the step would be $w_i/4$, where sin's fourth-order truncation is $10^{-4}$), halved while f is not finite there (a
 //! domain boundary), and evaluates f at $x \pm h, \pm2h, \pm4h$ (6 evaluations).
 //!
 //! The evidence, each with an error bar of $K = 5$ standard deviations of its
@@ -33,7 +35,6 @@ use crate::check::report::EntryCheck;
 use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 
-use super::budget::Tolerances;
 use super::point::{Point, entry};
 use super::probe::Evaluator;
 use super::rule::{Estimate, Sides, judge};
@@ -58,10 +59,10 @@ pub(super) fn judge_noisy<F: Real, E: FnMut(&[F], &mut [F])>(
         ..
     } = point;
     let m = f0.len();
-    let t = Tolerances::<F>::new(&noise.claim).with_claims(sigma, f0);
+    let t = noise.tolerances(sigma, f0);
     let ratio = (0..m)
         .filter(|o| pending[*o])
-        .map(|o| sigma[o] / (f0[o].abs() + noise.input[o]).max(F::min_positive_value()))
+        .map(|o| sigma[o] / noise.read_scale(o, f0[o]).max(F::min_positive_value()))
         .fold(F::epsilon(), |acc, r| acc.max(r));
     let mut h = width * ratio.cbrt().min(cst(0.25));
     let offsets = [1.0, -1.0, 2.0, -2.0, 4.0, -4.0];

@@ -113,6 +113,12 @@ pub(super) enum Structure {
 /// every operation of a function or a claim rounds afresh while the true
 /// values barely move (`claim.rs`, `value_rounding.rs`).
 pub(super) fn ulp_moved<G: Real>(rng: &mut StdRng, x: &[G], scale: f64) -> Vec<G> {
+    moved_by_units(rng, x, scale, |xi| xi.abs())
+}
+
+/// `x` with every coordinate moved by `scale` times one or two of `unit(x_i)`
+/// times $\varepsilon$, random signs.
+fn moved_by_units<G: Real>(rng: &mut StdRng, x: &[G], scale: f64, unit: impl Fn(G) -> G) -> Vec<G> {
     x.iter()
         .map(|xi| {
             let ulps = cst::<G>(scale * f64::from(rng.random_range(1..=2_u8)));
@@ -121,14 +127,19 @@ pub(super) fn ulp_moved<G: Real>(rng: &mut StdRng, x: &[G], scale: f64) -> Vec<G
             } else {
                 -G::one()
             };
-            *xi + sign * ulps * G::epsilon() * xi.abs()
+            *xi + sign * ulps * G::epsilon() * unit(*xi)
         })
         .collect()
 }
 
-/// The pair $x \pm \delta$, with $x + \delta$ as [`ulp_moved`] draws it.
+/// The pair $x \pm \delta$, with $x + \delta$ as [`ulp_moved`] draws it,
+/// except that a coordinate at exactly 0 moves by units of 1 (the probe
+/// width there): its own ulps are subnormal, f rounds to the same values
+/// at them, and a pair would measure no rounding at all (an `f32` function
+/// at $x = 0$).
 pub(super) fn ulp_pair<G: Real>(rng: &mut StdRng, x: &[G], scale: f64) -> (Vec<G>, Vec<G>) {
-    let plus = ulp_moved(rng, x, scale);
+    let unit = |xi: G| if xi == G::zero() { G::one() } else { xi.abs() };
+    let plus = moved_by_units(rng, x, scale, unit);
     let minus = x
         .iter()
         .zip(&plus)

@@ -17,7 +17,6 @@ use crate::check::report::EntryCheck;
 use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 
-use super::budget::{Tolerances, magnitude};
 use super::grid::value_grid;
 use super::point::{Point, entry};
 use super::probe::Evaluator;
@@ -94,7 +93,7 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
     let four: F = cst(4.0);
     let m = f0.len();
     let sigma = noise.so_far(m);
-    let t = Tolerances::<F>::new(&noise.claim).with_claims(&sigma, f0);
+    let t = noise.tolerances(&sigma, f0);
     let reach = width / four;
     // Per output: the step at which the claim moves f by 128 times its rounding
     // (2048 eps nu), for the weak passes it can resolve: far above the ulps where
@@ -131,7 +130,7 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
         let a = analytic[o][i];
         let c1 = (p1[o] - m1[o]) / (two * step);
         let c2 = (p2[o] - m2[o]) / (four * step);
-        let scale = magnitude(&[f0[o], p1[o], m1[o], p2[o], m2[o]]) + noise.input[o];
+        let scale = noise.nu(o, &[f0[o], p1[o], m1[o], p2[o], m2[o]]);
         let rho = t.rounding(scale, sigma[o], step);
         let tol = rho + (c1 - c2).abs() + t.relative(o) * a.abs().max(c1.abs()) + t.absolute(o);
         let (left1, right1) = ((f0[o] - m1[o]) / step, (p1[o] - f0[o]) / step);

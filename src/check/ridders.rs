@@ -7,7 +7,6 @@
 //! What it found (value, error estimate, the one-sided slopes it saw) is kept
 //! as a `RiddersLook` for the kink analysis (step 4).
 
-use super::budget::magnitude;
 use super::point::{Point, Walk, entry};
 use super::probe::{Evaluator, Scratch};
 use super::{EntryCheck, Evidence, Verdict, f64_of};
@@ -40,7 +39,6 @@ pub(super) fn ridders_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     } = w.point;
     let (i, width, first) = (w.i, w.width, w.first);
     let m = f0.len();
-    let input_noise = &noise.input;
     // Step 3: Ridders' extrapolation on all outputs of this coordinate.
     let h0 = step_within(cst::<F>(config.ridders.initial_step), x[i], width);
     let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
@@ -67,7 +65,7 @@ pub(super) fn ridders_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         }
         let a = analytic[o][i];
         let r = ridders[o];
-        let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + input_noise[o];
+        let scale = noise.nu(o, &[f0[o], s.plus[o], s.minus[o]]);
         trusted[o] = r.error <= w.t.trust * F::one().max(r.value.abs());
         let tol = match config.user_tolerance(f64_of(a), f64_of(r.value)) {
             Some(u) => cst(u),

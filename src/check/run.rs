@@ -3,7 +3,7 @@
 //! that need all coordinates (quantized, weak passes), the verdict rule's last
 //! word (`rule::settle`), the diagnoses, and the negative control.
 
-use super::budget::{MeasuredRounding, Tolerances};
+use super::budget::MeasuredRounding;
 use super::claim;
 use super::noise_model::NoiseModel;
 use super::point::{Point, coarsest_bars};
@@ -273,7 +273,7 @@ pub(super) fn check_coordinates<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>
             }
         }
     }
-    let t = Tolerances::<F>::new(&noise.claim).with_claims(&noise.so_far(f0.len()), f0);
+    let t = noise.tolerances(&noise.so_far(f0.len()), f0);
     quantization.look_for_grid(ev, x, f0, &entries, &t);
     quantization.settle(&mut entries, &t);
     entries

@@ -7,7 +7,6 @@
 //! differences, Ridders, the kink analysis; each returns once every output is
 //! decided. `Walk` carries what they share and the noise they learn.
 
-use super::budget::Tolerances;
 use super::central::central_pass;
 use super::first_pass::first_pass;
 use super::kink_levels::kink_analysis;
@@ -134,7 +133,7 @@ pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         );
         return;
     }
-    let t = Tolerances::<F>::new(&noise.claim).with_claims(&sigma, f0);
+    let t = noise.tolerances(&sigma, f0);
     let h3 = step_within(
         DifferenceScheme::ThirdOrder.optimal_step::<F>(),
         x[i],

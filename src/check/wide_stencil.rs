@@ -7,7 +7,8 @@
 //! would-be **Fail** into **Kink** when the claim lies between $L_2$ and $R_2$.
 
 use super::CheckConfig;
-use super::budget::{Tolerances, magnitude, tolerance};
+use super::budget::{magnitude, tolerance};
+use super::noise_model::NoiseModel;
 use super::probe::{Evaluator, Scratch};
 use crate::float::{Real, cst};
 use crate::numeric::differences::fourth_order;
@@ -54,14 +55,13 @@ pub(super) fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
     i: usize,
     f0: &[F],
     analytic: &[Vec<F>],
-    input_noise: &[F],
-    claim_rows: &[F],
+    noise: &NoiseModel<F>,
     sigma: &[F],
     h3: F,
     s: &mut Scratch<F>,
     config: &CheckConfig,
 ) -> Vec<Option<WideKink<F>>> {
-    let t = Tolerances::<F>::new(claim_rows).with_claims(sigma, f0);
+    let t = noise.tolerances(sigma, f0);
     let m = f0.len();
     let (two, three, four, six) = (cst::<F>(2.0), cst::<F>(3.0), cst::<F>(4.0), cst::<F>(6.0));
     let [plus4, minus4] = far_values(ev, i, h3, s);
@@ -94,7 +94,7 @@ pub(super) fn wide_stencil_kinks<F: Real, E: FnMut(&[F], &mut [F])>(
                 / (four * h3);
             let scale = magnitude(&[
                 f0[o], plus[o], minus[o], plus2[o], minus2[o], plus4[o], minus4[o],
-            ]) + input_noise[o];
+            ]) + noise.input[o];
             // Rounding of the gap at h3 (coefficients 16 / 2h3), times `strict`.
             // (Measured noise: the gap's is sqrt(16+16+1+1+36)/2 = 4.2 sigma / h3.)
             let noise = t.bar(cst(8.0), scale, cst(20.0), sigma[o], h3);

@@ -40,6 +40,13 @@
 //! a step found too small is one quantum, and if no try gave an estimate, the
 //! noise is the quantization's, $q/\sqrt{12}$ (for a function that keeps its
 //! digits that is about $0.3\,\varepsilon|f|$, the rounding it has anyway).
+//!
+//! **At a zero of f.** Where the segment reaches within its own spread of 0
+//! ($\sin x$ at $x = 0$), the values spread by 100 % of the largest at every
+//! step, and the 10 % rule never holds. At the first step (and finer ones),
+//! such a segment is read if its values spread by at most 10 % about their
+//! secant: the noise is then read among values of the size $|f'|\,k\delta$,
+//! and the checker's noise model compares it relative to them.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -74,6 +81,12 @@ pub enum NoiseLevel<F> {
 /// }
 /// ```
 pub fn ecnoise<F: Real>(values: &[F]) -> NoiseLevel<F> {
+    ecnoise_near_zero(values, false)
+}
+
+/// [`ecnoise`], with `near_zero`: values that spread by more than 10 % only
+/// because they lie near a zero of f are read too (see `near_a_zero`).
+fn ecnoise_near_zero<F: Real>(values: &[F], near_zero: bool) -> NoiseLevel<F> {
     let nf = values.len();
     if nf < 4 {
         return NoiseLevel::StepTooLarge;
@@ -86,7 +99,9 @@ pub fn ecnoise<F: Real>(values: &[F]) -> NoiseLevel<F> {
     if !(lo.is_finite() && hi.is_finite()) {
         return NoiseLevel::StepTooLarge;
     }
-    if hi - lo > cst::<F>(0.1) * hi.abs().max(lo.abs()) {
+    if hi - lo > cst::<F>(0.1) * hi.abs().max(lo.abs())
+        && !(near_zero && near_a_zero(values, lo, hi))
+    {
         return NoiseLevel::StepTooLarge;
     }
     let mut table = values.to_vec();
@@ -127,6 +142,37 @@ pub fn ecnoise<F: Real>(values: &[F]) -> NoiseLevel<F> {
         }
     }
     NoiseLevel::StepTooLarge
+}
+
+/// Whether the values spread by more than 10 % only because they lie near a
+/// zero of f: the segment comes within its own spread of 0, and about its
+/// secant (the line through the first and last value) the values spread by
+/// at most 10 % of the largest. Rounding is relative to the values: at a
+/// zero of f ($\sin x$ rounded to `f32` at $x = 0$) every segment spreads by
+/// 100 % of its largest value, and the plain rule never reads the rounding.
+/// Beyond the secant, the difference table is what it was: the secant is a
+/// straight line, which differences of order 2 and up do not see. Used only
+/// at the first step or finer (`one_side`): a step grown past a flat stretch
+/// reaches the function's own structure (floor's stairs read as a line plus
+/// noise).
+fn near_a_zero<F: Real>(values: &[F], lo: F, hi: F) -> bool {
+    let spread = hi - lo;
+    let nearest = values.iter().fold(F::infinity(), |m, v| m.min(v.abs()));
+    // (NaN compares false: no zero seen.)
+    if nearest.partial_cmp(&spread) != Some(std::cmp::Ordering::Less) {
+        return false;
+    }
+    let last = values.len() - 1;
+    let slope = (values[last] - values[0]) / cst::<F>(last as f64);
+    let (dlo, dhi) =
+        values
+            .iter()
+            .enumerate()
+            .fold((F::infinity(), F::neg_infinity()), |(a, b), (k, v)| {
+                let d = *v - (values[0] + slope * cst::<F>(k as f64));
+                (a.min(d), b.max(d))
+            });
+    dhi - dlo <= cst::<F>(0.1) * hi.abs().max(lo.abs())
 }
 
 /// $\sqrt{\frac1n\sum d_i^2}$, scaled by the largest $|d_i|$ first: the plain
@@ -422,7 +468,10 @@ fn one_side<F: Real>(
                 continue;
             }
             let column: Vec<F> = values.iter().map(|row| row[o]).collect();
-            match ecnoise(&column) {
+            // Near a zero of f, only at the first step or finer: a step grown
+            // past a flat stretch reaches the function's own structure (floor's
+            // stairs read as a line plus noise).
+            match ecnoise_near_zero(&column, step <= scale) {
                 NoiseLevel::Estimated { sigma, .. } => *slot = Some(sigma),
                 NoiseLevel::StepTooSmall => {
                     too_small = true;
