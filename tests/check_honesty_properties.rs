@@ -596,3 +596,41 @@ fn an_f32_intermediate_at_a_zero_of_f_is_judged_relative_to_its_values() {
         }
     }
 }
+
+/// An f32 function at x = 0 whose gradient cancels: -0.69 softplus(x) -
+/// 1.56 e^(-0.89 x / 4) has the derivative 2.6e-3 at 0, the difference of
+/// terms of 0.35 (found by a 60000-case run with coordinates at exactly 0).
+/// f's rounding and the claim's are measured at pairs of points some ulps
+/// apart; the ulps of 0 are subnormal, f rounds to the same values there,
+/// and the rounding read 0: the exact gradient read Fail, 6.6e-6 of itself
+/// off. A coordinate at 0 now moves by units of 1, the probe width there.
+#[test]
+fn f32_rounding_at_a_coordinate_at_zero_is_measured() {
+    let comp = Composition::one(
+        -0.690642017991988,
+        4,
+        -0.8927067396735494,
+        -1.5588747356340082,
+        3,
+    );
+    let x32 = [0.0_f32];
+    let truth = comp.gradient(&[0.0]);
+    let exact = |p: &[f32]| comp.gradient(p);
+    let native = check_gradient(
+        &|p: &[f32]| comp.value(p),
+        &exact,
+        &x32,
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert_ne!(native.verdict(), Verdict::Fail, "{native}");
+    honest(&native, &truth).unwrap();
+    let f = |p: &[f64]| comp.value(p);
+    let mixed = check_gradient_mixed(&f, &exact, &x32, &CheckConfig::default()).unwrap();
+    assert_ne!(mixed.verdict(), Verdict::Fail, "{mixed}");
+    honest(&mixed, &truth).unwrap();
+    // A claim 1 % off is still caught.
+    let off = |p: &[f32]| apply(Slip::Scaled(0, 1.01), comp.gradient(p));
+    let report = check_gradient_mixed(&f, &off, &x32, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}
