@@ -13,7 +13,7 @@
 //! | the claim's rounding, measured: the claim again at points moved by 1 to 2 ulps, and in `f32` at pairs moved by 16 and 256; a split in two values is a jump, capped | `claim.rs` | 8 claim evaluations (no f), 12 in `f32` |
 //! | f's rounding, measured (`f32` only): half second differences at pairs moved by 1 to 512 ulps raise $\nu$ until ECnoise measures the noise | `value_rounding.rs` | 8 once per check in `f32`, none in `f64` |
 //! | f's value grid (an intermediate that absorbed f's low bits) | `grid.rs` | (none: reads values taken) |
-//! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance` | `budget.rs`, `noise_model.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 112 to 448 once per check (and as many again, away from x, where it exceeds its cap), or 16 |
+//! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance`; ECnoise readings with the magnitude of the values they were read among (at a zero of f, f's rounding is relative to them and every stage's $\nu$ carries it) | `budget.rs`, `noise_model.rs`, `noise_reading.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 112 to 448 once per check (and as many again, away from x, where it exceeds its cap), or 16 |
 //! | 0. two-point look: $f(x + h)$, $f(x - 0.618h)$ at $h = \varepsilon^{1/3}w_i$, second order; passes only a claim it resolves, asymmetric so that a kink's conventional claims go on | `two_point.rs` | 2, or none where its bar, foreseen from f(x), would not resolve the claim |
 //! | 1. first pass: third- and fourth-order stencils, with the **kink evidence** of the fourth difference's growth from $h_3$ to $2h_3$ | `first_pass.rs` | 3, + 1, + 2 where the fourth difference shows |
 //! | noisy stage, for a nondeterministic f | `noisy.rs` | 6 |
@@ -34,7 +34,7 @@
 //! | layer | files |
 //! |---|---|
 //! | the verdict and the settings | `verdict.rs`, `config.rs`, `report.rs`, `rule.rs` |
-//! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `value_rounding.rs`, `budget.rs`, `noise_model.rs` |
+//! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `value_rounding.rs`, `budget.rs`, `noise_reading.rs`, `noise_model.rs` |
 //! | what the stages share | `point.rs` (the point, the walk's state, `entry`) |
 //! | the stages, each its evidence | `two_point.rs`, `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `directional.rs` |
 //! | one coordinate, in order | `walk.rs` |
