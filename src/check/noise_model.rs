@@ -200,11 +200,8 @@ impl<F: Real> NoiseModel<F> {
     /// value the noise was read among ($|f_0|$ until then): at a zero of f
     /// the noise read among values of $|a|\,h$ says nothing of $1/|f_0|$.
     pub(super) fn tolerances(&self, sigma: &[F], f0: &[F]) -> Tolerances<F> {
-        let t = Tolerances::new(&self.claim);
-        match self.read_among.get() {
-            Some(among) => t.with_claims(sigma, among),
-            None => t.with_claims(sigma, f0),
-        }
+        let among = self.read_among.get().map_or(f0, Vec::as_slice);
+        Tolerances::new(&self.claim).with_claims(sigma, among)
     }
 
     /// Noise beyond $2^{10}\varepsilon\nu$ is taken for kinks and capped

@@ -40,16 +40,11 @@ impl<F: Real> Reading<F> {
     /// unit where the reading is rounding. 0 for a reading of 0; `None`
     /// where there is no reading or no magnitude to relate it to.
     pub(super) fn relative(&self, o: usize) -> Option<F> {
-        relative(self.upper[o], self.magnitude[o])
-    }
-}
-
-/// `sigma` relative to `magnitude` (see [`Reading::relative`]).
-pub(super) fn relative<F: Real>(sigma: Option<F>, magnitude: F) -> Option<F> {
-    match sigma {
-        Some(s) if s == F::zero() => Some(s),
-        Some(s) if magnitude > F::zero() => Some(s / magnitude),
-        _ => None,
+        match self.upper[o] {
+            Some(s) if s == F::zero() => Some(s),
+            Some(s) if self.magnitude[o] > F::zero() => Some(s / self.magnitude[o]),
+            _ => None,
+        }
     }
 }
 

@@ -468,9 +468,7 @@ fn one_side<F: Real>(
                 continue;
             }
             let column: Vec<F> = values.iter().map(|row| row[o]).collect();
-            // Near a zero of f, only at the first step or finer: a step grown
-            // past a flat stretch reaches the function's own structure (floor's
-            // stairs read as a line plus noise).
+            // Near a zero of f only at the first step or finer (`near_a_zero`).
             match ecnoise_near_zero(&column, step <= scale) {
                 NoiseLevel::Estimated { sigma, .. } => *slot = Some(sigma),
                 NoiseLevel::StepTooSmall => {
