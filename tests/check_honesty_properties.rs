@@ -634,3 +634,61 @@ fn f32_rounding_at_a_coordinate_at_zero_is_measured() {
     let report = check_gradient_mixed(&f, &off, &x32, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
+
+/// An f32 intermediate at its own zero inside an f that is not 0:
+/// f32(c tanh x) + d exp(bx/4) at x = 0 rounds by 2^-24 |c| h at a step h, a
+/// slope error of about 2^-24 |c| at every step that no noise level carries
+/// (Ridders read the exact claim 4.5e-8 of itself off against a bar of
+/// 5e-12). The rounding look reads it along the coordinate as a slope floor.
+#[test]
+fn an_f32_intermediate_at_its_own_zero_inside_f_is_no_failure() {
+    for (c, kind, b, d) in [
+        (0.7, 1, 0.5, 2.0),
+        (0.123, 1, 0.0, 1.0),
+        (-1.1, 0, 0.7, 0.3),
+    ] {
+        let comp = Composition::one(c, kind, b, d, 3);
+        let f = |p: &[f64]| comp.with_f32_intermediate(p);
+        let truth = comp.gradient(&[0.0]);
+        let exact = check_gradient(
+            &f,
+            &|p: &[f64]| comp.gradient(p),
+            &[0.0],
+            &CheckConfig::default(),
+        )
+        .unwrap();
+        assert_ne!(exact.verdict(), Verdict::Fail, "{exact}");
+        honest(&exact, &truth).unwrap();
+        let off = |p: &[f64]| vec![comp.gradient(p)[0] * (1.0 + 1e-4)];
+        let report = check_gradient(&f, &off, &[0.0], &CheckConfig::default()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    }
+}
+
+/// A staircase beside an f64 term that is flat at x: f32(c exp(x/4)) + d (bx)^2/2
+/// at x = 0 moves only by f64 ulps of the quadratic at steps where the f32
+/// stairs stay put. Those moves are not the stairs' quantum (taken for it,
+/// the quantized look passed a claim of 0 for a slope of 0.13).
+#[test]
+fn a_staircase_beside_a_flat_term_passes_no_zeroed_claim() {
+    let comp = Composition::one(
+        -0.5264242192946564,
+        3,
+        0.9377428693280162,
+        1.6987456218982278,
+        2,
+    );
+    let f = |p: &[f64]| comp.with_f32_intermediate(p);
+    let zeroed = |_: &[f64]| vec![0.0];
+    let report = check_gradient(&f, &zeroed, &[0.0], &CheckConfig::default()).unwrap();
+    assert!(!report.verdict().is_ok(), "{report}");
+    let exact = check_gradient(
+        &f,
+        &|p: &[f64]| comp.gradient(p),
+        &[0.0],
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    honest(&exact, &comp.gradient(&[0.0])).unwrap();
+    assert_ne!(exact.verdict(), Verdict::Fail, "{exact}");
+}

@@ -124,6 +124,15 @@ impl<F: Real> Tolerances<F> {
         self
     }
 
+    /// The absolute allowance of each output raised by `floor` (a slope
+    /// error measured along the coordinate judged: `rounding_look.rs`).
+    pub(super) fn with_floor(mut self, floor: &[F]) -> Self {
+        for (row, v) in self.claim_rows.iter_mut().zip(floor) {
+            *row = *row + *v;
+        }
+        self
+    }
+
     /// The relative floor of output `o`: $64\varepsilon$ plus the claim's own rounding.
     pub(super) fn relative(&self, o: usize) -> F {
         self.floor + self.claim.get(o).copied().unwrap_or(F::zero())

@@ -373,8 +373,12 @@ pub(super) fn quantized_pass<F: Real, E: FnMut(&[F], &mut [F])>(
 /// some pair within four central difference steps $h$ moved, on both sides,
 /// in opposite directions, and so did the widest pair. A kink with a flat
 /// side (a dead ReLU) moves on one side only or beyond $4h$ only, and a flat f
-/// has no slope: neither is a staircase. The quantum is the smallest nonzero
-/// $|f(x+t) - f_0|$ seen.
+/// has no slope: neither is a staircase. The quantum is the smallest
+/// $|f(x+t) - f_0|$ seen that is at least the change the widest plateau
+/// absorbed (slope times its step): smaller moves are not the stairs but a
+/// smooth part beside them (an `f32` intermediate plus an `f64` term that
+/// is flat at x moves by ulps of `f64` at steps where the stairs stay put;
+/// taken for the quantum, they passed a claim of 0 for a slope of 0.13).
 fn staircase_quantum<F: Real>(f0: F, xi: F, samples: &[(F, F)]) -> Option<F> {
     let pairs = symmetric_pairs(samples);
     let across = |&(_, v, w): &(F, F, F)| (v > f0 && w < f0) || (v < f0 && w > f0);
@@ -392,17 +396,18 @@ fn staircase_quantum<F: Real>(f0: F, xi: F, samples: &[(F, F)]) -> Option<F> {
     let &(s, v, w) = widest;
     let slope = ((v - w) / (cst::<F>(2.0) * s)).abs();
     let absorbed = cst::<F>(4.0) * F::epsilon() * f0.abs();
-    let plateau = pairs
+    // The change the widest plateau absorbed: x - t and x + t on one stair
+    // means a quantum above 2 slope t.
+    let swallowed = pairs
         .iter()
-        .any(|&(t, v, w)| v == f0 && w == f0 && slope * t >= absorbed);
-    if !plateau {
-        return None;
-    }
+        .filter(|&&(t, v, w)| v == f0 && w == f0 && slope * t >= absorbed)
+        .map(|&(t, _, _)| slope * t)
+        .reduce(F::max)?;
     let largest = samples.iter().fold(f0.abs(), |m, (_, v)| m.max(v.abs()));
     samples
         .iter()
         .map(|(_, v)| (*v - f0).abs())
-        .filter(|d| *d > F::zero() && d.is_finite())
+        .filter(|d| *d >= swallowed && d.is_finite())
         .reduce(F::min)
         .filter(|q| rounding_quantum(*q, largest))
 }

@@ -27,23 +27,35 @@
 use crate::check::report::EntryCheck;
 use crate::check::verdict::Verdict;
 use crate::float::{Real, cst};
-use crate::numeric::noise::estimate_noise_along_six_steps;
+use crate::numeric::noise::{estimate_noise_along_six_steps, noise_along_read_at};
 
+use super::budget::f32_or_coarser;
 use super::grid::rounding_quantum;
 use super::point::Point;
 use super::probe::Evaluator;
 
-/// The noise per output to judge coordinate `i` again with, when its
-/// rounding along $e_i$ (width `width`) is more than four times the check's
-/// for some failing output; `None` otherwise (nothing failed, the budget of
-/// looks is spent, user tolerances, or the rounding explains nothing).
+/// What coordinate `i` is judged again with: per output, the noise of every
+/// stage's bar and a slope error added to its absolute allowance.
+pub(super) struct Along<F> {
+    /// The noise per output (f's rounding along $e_i$ where it was louder).
+    pub(super) sigma: Vec<F>,
+    /// The slope error per output that noise growing with the step carries
+    /// into every stage ([`slope_floors`]; 0 where none).
+    pub(super) floor: Vec<F>,
+}
+
+/// What to judge coordinate `i` again with, when its rounding along $e_i$
+/// (width `width`) is more than four times the check's for some failing
+/// output, or grows with the step ([`slope_floors`]); `None` otherwise
+/// (nothing failed, the budget of looks is spent, user tolerances, or the
+/// rounding explains nothing).
 pub(super) fn louder_along<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     point: Point<'_, F>,
     i: usize,
     width: F,
     entries: &[EntryCheck],
-) -> Option<Vec<F>> {
+) -> Option<Along<F>> {
     // Every coordinate passes here: nothing is allocated unless one failed.
     let fails = |e: &&EntryCheck| e.outcome == Verdict::Fail;
     if !entries.iter().any(|e| fails(&e))
@@ -67,9 +79,75 @@ pub(super) fn louder_along<F: Real, E: FnMut(&[F], &mut [F])>(
         let o = e.output;
         along[o].is_some_and(|s| s > four * global[o] && rounding_quantum(s, point.f0[o].abs()))
     });
-    louder.then(|| {
-        (0..m)
-            .map(|o| along[o].map_or(global[o], |s| s.max(global[o])))
-            .collect()
-    })
+    let sigma: Vec<F> = (0..m)
+        .map(|o| match along[o] {
+            Some(s) if louder => s.max(global[o]),
+            _ => global[o],
+        })
+        .collect();
+    let floor = slope_floors(ev, point, (&direction, width), &sigma, entries);
+    (louder || floor.iter().any(|v| *v > F::zero())).then_some(Along { sigma, floor })
+}
+
+/// Per output, $8\max_k(\hat\sigma_k - \sigma)_+/(h_k w_i)$ over ECnoise's
+/// readings along $e_i$ from the coarse step $\varepsilon^{1/4}$ (84 to 336
+/// evaluations; `f64` only), where they grew past four times the noise
+/// `sigma` the bars carry: the slope error of noise that grows with the
+/// step, which reads the same at every step ($8\hat\sigma/h$, as
+/// `Tolerances::rounding`). An intermediate rounded to `f32` at its own
+/// zero inside an f that is not 0 ($\mathrm{f32}(c\tanh x) + d$ at $x = 0$)
+/// rounds by $2^{-24}|c|\,h$ at a step h: a slope error of about
+/// $2^{-24}|c|$ at every step (Ridders' extrapolation read the exact claim
+/// $4.5\cdot10^{-8}$ of itself off against a bar of $5\cdot10^{-12}$),
+/// which no noise level carries. Kept only between $2^{10}\varepsilon$ and
+/// $2^{-16}$ of the row's largest claim: below, it is f's plain rounding of
+/// a term at its zero, which the relative floor carries; above, kinks
+/// along the segment, whose slope is of the order of their jumps (the kink
+/// analysis's). Read only where a failing entry's miss is within the
+/// largest floor it could get, $8\cdot2^{-16}$ of the row's largest claim: a
+/// wrong claim is not looked at again for it.
+fn slope_floors<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    point: Point<'_, F>,
+    (direction, width): (&[F], F),
+    sigma: &[F],
+    entries: &[EntryCheck],
+) -> Vec<F> {
+    let m = point.f0.len();
+    let none = vec![F::zero(); m];
+    let limit: F = cst(2f64.powi(-16));
+    let eight: F = cst(8.0);
+    let largest: Vec<F> = point
+        .analytic
+        .iter()
+        .map(|row| {
+            row.iter()
+                .filter(|a| a.is_finite())
+                .fold(F::zero(), |l, a| l.max(a.abs()))
+        })
+        .collect();
+    let within_reach = entries.iter().any(|e| {
+        e.outcome == Verdict::Fail
+            && cst::<F>((e.analytic - e.numeric).abs()) <= eight * limit * largest[e.output]
+    });
+    if f32_or_coarser::<F>() || !within_reach {
+        return none;
+    }
+    let first_step = F::epsilon().sqrt().sqrt();
+    let (_, read_at, count) =
+        noise_along_read_at(&mut *ev.eval, point.x, point.f0, direction, first_step);
+    ev.count += count;
+    (0..m)
+        .map(|o| {
+            let slope = read_at[o]
+                .iter()
+                .filter(|(s, _)| *s > cst::<F>(4.0) * sigma[o])
+                .map(|(s, h)| (*s - sigma[o]) / (*h * width))
+                .fold(F::zero(), F::max);
+            let kept = slope.is_finite()
+                && slope > cst::<F>(1024.0) * F::epsilon() * largest[o]
+                && slope <= limit * largest[o];
+            if kept { eight * slope } else { F::zero() }
+        })
+        .collect()
 }

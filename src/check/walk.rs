@@ -14,6 +14,7 @@ use super::point::{Point, Walk, entry};
 use super::probe::{Evaluator, Scratch, Structure};
 use super::quantized::Quantization;
 use super::ridders::ridders_pass;
+use super::rounding_look::Along;
 use super::{EntryCheck, Evidence, Method, Verdict, domain_edge, noisy, resolve, rounding_look};
 use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, step_within};
@@ -54,11 +55,11 @@ pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         if !ev.nonfinite {
             // A failure may be f's rounding along e_i, which the check's one
             // measurement of the noise did not see: judged again with it.
-            if let Some(sigma) = rounding_look::louder_along(ev, point, i, width, &entries[first..])
+            if let Some(along) = rounding_look::louder_along(ev, point, i, width, &entries[first..])
             {
                 entries.truncate(first);
                 quantization.unresolved.truncate(unresolved);
-                decide_coordinate(ev, point, i, width, s, entries, quantization, Some(&sigma));
+                decide_coordinate(ev, point, i, width, s, entries, quantization, Some(&along));
                 resolve::resolve_weak_passes(ev, point, i, width, &mut entries[first..]);
             }
             return;
@@ -80,8 +81,9 @@ pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
 }
 
 /// Steps 1 to 5 of the module doc for coordinate `i`, stage by stage;
-/// `sigma`, where given, is the noise per output every stage's bar uses (f's
-/// rounding measured along $e_i$), instead of the check's measurement.
+/// `along`, where given, is the noise per output every stage's bar uses (f's
+/// rounding measured along $e_i$) instead of the check's measurement, and
+/// the slope error its absolute allowance carries.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
@@ -91,7 +93,7 @@ pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     s: &mut Scratch<F>,
     entries: &mut Vec<EntryCheck>,
     quantization: &mut Quantization,
-    along: Option<&[F]>,
+    along: Option<&Along<F>>,
 ) {
     let Point {
         f0,
@@ -111,7 +113,7 @@ pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     // coordinates and more, else once the fourth-order look leaves one unsure; 0 until then.
     let measured = !auto || noise.eager || along.is_some();
     let sigma: Vec<F> = match along {
-        Some(sigma) => sigma.to_vec(),
+        Some(along) => along.sigma.clone(),
         None if measured => noise.get(ev, x, f0),
         None => vec![F::zero(); m],
     };
@@ -133,7 +135,10 @@ pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         );
         return;
     }
-    let t = noise.tolerances(&sigma, f0);
+    let t = match along {
+        Some(along) => noise.tolerances(&sigma, f0).with_floor(&along.floor),
+        None => noise.tolerances(&sigma, f0),
+    };
     let h3 = step_within(
         DifferenceScheme::ThirdOrder.optimal_step::<F>(),
         x[i],

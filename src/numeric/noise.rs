@@ -322,7 +322,7 @@ fn noise_along_from<F: Real>(
     first_step: F,
     factors: &[f64],
 ) -> (Vec<Option<F>>, usize) {
-    let (sides, evaluations) = sides_along(eval, x, f0, direction, first_step, factors);
+    let (sides, _, evaluations) = sides_along(eval, x, f0, direction, first_step, factors);
     (sides.lower, evaluations)
 }
 
@@ -344,7 +344,23 @@ pub fn estimate_noise_sides<F: Real>(
     first_step: F,
 ) -> (NoiseSides<F>, usize) {
     let direction = pseudo_random_direction(x);
-    sides_along(eval, x, f0, &direction, first_step, &TWO_STEPS)
+    let (sides, _, evaluations) = sides_along(eval, x, f0, &direction, first_step, &TWO_STEPS);
+    (sides, evaluations)
+}
+
+/// Both sides' readings along `direction` from `first_step` (at six steps
+/// each once the first is coarse, as [`estimate_noise_sides`]), with, per
+/// output, every reading taken and the step it was read at, `(sigma, step)`
+/// (steps in units of `direction`): what the noise implies for a slope,
+/// $\hat\sigma/h$, at that step.
+pub(crate) fn noise_along_read_at<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+    direction: &[F],
+    first_step: F,
+) -> (NoiseSides<F>, Vec<Vec<(F, F)>>, usize) {
+    sides_along(eval, x, f0, direction, first_step, &TWO_STEPS)
 }
 
 /// [`estimate_noise_sides`] along the same pseudo-random signs with entry $j$
@@ -359,17 +375,20 @@ pub fn estimate_noise_sides_relative<F: Real>(
     first_step: F,
 ) -> (NoiseSides<F>, usize) {
     let relative = |xj: F| if xj == F::zero() { F::one() } else { xj.abs() };
-    sides_along(
+    let (sides, _, evaluations) = sides_along(
         eval,
         x,
         f0,
         &signed_direction(x, relative),
         first_step,
         &TWO_STEPS,
-    )
+    );
+    (sides, evaluations)
 }
 
-/// ECnoise along `direction` on each side of x, from `first_step`.
+/// ECnoise along `direction` on each side of x, from `first_step`: both
+/// sides' readings, every reading per output with its step, and the
+/// evaluations spent.
 fn sides_along<F: Real>(
     eval: &mut impl FnMut(&[F], &mut [F]),
     x: &[F],
@@ -377,7 +396,7 @@ fn sides_along<F: Real>(
     direction: &[F],
     first_step: F,
     factors: &[f64],
-) -> (NoiseSides<F>, usize) {
+) -> (NoiseSides<F>, Vec<Vec<(F, F)>>, usize) {
     // Equally spaced samples can alias with the rounding's own pattern: where
     // the output moves by nearly a whole number of its ulps per step, its
     // rounding error drifts smoothly and ECnoise reads f's own rounding only (a
@@ -392,12 +411,16 @@ fn sides_along<F: Real>(
     let coarse = first_step > cst::<F>(2.0) * F::epsilon().sqrt();
     let factors = if coarse { &SIX_STEPS[..] } else { factors };
     let mut evaluations = 0;
+    let mut read_at: Vec<Vec<(F, F)>> = vec![Vec::new(); f0.len()];
     let mut side = |sign: F| {
         let mut largest: Vec<Option<F>> = vec![None; f0.len()];
         for factor in factors {
             let step = cst::<F>(*factor) * first_step;
-            let (reading, count) = one_side(eval, x, f0, direction, sign, step);
+            let (reading, steps, count) = one_side(eval, x, f0, direction, sign, step);
             evaluations += count;
+            for ((pairs, sigma), at) in read_at.iter_mut().zip(&reading).zip(steps) {
+                pairs.extend(sigma.zip(at));
+            }
             largest = combine(largest, reading, F::max);
         }
         largest
@@ -408,7 +431,7 @@ fn sides_along<F: Real>(
         lower: combine(ahead.clone(), behind.clone(), F::min),
         upper: combine(ahead, behind, F::max),
     };
-    (sides, evaluations)
+    (sides, read_at, evaluations)
 }
 
 /// Two estimates per output joined by `pick` where both exist, else whichever does.
@@ -425,7 +448,8 @@ fn combine<F: Real>(a: Vec<Option<F>>, b: Vec<Option<F>>, pick: fn(F, F) -> F) -
 /// ECnoise on $f(x + k\delta\,\mathrm{side}\,d)$, $k = 0..7$, first step
 /// $\delta = $ `scale`, retrying with the
 /// step times or divided by 100, or at the geometric mean of a step too small
-/// and one too large (4 tries at most).
+/// and one too large (4 tries at most). Per output, the reading and the step
+/// it was read at (`None` for a staircase's quantum, read at no one step).
 fn one_side<F: Real>(
     eval: &mut impl FnMut(&[F], &mut [F]),
     x: &[F],
@@ -433,11 +457,12 @@ fn one_side<F: Real>(
     direction: &[F],
     side: F,
     scale: F,
-) -> (Vec<Option<F>>, usize) {
+) -> (Vec<Option<F>>, Vec<Option<F>>, usize) {
     const SAMPLES: usize = 8;
     const TRIES: usize = 4;
     let m = f0.len();
     let mut result: Vec<Option<F>> = vec![None; m];
+    let mut read_at: Vec<Option<F>> = vec![None; m];
     let mut step = scale;
     let mut evaluations = 0;
     let mut work = x.to_vec();
@@ -463,14 +488,17 @@ fn one_side<F: Real>(
             row.copy_from_slice(&out);
         }
         let (mut too_small, mut too_large) = (false, false);
-        for (o, slot) in result.iter_mut().enumerate() {
+        for (o, (slot, at)) in result.iter_mut().zip(&mut read_at).enumerate() {
             if slot.is_some() {
                 continue;
             }
             let column: Vec<F> = values.iter().map(|row| row[o]).collect();
             // Near a zero of f only at the first step or finer (`near_a_zero`).
             match ecnoise_near_zero(&column, step <= scale) {
-                NoiseLevel::Estimated { sigma, .. } => *slot = Some(sigma),
+                NoiseLevel::Estimated { sigma, .. } => {
+                    *slot = Some(sigma);
+                    *at = Some(step);
+                }
                 NoiseLevel::StepTooSmall => {
                     too_small = true;
                     let jump = column
@@ -508,5 +536,5 @@ fn one_side<F: Real>(
             *slot = q.map(|q| q / twelve.sqrt());
         }
     }
-    (result, evaluations)
+    (result, read_at, evaluations)
 }
