@@ -128,7 +128,7 @@ impl<F: Real> Tolerances<F> {
     /// error measured along the coordinate judged: `rounding_look.rs`).
     pub(super) fn with_floor(mut self, floor: &[F]) -> Self {
         for (row, v) in self.claim_rows.iter_mut().zip(floor) {
-            *row = *row + *v;
+            *row += *v;
         }
         self
     }

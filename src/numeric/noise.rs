@@ -326,6 +326,10 @@ fn noise_along_from<F: Real>(
     (sides.lower, evaluations)
 }
 
+/// Per output, every ECnoise reading taken and the step it was read at,
+/// `(sigma, step)`.
+pub(crate) type ReadAt<F> = Vec<Vec<(F, F)>>;
+
 /// The noise read on each side of x, per output: the smaller and the larger.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoiseSides<F> {
@@ -359,7 +363,7 @@ pub(crate) fn noise_along_read_at<F: Real>(
     f0: &[F],
     direction: &[F],
     first_step: F,
-) -> (NoiseSides<F>, Vec<Vec<(F, F)>>, usize) {
+) -> (NoiseSides<F>, ReadAt<F>, usize) {
     sides_along(eval, x, f0, direction, first_step, &TWO_STEPS)
 }
 
@@ -396,7 +400,7 @@ fn sides_along<F: Real>(
     direction: &[F],
     first_step: F,
     factors: &[f64],
-) -> (NoiseSides<F>, Vec<Vec<(F, F)>>, usize) {
+) -> (NoiseSides<F>, ReadAt<F>, usize) {
     // Equally spaced samples can alias with the rounding's own pattern: where
     // the output moves by nearly a whole number of its ulps per step, its
     // rounding error drifts smoothly and ECnoise reads f's own rounding only (a
@@ -411,7 +415,7 @@ fn sides_along<F: Real>(
     let coarse = first_step > cst::<F>(2.0) * F::epsilon().sqrt();
     let factors = if coarse { &SIX_STEPS[..] } else { factors };
     let mut evaluations = 0;
-    let mut read_at: Vec<Vec<(F, F)>> = vec![Vec::new(); f0.len()];
+    let mut read_at: ReadAt<F> = vec![Vec::new(); f0.len()];
     let mut side = |sign: F| {
         let mut largest: Vec<Option<F>> = vec![None; f0.len()];
         for factor in factors {
