@@ -635,6 +635,21 @@ fn f32_rounding_at_a_coordinate_at_zero_is_measured() {
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
 
+/// `comp` with its own terms summed in f32 (`with_f32_intermediate`),
+/// checked at x = 0 against `claim`.
+fn checked_at_zero(comp: &Composition, claim: &dyn Fn(&[f64]) -> Vec<f64>) -> CheckReport {
+    let f = |p: &[f64]| comp.with_f32_intermediate(p);
+    check_gradient(&f, claim, &[0.0], &CheckConfig::default()).unwrap()
+}
+
+/// The exact gradient of `comp` with an f32 intermediate at x = 0: no
+/// failure, and honest.
+fn exact_at_zero_is_no_failure(comp: &Composition) {
+    let exact = checked_at_zero(comp, &|p| comp.gradient(p));
+    assert_ne!(exact.verdict(), Verdict::Fail, "{exact}");
+    honest(&exact, &comp.gradient(&[0.0])).unwrap();
+}
+
 /// An f32 intermediate at its own zero inside an f that is not 0:
 /// f32(c tanh x) + d exp(bx/4) at x = 0 rounds by 2^-24 |c| h at a step h, a
 /// slope error of about 2^-24 |c| at every step that no noise level carries
@@ -648,19 +663,8 @@ fn an_f32_intermediate_at_its_own_zero_inside_f_is_no_failure() {
         (-1.1, 0, 0.7, 0.3),
     ] {
         let comp = Composition::one(c, kind, b, d, 3);
-        let f = |p: &[f64]| comp.with_f32_intermediate(p);
-        let truth = comp.gradient(&[0.0]);
-        let exact = check_gradient(
-            &f,
-            &|p: &[f64]| comp.gradient(p),
-            &[0.0],
-            &CheckConfig::default(),
-        )
-        .unwrap();
-        assert_ne!(exact.verdict(), Verdict::Fail, "{exact}");
-        honest(&exact, &truth).unwrap();
-        let off = |p: &[f64]| vec![comp.gradient(p)[0] * (1.0 + 1e-4)];
-        let report = check_gradient(&f, &off, &[0.0], &CheckConfig::default()).unwrap();
+        exact_at_zero_is_no_failure(&comp);
+        let report = checked_at_zero(&comp, &|p| vec![comp.gradient(p)[0] * (1.0 + 1e-4)]);
         assert_eq!(report.verdict(), Verdict::Fail, "{report}");
     }
 }
@@ -678,17 +682,7 @@ fn a_staircase_beside_a_flat_term_passes_no_zeroed_claim() {
         1.6987456218982278,
         2,
     );
-    let f = |p: &[f64]| comp.with_f32_intermediate(p);
-    let zeroed = |_: &[f64]| vec![0.0];
-    let report = check_gradient(&f, &zeroed, &[0.0], &CheckConfig::default()).unwrap();
+    let report = checked_at_zero(&comp, &|_| vec![0.0]);
     assert!(!report.verdict().is_ok(), "{report}");
-    let exact = check_gradient(
-        &f,
-        &|p: &[f64]| comp.gradient(p),
-        &[0.0],
-        &CheckConfig::default(),
-    )
-    .unwrap();
-    honest(&exact, &comp.gradient(&[0.0])).unwrap();
-    assert_ne!(exact.verdict(), Verdict::Fail, "{exact}");
+    exact_at_zero_is_no_failure(&comp);
 }

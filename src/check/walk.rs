@@ -135,10 +135,8 @@ pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
         );
         return;
     }
-    let t = match along {
-        Some(along) => noise.tolerances(&sigma, f0).with_floor(&along.floor),
-        None => noise.tolerances(&sigma, f0),
-    };
+    let floor = along.map_or(&[][..], |along| &along.floor);
+    let t = noise.tolerances(&sigma, f0).with_floor(floor);
     let h3 = step_within(
         DifferenceScheme::ThirdOrder.optimal_step::<F>(),
         x[i],
