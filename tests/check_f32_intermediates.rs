@@ -141,3 +141,39 @@ fn the_exact_gradient_with_an_f32_intermediate_rarely_fails() {
         failed[0]
     );
 }
+
+/// An `f32` intermediate about as large as f rounds at $2^{-24}$ of it,
+/// above $\sqrt{\varepsilon_{64}}|f|$: $s\,(\mathrm{f32}(cx^2/2) + d(bx)^2/2)$
+/// at $x = 2.1\cdot10^{-4}$. At $s = 1$ the bound's $\max(1, |f|)$ hid that,
+/// at $s = 4\cdot10^{21}$ the rounding look took the stairs for f's own
+/// steps and the exact claim read Fail ($2\cdot10^{-4}$ off, bar
+/// $2\cdot10^{-5}$). `grid.rs` now counts an `f32` intermediate up to 8
+/// times f as rounding in an `f64` check, at every scale.
+#[test]
+fn an_f32_intermediate_as_large_as_f_is_rounding_at_every_scale() {
+    let (c, b, d, x) = (
+        0.3435658752880442,
+        -0.1478546947693913,
+        1.0688779055976352,
+        0.00021264992585237136,
+    );
+    for scale in [1.0, 4.009848456343219e21, 1e-20] {
+        let f = move |p: &[f64]| {
+            let own = f64::from((c * p[0] * p[0] / 2.0) as f32);
+            scale * (own + d * (b * p[0]) * (b * p[0]) / 2.0)
+        };
+        let exact = scale * (c * x + d * b * b * x);
+        let report =
+            check_gradient(&f, &|_: &[f64]| vec![exact], &[x], &CheckConfig::default()).unwrap();
+        assert_ne!(report.verdict(), Verdict::Fail, "scale {scale:e}: {report}");
+        for e in report.entries() {
+            if e.outcome.is_ok() {
+                assert!((e.analytic - exact).abs() <= 2.0 * e.tolerance, "{report}");
+            }
+        }
+        let wrong = exact * 1.01;
+        let report =
+            check_gradient(&f, &|_: &[f64]| vec![wrong], &[x], &CheckConfig::default()).unwrap();
+        assert!(!report.verdict().is_ok(), "scale {scale:e}: {report}");
+    }
+}

@@ -36,12 +36,16 @@ pub(super) fn value_grid<F: Real>(f0: F, samples: &[(F, F)], confirmed: bool) ->
 
 /// Whether a quantum `q` can come from rounding: the ulp of an intermediate
 /// $M = q/\varepsilon$ at most $1/\sqrt\varepsilon$ times the larger of 1 and
-/// f's values ($6.7\cdot10^7$ times in `f64`, 2900 in `f32`). A coarser
-/// quantum is the function's own: a step function (`floor` jumps by 1 at
-/// $|f| \le 2$) is flat between its jumps, its derivative there is 0, and a
-/// claim of 1 is wrong, not a derivative hidden under a grid.
+/// f's values ($6.7\cdot10^7$ times in `f64`, 2900 in `f32`), or, in `f64`,
+/// the ulp of an intermediate rounded to `f32` at most 8 times that larger
+/// value ($q \le 2^{-20}\max(1, |f|)$: an `f32` term that f cancels or
+/// scales down, inside an `f64` loss). A coarser quantum is the function's
+/// own: a step function (`floor` jumps by 1 at $|f| \le 2$) is flat between
+/// its jumps, its derivative there is 0, and a claim of 1 is wrong, not a
+/// derivative hidden under a grid.
 pub(super) fn rounding_quantum<F: Real>(q: F, scale: F) -> bool {
-    q <= F::epsilon().sqrt() * F::one().max(scale)
+    let f32_intermediate = cst::<F>(8.0 * f64::from(f32::EPSILON));
+    q <= F::epsilon().sqrt().max(f32_intermediate) * F::one().max(scale)
 }
 
 /// f's values on a grid of a unit $q$ that is not a power of two: an

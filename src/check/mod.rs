@@ -24,6 +24,7 @@
 //! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
 //! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
 //! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and a quantum an intermediate's rounding can make, the coordinate judged again with it | `rounding_look.rs` | 84 to 336 (then the stages again), at most 16 coordinates per check |
+//! | 9. a coordinate still failing by at most $2^{-4}$ of its row: central differences with Richardson at $2^{-5}w_i$ to $2^{-3}w_i$ and the stairs' rounding from their values; where they hold the claim and stand apart from the small steps' estimate, f moves in stairs wider than the small steps (an `f32` intermediate near its stationary point) and the entry is Inconclusive | `wide_steps.rs` | 8, at most 16 coordinates per check (`f64` only) |
 //! | the verdict rule, its last word (a smooth estimate's Fail by less than the claim's own jumps is Inconclusive), the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
 //! | the fast mode and its halving | `directional.rs` | $2d + 1$ |
 //! | the whole check, in order | `run.rs` | |
@@ -36,7 +37,7 @@
 //! | the verdict and the settings | `verdict.rs`, `config.rs`, `report.rs`, `rule.rs` |
 //! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `value_rounding.rs`, `budget.rs`, `noise_reading.rs`, `noise_model.rs` |
 //! | what the stages share | `point.rs` (the point, the walk's state, `entry`) |
-//! | the stages, each its evidence | `two_point.rs`, `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `directional.rs` |
+//! | the stages, each its evidence | `two_point.rs`, `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `wide_steps.rs`, `directional.rs` |
 //! | one coordinate, in order | `walk.rs` |
 //! | the whole check and its report | `run.rs`, `diagnose.rs`, then `hessian.rs`, `objective.rs`, `layout.rs` |
 //!
@@ -88,6 +89,21 @@
 //! steps with irrational ratios (a saturated tanh chain's gradient
 //! $c(1 - t\cdot t)x$ aliased with both of the usual two, at 932 and 576
 //! quanta), and about one staircase in $10^5$ aliases with all six.
+//!
+//! **Known limit: stairs wider than the steps.** An intermediate rounded to
+//! `f32` near its own stationary point moves in stairs of its unit $q$, one
+//! per $W = q/|I'|$ along $e_i$; where W is far above the small steps
+//! ($\varepsilon^{1/3}w_i$), those steps read the rest of f alone, as smooth
+//! and precise as any `f64` function, and nothing at that scale tells the
+//! stairs are there. A claim that leaves out $I'$ then **passes**, at the
+//! small steps' resolution: f32$(1.9\sin x) - 1.95\sin(0.92x)$ at
+//! $x = \pi/2 + 4\cdot10^{-5}$ passes a claim $3\cdot10^{-4}$ of itself off
+//! (the f32 term's slope left out) in 3 evaluations. Only steps wider than W
+//! can see it, and reading every passing coordinate there would cost 8
+//! evaluations each. The exact claim, which the small steps fail, is looked
+//! at from wide steps (`wide_steps.rs`): Inconclusive for W up to about
+//! $H/8 = w_i/256$, still **Fail** beyond (an intermediate within about
+//! $10^{-5}$ of its stationary point, off by less than $10^{-4}$ of its row).
 //!
 //! **A jump in f itself** (the gradient of a hinge at its margin, judged as
 //! the function of [`check_hessian`]): the one-sided slope on the side whose
@@ -194,6 +210,7 @@ mod value_rounding;
 mod verdict;
 mod walk;
 mod wide_stencil;
+mod wide_steps;
 
 pub use config::{CheckConfig, DEFAULT_MAX_RESOLUTION, MAX_DIRECTIONS, MAX_KINK_LEVELS, Method};
 pub use hessian::{DEFAULT_HVP_DIRECTIONS, check_hessian, check_hvp};

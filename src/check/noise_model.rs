@@ -72,6 +72,8 @@ pub(super) struct NoiseModel<F> {
     /// Coordinates whose rounding was measured along them so far
     /// (`rounding_look.rs`).
     rounding_looks: std::sync::atomic::AtomicUsize,
+    /// Coordinates looked at from wide steps so far (`wide_steps.rs`).
+    wide_looks: std::sync::atomic::AtomicUsize,
 }
 
 impl<F: Real> NoiseModel<F> {
@@ -96,6 +98,7 @@ impl<F: Real> NoiseModel<F> {
             relative: std::sync::OnceLock::new(),
             read_among: std::sync::OnceLock::new(),
             rounding_looks: std::sync::atomic::AtomicUsize::new(0),
+            wide_looks: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -103,6 +106,14 @@ impl<F: Real> NoiseModel<F> {
     /// along a coordinate; `false` once they are spent.
     pub(super) fn take_rounding_look(&self) -> bool {
         self.rounding_looks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            < MAX_ROUNDING_LOOKS
+    }
+
+    /// Takes one of the check's [`MAX_ROUNDING_LOOKS`] looks from wide steps
+    /// (`wide_steps.rs`); `false` once they are spent.
+    pub(super) fn take_wide_look(&self) -> bool {
+        self.wide_looks
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             < MAX_ROUNDING_LOOKS
     }

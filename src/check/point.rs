@@ -38,6 +38,19 @@ impl<F: Real> Point<'_, F> {
     }
 }
 
+/// Per output row of `analytic`, its largest finite $|a|$ (0 for a row
+/// with none).
+pub(super) fn largest_claims<F: Real>(analytic: &[Vec<F>]) -> Vec<F> {
+    analytic
+        .iter()
+        .map(|row| {
+            row.iter()
+                .filter(|a| a.is_finite())
+                .fold(F::zero(), |l, a| l.max(a.abs()))
+        })
+        .collect()
+}
+
 /// Per output row of `analytic`, the coarsest tolerance a pass may have (see
 /// [`Point::coarsest`]).
 pub(super) fn coarsest_bars<F: Real>(analytic: &[Vec<F>], config: &CheckConfig) -> Vec<F> {

@@ -17,9 +17,11 @@
 //! each side on its own, the smaller kept: 84 to 336 evaluations, for all
 //! outputs at once). Where it exceeds four times the check's measurement for
 //! a failing output, and is a quantum an intermediate's rounding can make
-//! (at most $\sqrt\varepsilon\max(1,|f|)$, as `grid.rs` says; a stair's edges met by ECnoise's steps grown past a
-//! flat stretch read far more), the coordinate is judged again with it as
-//! the noise of every stage's error bar. A wrong claim keeps its Fail: the
+//! (at most $\sqrt\varepsilon\max(1,|f|)$, or in `f64` the ulp of an
+//! `f32` intermediate up to $8\max(1,|f|)$, as `grid.rs` says; a stair's
+//! edges met by ECnoise's steps grown past a flat stretch read far more),
+//! the coordinate is judged again with it as the noise of every stage's
+//! error bar. A wrong claim keeps its Fail: the
 //! rounding now in the bars is f's own. At most `MAX_ROUNDING_LOOKS` (16,
 //! `noise_model.rs`) coordinates per check are looked at (a report with more
 //! failing coordinates than that is a Fail whatever the rest read).
@@ -31,7 +33,7 @@ use crate::numeric::noise::{estimate_noise_along_six_steps, noise_along_read_at}
 
 use super::budget::f32_or_coarser;
 use super::grid::rounding_quantum;
-use super::point::Point;
+use super::point::{Point, largest_claims};
 use super::probe::Evaluator;
 
 /// What coordinate `i` is judged again with: per output, the noise of every
@@ -74,7 +76,7 @@ pub(super) fn louder_along<F: Real, E: FnMut(&[F], &mut [F])>(
     let four: F = cst(4.0);
     // Rounding, not a stair's edges or kinks met by steps grown past a flat
     // stretch: a quantum an intermediate's rounding can make (`grid.rs`: at
-    // most sqrt(eps) max(1, |f|)).
+    // most sqrt(eps) max(1, |f|), in f64 also an f32 ulp of 8 max(1, |f|)).
     let louder = entries.iter().filter(fails).any(|e| {
         let o = e.output;
         along[o].is_some_and(|s| s > four * global[o] && rounding_quantum(s, point.f0[o].abs()))
@@ -117,15 +119,7 @@ fn slope_floors<F: Real, E: FnMut(&[F], &mut [F])>(
     let none = vec![F::zero(); m];
     let limit: F = cst(2f64.powi(-16));
     let eight: F = cst(8.0);
-    let largest: Vec<F> = point
-        .analytic
-        .iter()
-        .map(|row| {
-            row.iter()
-                .filter(|a| a.is_finite())
-                .fold(F::zero(), |l, a| l.max(a.abs()))
-        })
-        .collect();
+    let largest = largest_claims(point.analytic);
     let within_reach = entries.iter().any(|e| {
         e.outcome == Verdict::Fail
             && cst::<F>((e.analytic - e.numeric).abs()) <= eight * limit * largest[e.output]

@@ -19,8 +19,9 @@
 
 use crate::check::config::CheckConfig;
 use crate::check::report::EntryCheck;
+use crate::check::verdict::Evidence;
 use crate::check::verdict::Verdict;
-use crate::float::Real;
+use crate::float::{Real, cst};
 
 /// The relative size of the negative control's error: 0.1 %.
 pub const CONTROL_OFFSET: f64 = 1e-3;
@@ -28,7 +29,8 @@ pub const CONTROL_OFFSET: f64 = 1e-3;
 /// Applies the rule to every entry; returns the reason when some entry is
 /// inconclusive: an estimate or tolerance that is not finite, evidence
 /// that contradicts itself (an estimate as precise as the deciding one holds
-/// the claim while that one does not), or a Fail by less than the claim's own
+/// the claim while that one does not; the wide steps' slope holds it while
+/// the small steps' does not), or a Fail by less than the claim's own
 /// jumps. `jump_doubt[o][i]` is four times entry (o, i)'s jump between
 /// points a few units in the last place apart (`claim.rs`: the allowance caps
 /// jumps, since they may be a kink). Where a smooth estimate (no kink
@@ -44,12 +46,18 @@ pub(crate) fn settle(
     let mut nonfinite = (0, None);
     let mut undecided = (0, None);
     let mut jumpy = (0, None);
+    let mut scales = (0, None);
     for e in entries.iter_mut() {
         let doubt = jump_doubt
             .get(e.output)
             .and_then(|row| row.get(e.input))
             .copied()
             .unwrap_or(0.0);
+        if e.outcome == Verdict::Inconclusive && e.evidence == Evidence::WideSteps {
+            scales.0 += 1;
+            scales.1.get_or_insert((e.output, e.input));
+            continue;
+        }
         if doubt > 0.0
             && e.outcome == Verdict::Fail
             && e.evidence.is_smooth_estimate()
@@ -96,6 +104,11 @@ pub(crate) fn settle(
     if let (count, Some((o, i))) = jumpy {
         reasons.push(format!(
             "{count} entries (the first: output {o}, input {i}) fail by less than the claim's own jumps between points a few units in the last place apart, where f shows no kink (the claim's rounding may explain them), so nothing decides them"
+        ));
+    }
+    if let (count, Some((o, i))) = scales {
+        reasons.push(format!(
+            "{count} entries (the first: output {o}, input {i}) fail at small steps but agree with f's slope at wide steps (1/32 to 1/8 of the coordinate's width), which stands apart from the small steps' beyond both error bars: f moves in stairs wider than the small steps (an intermediate rounded to f32 near its stationary point), so nothing decides them"
         ));
     }
     (!reasons.is_empty()).then(|| reasons.join("; "))
@@ -216,6 +229,21 @@ pub(crate) fn judge<F: Real>(
     } else {
         Verdict::Fail
     }
+}
+
+/// The small steps' estimate `small` fails the claim `a` while the wide
+/// steps' `wide` (`wide_steps.rs`) holds it and stands apart from `small`
+/// by more than four of its own bars and more than `small`'s: f's slope
+/// depends on the scale it is read at (stairs wider than the small steps),
+/// and the evidence cannot decide.
+pub(crate) fn scales_disagree<F: Real>(a: F, small: Estimate<F>, wide: Estimate<F>) -> bool {
+    let apart = (wide.value - small.value).abs();
+    let finite = wide.value.is_finite() && wide.bar.is_finite();
+    finite
+        && !small.holds(a)
+        && wide.holds(a)
+        && apart > cst::<F>(4.0) * wide.bar
+        && apart > small.bar + wide.bar
 }
 
 /// The report's reason when a Pass could not have caught a claim

@@ -15,7 +15,9 @@ use super::probe::{Evaluator, Scratch, Structure};
 use super::quantized::Quantization;
 use super::ridders::ridders_pass;
 use super::rounding_look::Along;
-use super::{EntryCheck, Evidence, Method, Verdict, domain_edge, noisy, resolve, rounding_look};
+use super::{
+    EntryCheck, Evidence, Method, Verdict, domain_edge, noisy, resolve, rounding_look, wide_steps,
+};
 use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, step_within};
 
@@ -62,6 +64,8 @@ pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 decide_coordinate(ev, point, i, width, s, entries, quantization, Some(&along));
                 resolve::resolve_weak_passes(ev, point, i, width, &mut entries[first..]);
             }
+            // Still failing by a little: perhaps stairs wider than the small steps.
+            wide_steps::doubt_from_wide_steps(ev, point, i, width, &mut entries[first..]);
             return;
         }
         let next = if attempt == 0 && xi > F::zero() && xi < width {
