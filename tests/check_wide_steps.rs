@@ -96,3 +96,50 @@ fn a_smooth_function_keeps_a_small_miss_failing() {
         assert_eq!(report.verdict(), Verdict::Fail, "x {x}: {report}");
     }
 }
+
+/// The kink analysis can shrink its steps into one plateau of stairs that
+/// are not wide at all: f32(1.28 softplus(x0)) + f32(0.69 exp(x1/4)) +
+/// 1.91 sin(0.95 x0) at (-0.666, 1.666) moves one f32 unit per 2.8e-7
+/// along x0, and central differences at 1e-7 read the sine alone, 23 % below
+/// the exact claim (a Fail with a bar of 1.3e-6 before the wide look).
+#[test]
+fn steps_shrunk_into_a_plateau_fail_no_exact_claim() {
+    let softplus = |v: f64| (1.0 + v.exp()).ln();
+    let sigmoid = |v: f64| 1.0 / (1.0 + (-v).exp());
+    let (c0, c1, b0, d) = (
+        1.2750910614147375,
+        0.6855531556550252,
+        0.9517421482101095,
+        1.9131446515182786,
+    );
+    let x = [-0.6663456142686264, 1.666394129448002];
+    let f = |p: &[f64]| {
+        let own = (c0 * softplus(p[0])) as f32 + (c1 * (p[1] / 4.0).exp()) as f32;
+        f64::from(own) + d * (b0 * p[0]).sin()
+    };
+    let exact = vec![
+        c0 * sigmoid(x[0]) + d * b0 * (b0 * x[0]).cos(),
+        c1 * (x[1] / 4.0).exp() / 4.0,
+    ];
+    let report =
+        check_gradient(&f, &|_: &[f64]| exact.clone(), &x, &CheckConfig::default()).unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
+    for e in report.entries() {
+        if e.outcome.is_ok() {
+            assert!(
+                (e.analytic - exact[e.input]).abs() <= 2.0 * e.tolerance,
+                "{report}"
+            );
+        }
+    }
+    let mut flipped = exact.clone();
+    flipped[0] = -flipped[0];
+    let report = check_gradient(
+        &f,
+        &|_: &[f64]| flipped.clone(),
+        &x,
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}

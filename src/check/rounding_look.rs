@@ -101,11 +101,15 @@ pub(super) fn louder_along<F: Real, E: FnMut(&[F], &mut [F])>(
 /// rounds by $2^{-24}|c|\,h$ at a step h: a slope error of about
 /// $2^{-24}|c|$ at every step (Ridders' extrapolation read the exact claim
 /// $4.5\cdot10^{-8}$ of itself off against a bar of $5\cdot10^{-12}$),
-/// which no noise level carries. Kept only between $2^{10}\varepsilon$ and
-/// $2^{-16}$ of the row's largest claim: below, it is f's plain rounding of
-/// a term at its zero, which the relative floor carries; above, kinks
-/// along the segment, whose slope is of the order of their jumps (the kink
-/// analysis's). Read only where a failing entry's miss is within the
+/// which no noise level carries. Kept only between $2^{10}\varepsilon$ of
+/// the row's largest claim and $2^{-16}$ of the larger of that claim and
+/// $|f_0|/w_i$: below, it is f's plain rounding of a term at its zero,
+/// which the relative floor carries; above, kinks along the segment, whose
+/// slope is of the order of their jumps (the kink analysis's). The
+/// intermediate's slope $|c|$ can be far above the row's claim where f's
+/// terms cancel ($c = 0.84$ against a claim of $7\cdot10^{-3}$), not above
+/// f's own scale; a floor above the claim's scale makes a coarse tolerance,
+/// and the resolution the report states says so. Read only where a failing entry's miss is within the
 /// largest floor it could get, $8\cdot2^{-16}$ of the row's largest claim: a
 /// wrong claim is not looked at again for it.
 fn slope_floors<F: Real, E: FnMut(&[F], &mut [F])>(
@@ -140,7 +144,7 @@ fn slope_floors<F: Real, E: FnMut(&[F], &mut [F])>(
                 .fold(F::zero(), F::max);
             let kept = slope.is_finite()
                 && slope > cst::<F>(1024.0) * F::epsilon() * largest[o]
-                && slope <= limit * largest[o];
+                && slope <= limit * largest[o].max(point.f0[o].abs() / width);
             if kept { eight * slope } else { F::zero() }
         })
         .collect()

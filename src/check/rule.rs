@@ -108,7 +108,7 @@ pub(crate) fn settle(
     }
     if let (count, Some((o, i))) = scales {
         reasons.push(format!(
-            "{count} entries (the first: output {o}, input {i}) fail at small steps but agree with f's slope at wide steps (1/32 to 1/8 of the coordinate's width), which stands apart from the small steps' beyond both error bars: f moves in stairs wider than the small steps (an intermediate rounded to f32 near its stationary point), so nothing decides them"
+            "{count} entries (the first: output {o}, input {i}) fail at small steps but agree with f's slope at wide steps (1/32 to 1/8 of the coordinate's width), which stands apart from the small steps' beyond both error bars: f moves in stairs wider than the small steps (an intermediate rounded to f32, near its stationary point or read at steps the kink analysis shrank), so nothing decides them"
         ));
     }
     (!reasons.is_empty()).then(|| reasons.join("; "))
