@@ -15,24 +15,28 @@
 //!
 //! So every failing entry (a stair's hidden slope is the intermediate's
 //! own, which can be larger than the row's claims: a Fail is proven only
-//! where the wide steps do not hold the claim either) has f read at $x + kHe_i$, $H = 2^{-5} w_i$,
-//! $k = -4..4$ (8 evaluations, `f64` only, all outputs at once, at most
+//! where the wide steps do not hold the claim either) has f read at
+//! $x + kHe_i$, $H = 2^{-5} w_i$, $k = -4..4$ (8 evaluations, `f64` only,
+//! all outputs at once, at most
 //! [`MAX_ROUNDING_LOOKS`](super::noise_model::MAX_ROUNDING_LOOKS)
 //! coordinates per check): two Richardson values $R_1 = (4D(H) - D(2H))/3$,
 //! $R_2 = (4D(2H) - D(4H))/3$ of the central differences $D$, and the
 //! stairs' rounding $\hat\sigma$ from the values' sixth differences. The
-//! wide estimate is $R_1$ with the bar $2(|R_1 - R_2| + \max(16\varepsilon\nu,
-//! 8\hat\sigma)/H)$. Where it holds
+//! wide estimate is $R_1$ with the bar
+//! $2(|R_1 - R_2| + \max(16\varepsilon\nu, 8\hat\sigma)/H)$. Where it holds
 //! the claim and stands apart from the small steps' estimate by more than
 //! four of its bars (`rule::scales_disagree`), the evidence contradicts
 //! itself: f's slope depends on the scale it is read at, and the entry is
 //! **Inconclusive**, never Pass (three sixth differences measure the
-//! stairs too coarsely to vouch for a bar). A wrong claim on a smooth f keeps its Fail: both
-//! estimates agree with the truth.
+//! stairs too coarsely to vouch for a bar). A wrong claim on a smooth f
+//! keeps its Fail: both estimates agree with the truth. A failing check
+//! pays the 8 evaluations per failing coordinate (the README's wrong
+//! gradient: 243 instead of 235).
 //!
-//! Known limit: stairs wider than about $H/8$ (an intermediate within
-//! $10^{-6}$ of its stationary point) bend neither estimate, and the exact
-//! claim, off by less than $10^{-5}$ of its row there, still reads Fail.
+//! Known limit: stairs wider than about $H/8$ (an intermediate within about
+//! $10^{-5}$ of its stationary point) bend the wide estimate too, and the
+//! exact claim, off by less than $10^{-4}$ of its row there, still reads
+//! Fail.
 
 use crate::check::report::EntryCheck;
 use crate::check::verdict::{Evidence, Verdict};
