@@ -24,7 +24,7 @@
 //! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
 //! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
 //! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and a quantum an intermediate's rounding can make, the coordinate judged again with it | `rounding_look.rs` | 84 to 336 (then the stages again), at most 16 coordinates per check |
-//! | 9. a coordinate still failing: central differences with Richardson at $2^{-5}w_i$ to $2^{-3}w_i$ and the stairs' rounding from their values; where they hold the claim and stand apart from the small steps' estimate, f moves in stairs wider than the small steps (an `f32` intermediate near its stationary point) and the entry is Inconclusive | `wide_steps.rs` | 8, at most 16 coordinates per check (`f64` only) |
+//! | 9. a coordinate still failing: central differences with Richardson at $2^{-5}w_i$ to $2^{-3}w_i$ (then at 4 times those where that could not tell) and the stairs' rounding from their values; where they hold the claim and stand apart from the small steps' estimate, f moves in stairs wider than the small steps (an `f32` intermediate near its stationary point) and the entry is Inconclusive | `wide_steps.rs` | 8 (or 16), at most 16 coordinates per check (`f64` only) |
 //! | the verdict rule, its last word (a smooth estimate's Fail by less than the claim's own jumps is Inconclusive), the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
 //! | the fast mode and its halving | `directional.rs` | $2d + 1$ |
 //! | the whole check, in order | `run.rs` | |

@@ -17,7 +17,8 @@
 //! own, which can be larger than the row's claims: a Fail is proven only
 //! where the wide steps do not hold the claim either) has f read at
 //! $x + kHe_i$, $H = 2^{-5} w_i$, $k = -4..4$ (8 evaluations, `f64` only,
-//! all outputs at once, at most
+//! all outputs at once; again at $H = 2^{-3}w_i$ where the first held the
+//! claim without standing apart, the stairs' $q/H$ too coarse there; at most
 //! [`MAX_ROUNDING_LOOKS`](super::noise_model::MAX_ROUNDING_LOOKS)
 //! coordinates per check): two Richardson values $R_1 = (4D(H) - D(2H))/3$,
 //! $R_2 = (4D(2H) - D(4H))/3$ of the central differences $D$, and the
@@ -45,10 +46,12 @@ use crate::float::{Real, cst};
 use super::budget::{Tolerances, f32_or_coarser};
 use super::point::{Point, entry};
 use super::probe::Evaluator;
-use super::rule::{Estimate, scales_disagree};
+use super::rule::{Estimate, scales_disagree, within};
 
-/// The first wide step, relative to the coordinate's width: $2^{-5}$.
-pub(super) const WIDE_STEP: f64 = 1.0 / 32.0;
+/// The wide steps $H$, relative to the coordinate's width: $2^{-5}$, then
+/// $2^{-3}$ where the first held the claim without standing apart from the
+/// small steps (its stairs' rounding, $q/H$, too coarse to tell).
+pub(super) const WIDE_STEPS: [f64; 2] = [1.0 / 32.0, 1.0 / 8.0];
 
 /// Marks **Inconclusive** each failing entry of coordinate `i` (probe width
 /// `width`) that the wide steps' estimate holds while it stands apart from
@@ -68,29 +71,37 @@ pub(super) fn doubt_from_wide_steps<F: Real, E: FnMut(&[F], &mut [F])>(
     {
         return;
     }
-    let Some(wide) = wide_estimates(ev, point, i, width) else {
-        return;
-    };
-    for e in entries.iter_mut().filter(|e| e.outcome == Verdict::Fail) {
-        let o = e.output;
-        let a: F = cst(e.analytic);
-        let small = Estimate {
-            value: cst(e.numeric),
-            bar: cst(e.tolerance),
+    for step in WIDE_STEPS {
+        let Some(wide) = wide_estimates(ev, point, i, cst::<F>(step) * width) else {
+            return;
         };
-        if scales_disagree(a, small, wide[o]) {
-            let (l, r) = (cst::<F>(e.left), cst::<F>(e.right));
-            *e = entry(
-                o,
-                e.input,
-                a,
-                wide[o].value,
-                l,
-                r,
-                wide[o].bar,
-                Verdict::Inconclusive,
-                Evidence::WideSteps,
-            );
+        let mut undecided = false;
+        for e in entries.iter_mut().filter(|e| e.outcome == Verdict::Fail) {
+            let o = e.output;
+            let a: F = cst(e.analytic);
+            let small = Estimate {
+                value: cst(e.numeric),
+                bar: cst(e.tolerance),
+            };
+            if scales_disagree(a, small, wide[o]) {
+                let (l, r) = (cst::<F>(e.left), cst::<F>(e.right));
+                *e = entry(
+                    o,
+                    e.input,
+                    a,
+                    wide[o].value,
+                    l,
+                    r,
+                    wide[o].bar,
+                    Verdict::Inconclusive,
+                    Evidence::WideSteps,
+                );
+            } else {
+                undecided |= within(a, wide[o].value, wide[o].bar);
+            }
+        }
+        if !undecided {
+            return;
         }
     }
 }
@@ -99,7 +110,8 @@ pub(super) fn doubt_from_wide_steps<F: Real, E: FnMut(&[F], &mut [F])>(
 /// central differences at $H$, $2H$, $4H$, and the noise $\hat\sigma$ of the
 /// values at those steps (the stairs' rounding), from their three sixth
 /// differences, $\hat\sigma^2 = \overline{(\Delta^6)^2}/\binom{12}{6}$ (the
-/// smooth part's $f^{(6)}H^6$ is far below a stair at $H = 2^{-5}w_i$); the
+/// smooth part's $f^{(6)}H^6$ is far below a stair at a wide step; where it
+/// is not, the bar only grows); the
 /// bar is $2|R_1 - R_2| + 2\max(16\varepsilon\nu, 8\hat\sigma)/H$. `None`
 /// where f is not finite at one of them (the wide steps left f's domain:
 /// they say nothing).
@@ -107,11 +119,10 @@ fn wide_estimates<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     point: Point<'_, F>,
     i: usize,
-    width: F,
+    h: F,
 ) -> Option<Vec<Estimate<F>>> {
     let m = point.f0.len();
     let xi = point.x[i];
-    let h = cst::<F>(WIDE_STEP) * width;
     let was_nonfinite = ev.nonfinite;
     // values[k + 4][o] = f_o(x + k H e_i).
     let mut values = vec![point.f0.to_vec(); 9];
