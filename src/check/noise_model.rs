@@ -76,6 +76,11 @@ pub(super) struct NoiseModel<F> {
     wide_looks: std::sync::atomic::AtomicUsize,
 }
 
+/// Takes one of a check's [`MAX_ROUNDING_LOOKS`] looks counted by `taken`.
+fn take_look(taken: &std::sync::atomic::AtomicUsize) -> bool {
+    taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < MAX_ROUNDING_LOOKS
+}
+
 impl<F: Real> NoiseModel<F> {
     pub(super) fn new(
         x: &[F],
@@ -105,17 +110,13 @@ impl<F: Real> NoiseModel<F> {
     /// Takes one of the check's [`MAX_ROUNDING_LOOKS`] looks at f's rounding
     /// along a coordinate; `false` once they are spent.
     pub(super) fn take_rounding_look(&self) -> bool {
-        self.rounding_looks
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            < MAX_ROUNDING_LOOKS
+        take_look(&self.rounding_looks)
     }
 
     /// Takes one of the check's [`MAX_ROUNDING_LOOKS`] looks from wide steps
     /// (`wide_steps.rs`); `false` once they are spent.
     pub(super) fn take_wide_look(&self) -> bool {
-        self.wide_looks
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            < MAX_ROUNDING_LOOKS
+        take_look(&self.wide_looks)
     }
 
     /// Whether f's noise stands at every point (known once the noise is

@@ -109,9 +109,9 @@ pub(super) fn louder_along<F: Real, E: FnMut(&[F], &mut [F])>(
 /// intermediate's slope $|c|$ can be far above the row's claim where f's
 /// terms cancel ($c = 0.84$ against a claim of $7\cdot10^{-3}$), not above
 /// f's own scale; a floor above the claim's scale makes a coarse tolerance,
-/// and the resolution the report states says so. Read only where a failing entry's miss is within the
-/// largest floor it could get, $8\cdot2^{-16}$ of the row's largest claim: a
-/// wrong claim is not looked at again for it.
+/// and the resolution the report states says so. Read only where a failing
+/// entry's miss is within the largest floor it could get, $8\cdot2^{-16}$
+/// of the row's largest claim: a wrong claim is not looked at again for it.
 fn slope_floors<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     point: Point<'_, F>,

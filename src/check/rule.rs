@@ -48,16 +48,16 @@ pub(crate) fn settle(
     let mut jumpy = (0, None);
     let mut scales = (0, None);
     for e in entries.iter_mut() {
+        if e.outcome == Verdict::Inconclusive && e.evidence == Evidence::ScalesDisagree {
+            scales.0 += 1;
+            scales.1.get_or_insert((e.output, e.input));
+            continue;
+        }
         let doubt = jump_doubt
             .get(e.output)
             .and_then(|row| row.get(e.input))
             .copied()
             .unwrap_or(0.0);
-        if e.outcome == Verdict::Inconclusive && e.evidence == Evidence::WideSteps {
-            scales.0 += 1;
-            scales.1.get_or_insert((e.output, e.input));
-            continue;
-        }
         if doubt > 0.0
             && e.outcome == Verdict::Fail
             && e.evidence.is_smooth_estimate()
@@ -237,10 +237,10 @@ pub(crate) fn judge<F: Real>(
 /// depends on the scale it is read at (stairs wider than the small steps),
 /// and the evidence cannot decide.
 pub(crate) fn scales_disagree<F: Real>(a: F, small: Estimate<F>, wide: Estimate<F>) -> bool {
+    // (A NaN or infinite wide value or bar never both holds the claim and
+    // stands four bars apart.)
     let apart = (wide.value - small.value).abs();
-    let finite = wide.value.is_finite() && wide.bar.is_finite();
-    finite
-        && !small.holds(a)
+    !small.holds(a)
         && wide.holds(a)
         && apart > cst::<F>(4.0) * wide.bar
         && apart > small.bar + wide.bar

@@ -82,10 +82,11 @@ pub enum Evidence {
     /// f is finite on one side of x only (the edge of its domain): a
     /// one-sided extrapolated difference from the finite side.
     DomainEdge,
-    /// Central differences with Richardson's step at $2^{-5}w_i$ to
-    /// $2^{-3}w_i$: a failing claim that f's slope at those wide steps holds
-    /// while the small steps' does not (stairs wider than the small steps).
-    WideSteps,
+    /// f's slope read at the small steps and at wide ones (central
+    /// differences with Richardson's step at $2^{-5}w_i$ to $2^{-3}w_i$)
+    /// disagree, and the wide one holds a claim the small ones fail: f moves
+    /// in stairs wider than the small steps, and the entry is inconclusive.
+    ScalesDisagree,
 }
 
 impl Evidence {
@@ -117,7 +118,7 @@ impl Evidence {
             Evidence::WideStep => "wide-step",
             Evidence::Noisy => "noisy",
             Evidence::DomainEdge => "domain-edge",
-            Evidence::WideSteps => "wide-steps",
+            Evidence::ScalesDisagree => "scales-disagree",
         }
     }
 }

@@ -64,7 +64,7 @@ pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 decide_coordinate(ev, point, i, width, s, entries, quantization, Some(&along));
                 resolve::resolve_weak_passes(ev, point, i, width, &mut entries[first..]);
             }
-            // Still failing by a little: perhaps stairs wider than the small steps.
+            // Still failing: perhaps stairs wider than the small steps.
             wide_steps::doubt_from_wide_steps(ev, point, i, width, &mut entries[first..]);
             return;
         }

@@ -42,6 +42,8 @@
 use crate::check::report::EntryCheck;
 use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
+use crate::numeric::extrapolation::richardson;
+use crate::numeric::noise::root_mean_square;
 
 use super::budget::{Tolerances, f32_or_coarser};
 use super::point::{Point, entry};
@@ -94,7 +96,7 @@ pub(super) fn doubt_from_wide_steps<F: Real, E: FnMut(&[F], &mut [F])>(
                     r,
                     wide[o].bar,
                     Verdict::Inconclusive,
-                    Evidence::WideSteps,
+                    Evidence::ScalesDisagree,
                 );
             } else {
                 undecided |= within(a, wide[o].value, wide[o].bar);
@@ -140,22 +142,23 @@ fn wide_estimates<F: Real, E: FnMut(&[F], &mut [F])>(
     let slope = |k: i32, o: usize| {
         (values[(4 + k) as usize][o] - values[(4 - k) as usize][o]) / (at(k) - at(-k))
     };
-    // The sixth difference's weights, and its variance for unit noise: C(12, 6).
+    // The sixth difference's weights, and its standard deviation for unit
+    // noise: sqrt(C(12, 6)).
     let weights: [F; 7] = [1.0, -6.0, 15.0, -20.0, 15.0, -6.0, 1.0].map(cst);
-    let variance: F = cst(924.0);
+    let spread = cst::<F>(924.0).sqrt();
     let tolerances = Tolerances::<F>::new(&[]);
     let sigma = point.noise.so_far(m);
-    let (two, three, four): (F, F, F) = (cst(2.0), cst(3.0), cst(4.0));
+    let two: F = cst(2.0);
+    // One Richardson step on central differences at steps 2k and k.
+    let extrapolated = |k: i32, o: usize| richardson(&[slope(2 * k, o), slope(k, o)], two, 2).0;
     Some(
         (0..m)
             .map(|o| {
-                let r1 = (four * slope(1, o) - slope(2, o)) / three;
-                let r2 = (four * slope(2, o) - slope(4, o)) / three;
-                let squares = (0..3).fold(F::zero(), |acc, start| {
-                    let d6 = (0..7).fold(F::zero(), |d, j| d + weights[j] * values[start + j][o]);
-                    acc + d6 * d6
+                let (r1, r2) = (extrapolated(1, o), extrapolated(2, o));
+                let sixth: [F; 3] = std::array::from_fn(|start| {
+                    (0..7).fold(F::zero(), |d, j| d + weights[j] * values[start + j][o])
                 });
-                let stairs = (squares / (three * variance)).sqrt();
+                let stairs = root_mean_square(&sixth) / spread;
                 let scale = values.iter().fold(F::zero(), |l, v| l.max(v[o].abs()));
                 let nu = point.noise.nu(o, &[scale]);
                 let rounding = tolerances.rounding(nu, sigma[o].max(stairs), h);
