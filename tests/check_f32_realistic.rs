@@ -191,3 +191,95 @@ fn a_correct_f32_mlp_gradient_never_fails_at_any_weight_scale() {
         );
     }
 }
+
+/// Two inputs 0.22 apart at a mean of 41: the `f32` backward cancels terms of
+/// 4000 to 2.8, and the rounding of the mean (one unit of 41's last place in
+/// two) moves the claim between 2.62, 2.79 and 2.96 as x moves by single
+/// units. The claim is 6 % off the exact gradient by rounding alone: the
+/// mixed check may not pass it, and may not fail it either.
+#[test]
+fn a_layernorm_claim_that_jumps_with_its_rounding_is_no_failure() {
+    let x = [41.120_678_f32, 41.345_27];
+    let c = [1137.7083_f32, 347.44327];
+    let report = mixed_layernorm(&x, &c, LnBug::None);
+    assert_eq!(report.verdict(), Verdict::Inconclusive, "{report}");
+    let reason = report.inconclusive_reason().unwrap();
+    assert!(reason.contains("the claim's own jumps"), "{reason}");
+}
+
+/// Three inputs near 2.79 with a spread of 0.008, loss and backward in `f32`:
+/// Ridders' steps (0.043 to 0.0054) are wider than the spread, and its tableau
+/// agrees with itself on 1061.75 (error 6e-3) where the derivative is
+/// 1139.84. The correct claim (1139.76) is no failure; the dropped mean
+/// term still fails.
+#[test]
+fn ridders_false_convergence_does_not_fail_a_correct_f32_layernorm() {
+    let x = [2.794_728_5_f32, 2.778_048_8, 2.794_915_7];
+    let c = [-56.935_432_f32, 90.69235, 37.06418];
+    let f = |p: &[f32]| layernorm_loss(p, &c);
+    let right = |p: &[f32]| layernorm_grad(p, &c, LnBug::None);
+    let report = check_gradient(&f, &right, &x, &CheckConfig::default()).unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
+    let dropped = |p: &[f32]| layernorm_grad(p, &c, LnBug::DroppedMean);
+    let report = check_gradient(&f, &dropped, &x, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}
+
+/// A ReLU unit dead on both samples, its pre-activations -0.42 and -0.024:
+/// the `f32` loss is flat about x, and ECnoise, moving its step up from the
+/// flat segment, reads the unit's kink 0.024 away, at x and at its finer
+/// scale alike. That kink is no noise: the exact gradient, 0, passes.
+#[test]
+fn a_dead_relu_unit_in_f32_is_no_noise() {
+    let xs = [
+        [
+            1.778_295_031_112_899,
+            -1.601_906_252_379_715_2,
+            -0.518_991_374_777_770_6,
+            0.344_129_549_406_701_3,
+            0.933_529_373_370_259_3,
+        ],
+        [
+            0.844_091_179_030_611_9,
+            0.813_468_734_634_519_6,
+            1.481_078_343_987_591_4,
+            -0.670_363_647_347_426_9,
+            -1.082_725_631_387_706_5,
+        ],
+    ];
+    let ys = [1.089_359_397_791_786_4, 0.690_210_184_268_533_8];
+    let p = [
+        -0.293_565_54_f32,
+        -0.200_981_89,
+        -0.004_592_184,
+        -0.521_472_5,
+        -0.041_261_3,
+        0.361_347_17,
+    ];
+    let loss = |q: &[f32]| {
+        xs.iter().zip(&ys).fold(0.0_f32, |total, (x, y)| {
+            let z = (0..5).fold(0.0_f32, |s, j| s + q[j] * x[j] as f32);
+            let r = q[5] * z.max(0.0) - *y as f32;
+            total + r * r / 2.0
+        })
+    };
+    // Dead on both samples: every entry of the gradient is 0. (A row of
+    // zero claims resolves nothing relative to itself: Inconclusive is an
+    // honest answer, Fail is not.)
+    let zero = |_: &[f32]| vec![0.0_f32; 6];
+    let report = check_gradient(&loss, &zero, &p, &CheckConfig::default()).unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
+    // The ReLU's mask forgotten: the unit backpropagates as if alive.
+    let unmasked = |q: &[f32]| {
+        let mut g = vec![0.0_f32; 6];
+        for (x, y) in xs.iter().zip(&ys) {
+            let r = q[5] * (0..5).fold(0.0_f32, |s, j| s + q[j] * x[j] as f32).max(0.0) - *y as f32;
+            for j in 0..5 {
+                g[j] += r * q[5] * x[j] as f32;
+            }
+        }
+        g
+    };
+    let report = check_gradient(&loss, &unmasked, &p, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}

@@ -14,7 +14,9 @@
 use super::budget::f32_or_coarser;
 use super::probe::Evaluator;
 use crate::float::{Real, cst};
-use crate::numeric::noise::{estimate_noise_sides, estimate_noise_sides_relative};
+use crate::numeric::noise::{
+    estimate_noise_sides, estimate_noise_sides_read_at, estimate_noise_sides_relative,
+};
 
 /// The step ratio between [`measured`]'s coarse reading and
 /// [`at_a_finer_scale`]'s.
@@ -115,22 +117,53 @@ pub(super) fn measured<F: Real, E: FnMut(&[F], &mut [F])>(
     }
 }
 
-/// f's noise at x read as [`measured`]'s coarse reading is, at a step
-/// [`FINER`] times smaller: the larger side's reading per output (`upper`;
-/// `lower` is the smaller side's), and the magnitude it was read among.
+/// f's noise at x read as [`measured`]'s coarsest reading is, at a step
+/// [`FINER`] times smaller ($\varepsilon^{1/4}/16$; in `f32`, where
+/// [`measured`] reads at $\sqrt\varepsilon$ only, $\sqrt\varepsilon/16$): the
+/// larger side's reading per output (`upper`; `lower` is the smaller
+/// side's), and the magnitude it was read among.
+///
+/// Only readings taken at a step at least 4 times finer than the coarsest
+/// count. ECnoise moves its step up a hundredfold where the segment is too
+/// flat to read: at a dead ReLU unit of an `f32` network, flat for 0.02 about
+/// x, both readings moved up to the same wide steps, read the unit's kink
+/// there, and the kink passed for noise at every scale (the noisy stage then
+/// failed the exact gradient). Where f was flat at the finer step, the
+/// reading there is 0.
 pub(super) fn at_a_finer_scale<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     x: &[F],
     f0: &[F],
 ) -> Reading<F> {
-    let step = F::epsilon().sqrt().sqrt() / cst::<F>(FINER);
-    let ((sides, count), magnitude) = recording(&mut *ev.eval, f0, |mut eval| {
-        estimate_noise_sides(&mut eval, x, f0, step)
+    // The step `measured`'s largest reading starts from: eps^(1/4), or
+    // sqrt(eps) in `f32`, which reads there only.
+    let coarse = if f32_or_coarser::<F>() {
+        F::epsilon().sqrt()
+    } else {
+        F::epsilon().sqrt().sqrt()
+    };
+    let step = coarse / cst::<F>(FINER);
+    let ((sides, read_at, count), magnitude) = recording(&mut *ev.eval, f0, |mut eval| {
+        estimate_noise_sides_read_at(&mut eval, x, f0, step)
     });
     ev.count += count;
+    let finest = coarse / cst::<F>(4.0);
+    let (mut lower, mut upper) = (sides.lower, sides.upper);
+    for (o, readings) in read_at.iter().enumerate() {
+        if readings.is_empty() {
+            continue;
+        }
+        let finer = readings
+            .iter()
+            .filter(|(_, at)| *at <= finest)
+            .map(|(sigma, _)| *sigma)
+            .fold(F::zero(), F::max);
+        upper[o] = Some(finer);
+        lower[o] = Some(lower[o].map_or(finer, |l| l.min(finer)));
+    }
     Reading {
-        lower: sides.lower,
-        upper: sides.upper,
+        lower,
+        upper,
         magnitude,
     }
 }

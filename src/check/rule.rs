@@ -34,10 +34,12 @@ pub const CONTROL_OFFSET: f64 = 1e-3;
 /// jumps. `jump_doubt[o][i]` is four times entry (o, i)'s jump between
 /// points a few units in the last place apart (`claim.rs`: the allowance caps
 /// jumps, since they may be a kink). Where a smooth estimate (no kink
-/// analysis) decided Fail within that much more, the jump
-/// may be the claim's own rounding on a lattice of two values (an `f32`
-/// gradient cancelling from terms of 0.4 to $4\cdot10^{-3}$, whose
-/// intermediates move by whole units), and nothing decides the entry.
+/// analysis, or its shrunk step where the slopes agree) decided Fail within
+/// that much more, the jump may be the claim's own rounding on a lattice of
+/// two values (an `f32` gradient cancelling from terms of 0.4 to
+/// $4\cdot10^{-3}$, whose intermediates move by whole units; an `f32`
+/// LayerNorm of two inputs at a mean 190 times their spread, whose mean
+/// rounds by half a unit or not), and nothing decides the entry.
 pub(crate) fn settle(
     entries: &mut [EntryCheck],
     config: &CheckConfig,
@@ -60,7 +62,7 @@ pub(crate) fn settle(
             .unwrap_or(0.0);
         if doubt > 0.0
             && e.outcome == Verdict::Fail
-            && e.evidence.is_smooth_estimate()
+            && smooth_where_decided(e)
             && e.abs_error <= e.tolerance + doubt
         {
             e.outcome = Verdict::Inconclusive;
@@ -98,7 +100,7 @@ pub(crate) fn settle(
     }
     if let (count, Some((o, i))) = undecided {
         reasons.push(format!(
-            "{count} entries (the first: output {o}, input {i}) have evidence that contradicts itself (an estimate at least as precise as the deciding one holds the claim while that one does not), so nothing decides them"
+            "{count} entries (the first: output {o}, input {i}) have evidence that contradicts itself (an estimate at least as precise as the deciding one, or one from finer steps that stands apart from it beyond both error bars, holds the claim while the deciding one does not), so nothing decides them"
         ));
     }
     if let (count, Some((o, i))) = jumpy {
@@ -112,6 +114,15 @@ pub(crate) fn settle(
         ));
     }
     (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+/// The entry was decided by a smooth estimate: one of the smooth stages, or
+/// the kink analysis' central difference at a shrunk step whose one-sided
+/// slopes agree within its tolerance (f shows no kink there, so a claim that
+/// jumps is not explained by one).
+fn smooth_where_decided(e: &EntryCheck) -> bool {
+    e.evidence.is_smooth_estimate()
+        || (e.evidence == Evidence::ShrunkStep && (e.left - e.right).abs() <= e.tolerance)
 }
 
 /// The entry the negative control moves, and by how much: the largest
@@ -239,11 +250,17 @@ pub(crate) fn judge<F: Real>(
 pub(crate) fn scales_disagree<F: Real>(a: F, small: Estimate<F>, wide: Estimate<F>) -> bool {
     // (A NaN or infinite wide value or bar never both holds the claim and
     // stands four bars apart.)
-    let apart = (wide.value - small.value).abs();
-    !small.holds(a)
-        && wide.holds(a)
-        && apart > cst::<F>(4.0) * wide.bar
-        && apart > small.bar + wide.bar
+    estimates_disagree(a, small, wide)
+        && (wide.value - small.value).abs() > cst::<F>(4.0) * wide.bar
+}
+
+/// The estimate `failing` fails the claim `a` while `other` holds it, and
+/// the two stand apart by more than both their bars: one of the bars is
+/// wrong, and the evidence cannot decide (false for NaN values or bars).
+pub(crate) fn estimates_disagree<F: Real>(a: F, failing: Estimate<F>, other: Estimate<F>) -> bool {
+    !failing.holds(a)
+        && other.holds(a)
+        && (other.value - failing.value).abs() > failing.bar + other.bar
 }
 
 /// The report's reason when a Pass could not have caught a claim

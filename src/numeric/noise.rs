@@ -390,6 +390,21 @@ pub fn estimate_noise_sides_relative<F: Real>(
     (sides, evaluations)
 }
 
+/// [`estimate_noise_sides`] with, per output, every reading taken and the
+/// step it was read at (in units of the direction, whose entries are
+/// $\pm\max(1, |x_j|)$): ECnoise moves its step up a hundredfold from a
+/// segment too flat to read, so a reading may come from far wider steps
+/// than `first_step`.
+pub(crate) fn estimate_noise_sides_read_at<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+    first_step: F,
+) -> (NoiseSides<F>, ReadAt<F>, usize) {
+    let direction = pseudo_random_direction(x);
+    sides_along(eval, x, f0, &direction, first_step, &TWO_STEPS)
+}
+
 /// ECnoise along `direction` on each side of x, from `first_step`: both
 /// sides' readings, every reading per output with its step, and the
 /// evaluations spent.
