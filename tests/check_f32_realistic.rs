@@ -101,16 +101,34 @@ fn a_correct_f32_layernorm_backward_never_fails_in_f32() {
     }
 }
 
-/// A two-layer tanh MLP on a few samples: $L = \tfrac12\sum_s (v\cdot\tanh(W x_s) - y_s)^2$,
+/// A two-layer tanh (or ReLU) MLP on a few samples: $L = \tfrac12\sum_s (v\cdot\phi(W x_s) - y_s)^2$,
 /// parameters $[W (h \times d), v]$, gradient by backpropagation.
 struct Mlp {
     d: usize,
     h: usize,
     xs: Vec<Vec<f64>>,
     ys: Vec<f64>,
+    relu: bool,
 }
 
 impl Mlp {
+    fn act<F: Real>(&self, z: F) -> F {
+        if self.relu {
+            z.max(F::zero())
+        } else {
+            z.tanh()
+        }
+    }
+
+    /// The activation's derivative from its input z and output a.
+    fn act_slope<F: Real>(&self, z: F, a: F) -> F {
+        match (self.relu, z > F::zero()) {
+            (true, true) => F::one(),
+            (true, false) => F::zero(),
+            (false, _) => F::one() - a * a,
+        }
+    }
+
     fn loss<F: Real>(&self, p: &[F]) -> F {
         let (d, h) = (self.d, self.h);
         let mut total = F::zero();
@@ -118,7 +136,7 @@ impl Mlp {
             let mut out = F::zero();
             for k in 0..h {
                 let z = (0..d).fold(F::zero(), |a, j| a + p[k * d + j] * num::<F>(xs[j]));
-                out += p[h * d + k] * z.tanh();
+                out += p[h * d + k] * self.act(z);
             }
             let r = out - num::<F>(*y);
             total += r * r / num::<F>(2.0);
@@ -131,18 +149,15 @@ impl Mlp {
         let mut g = vec![F::zero(); p.len()];
         for (xs, y) in self.xs.iter().zip(&self.ys) {
             let x: Vec<F> = xs.iter().map(|v| num::<F>(*v)).collect();
-            let a: Vec<F> = (0..h)
-                .map(|k| {
-                    (0..d)
-                        .fold(F::zero(), |s, j| s + p[k * d + j] * x[j])
-                        .tanh()
-                })
+            let z: Vec<F> = (0..h)
+                .map(|k| (0..d).fold(F::zero(), |s, j| s + p[k * d + j] * x[j]))
                 .collect();
+            let a: Vec<F> = z.iter().map(|v| self.act(*v)).collect();
             let out = (0..h).fold(F::zero(), |s, k| s + p[h * d + k] * a[k]);
             let r = out - num::<F>(*y);
             for k in 0..h {
                 g[h * d + k] += r * a[k];
-                let delta = r * p[h * d + k] * (F::one() - a[k] * a[k]);
+                let delta = r * p[h * d + k] * self.act_slope(z[k], a[k]);
                 for j in 0..d {
                     let xj = if mirrored { x[d - 1 - j] } else { x[j] };
                     g[k * d + j] += delta * xj;
@@ -163,7 +178,8 @@ fn mlp_draw(seed: u64, scale: f64) -> (Mlp, Vec<f32>) {
     let p = (0..h * d + h)
         .map(|_| (scale * normal(&mut r)) as f32)
         .collect();
-    (Mlp { d, h, xs, ys }, p)
+    let relu = false;
+    (Mlp { d, h, xs, ys, relu }, p)
 }
 
 #[test]
@@ -282,4 +298,54 @@ fn a_dead_relu_unit_in_f32_is_no_noise() {
     };
     let report = check_gradient(&loss, &unmasked, &p, &CheckConfig::default()).unwrap();
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}
+
+/// A ReLU network in `f32` with weights of 1e-2: pre-activations of 3e-4 put
+/// kinks 3e-4 to 1e-3 from x, inside Ridders' steps (2e-3 to 1.6e-2). Its
+/// central differences there ran -3.65, -3.69, -5.68, -8.18 times 1e-3 while
+/// its tableau agreed with itself on -3.71e-3 (error 6e-5), and the exact
+/// claim, -8.16e-3, read Fail. A tableau whose changes grow is no evidence.
+#[test]
+fn ridders_across_relu_kinks_does_not_fail_a_correct_f32_network() {
+    let mlp = Mlp {
+        d: 2,
+        h: 3,
+        xs: vec![
+            vec![-0.685_814_303_699_424_2, 1.153_693_219_634_643_4],
+            vec![-1.223_378_565_432_511_1, 0.993_480_391_614_462_6],
+            vec![-0.264_566_245_127_782_76, 0.455_084_994_551_019_5],
+            vec![2.067_150_257_207_752, 2.546_452_088_572_191_3],
+            vec![-0.182_766_205_957_450_77, -0.071_759_886_806_261_33],
+        ],
+        ys: vec![
+            -0.247_445_506_705_565_87,
+            1.088_296_374_089_302_8,
+            -1.274_887_837_241_034_2,
+            0.699_423_091_885_941_9,
+            -2.277_590_458_317_567_5,
+        ],
+        relu: true,
+    };
+    let p = [
+        0.002_519_952_4_f32,
+        -0.001_926_267_2,
+        -0.008_135_732,
+        0.015_523_236,
+        -0.007_461_686,
+        -0.007_167_100_4,
+        0.000_952_070_7,
+        0.002_181_959_6,
+        0.006_558_594_8,
+    ];
+    let f = |q: &[f32]| mlp.loss(q);
+    let right = |q: &[f32]| mlp.grad(q, false);
+    let report = check_gradient(&f, &right, &p, &CheckConfig::default()).unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
+    // The loss in f64 reads the same network's kinks from a precise f.
+    let f64_loss = |q: &[f64]| mlp.loss(q);
+    let mixed = check_gradient_mixed(&f64_loss, &right, &p, &CheckConfig::default()).unwrap();
+    assert!(mixed.verdict().is_ok(), "{mixed}");
+    let mirrored = |q: &[f32]| mlp.grad(q, true);
+    let caught = check_gradient_mixed(&f64_loss, &mirrored, &p, &CheckConfig::default()).unwrap();
+    assert_eq!(caught.verdict(), Verdict::Fail, "{caught}");
 }
