@@ -349,3 +349,60 @@ fn ridders_across_relu_kinks_does_not_fail_a_correct_f32_network() {
     let caught = check_gradient_mixed(&f64_loss, &mirrored, &p, &CheckConfig::default()).unwrap();
     assert_eq!(caught.verdict(), Verdict::Fail, "{caught}");
 }
+
+/// Generated tanh and ReLU networks (1 to 7 inputs, 1 to 11 hidden units, 1
+/// to 5 samples, weights of 3e-3 to 30), gradient in `f32`: the correct one
+/// never reads Fail, mixed or in `f32`, and no Pass is vacuous; the mirrored
+/// index is caught by the mixed check wherever it moves the gradient by more
+/// than 1e-3 of its largest entry (against the `f64` backward at the same
+/// weights).
+#[test]
+fn generated_f32_networks_never_fail_their_correct_gradient() {
+    let config = CheckConfig::default();
+    for seed in 0..80 {
+        let mut r = rng(9100 + seed);
+        let relu = seed % 2 == 1;
+        let (d, h, samples) = (
+            r.random_range(1..8),
+            r.random_range(1..12),
+            r.random_range(1..6),
+        );
+        let scale = 10f64.powf(r.random_range(-2.5..1.5));
+        let xs = (0..samples)
+            .map(|_| (0..d).map(|_| normal(&mut r)).collect())
+            .collect();
+        let ys = (0..samples).map(|_| normal(&mut r)).collect();
+        let p: Vec<f32> = (0..h * d + h)
+            .map(|_| (scale * normal(&mut r)) as f32)
+            .collect();
+        let mlp = Mlp { d, h, xs, ys, relu };
+        let tag =
+            format!("seed {seed} relu {relu} d {d} h {h} samples {samples} scale {scale:.2e}");
+        let f64_loss = |q: &[f64]| mlp.loss(q);
+        let f32_loss = |q: &[f32]| mlp.loss(q);
+        let right = |q: &[f32]| mlp.grad(q, false);
+        let mixed = check_gradient_mixed(&f64_loss, &right, &p, &config).unwrap();
+        let native = check_gradient(&f32_loss, &right, &p, &config).unwrap();
+        for report in [&mixed, &native] {
+            assert_ne!(report.verdict(), Verdict::Fail, "{tag}: {report}");
+            if report.verdict() == Verdict::Pass {
+                assert!(
+                    report.resolution() <= config.max_resolution,
+                    "{tag}: {report}"
+                );
+            }
+        }
+        let p64: Vec<f64> = p.iter().map(|v| f64::from(*v)).collect();
+        let exact = mlp.grad(&p64, false);
+        let largest = exact.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        let mirrored = |q: &[f32]| mlp.grad(q, true);
+        let miss = mirrored(&p)
+            .iter()
+            .zip(&exact)
+            .fold(0.0_f64, |m, (a, t)| m.max((f64::from(*a) - t).abs()));
+        if miss > 1e-3 * largest {
+            let caught = check_gradient_mixed(&f64_loss, &mirrored, &p, &config).unwrap();
+            assert_eq!(caught.verdict(), Verdict::Fail, "{tag}: {caught}");
+        }
+    }
+}
