@@ -111,9 +111,19 @@ pub(super) enum Structure {
 /// `x` with every coordinate moved by `scale` times one or two units in the
 /// last place (relative to the coordinate), random signs: a point where
 /// every operation of a function or a claim rounds afresh while the true
-/// values barely move (`claim.rs`, `value_rounding.rs`).
+/// values barely move (`claim.rs`, `value_rounding.rs`). A coordinate at
+/// exactly 0 moves by units of 1 (the probe width there), as in
+/// [`ulp_pair`]: its own ulp is subnormal, or 0 times $\varepsilon$, and
+/// did not move it at all (an `f32` claim $1.14\,\sigma(x) - 0.58\cos(0.87x)$
+/// at $x = 0$, cancelling to $-4.7\cdot10^{-3}$ from terms of 0.57, showed
+/// no rounding and read Fail $3\cdot10^{-8}$ off).
 pub(super) fn ulp_moved<G: Real>(rng: &mut StdRng, x: &[G], scale: f64) -> Vec<G> {
-    moved_by_units(rng, x, scale, |xi| xi.abs())
+    moved_by_units(rng, x, scale, unit_of)
+}
+
+/// The unit a coordinate moves by: $|x_i|$, or 1 at exactly 0.
+fn unit_of<G: Real>(xi: G) -> G {
+    if xi == G::zero() { G::one() } else { xi.abs() }
 }
 
 /// `x` with every coordinate moved by `scale` times one or two of `unit(x_i)`
@@ -138,8 +148,7 @@ fn moved_by_units<G: Real>(rng: &mut StdRng, x: &[G], scale: f64, unit: impl Fn(
 /// at them, and a pair would measure no rounding at all (an `f32` function
 /// at $x = 0$).
 pub(super) fn ulp_pair<G: Real>(rng: &mut StdRng, x: &[G], scale: f64) -> (Vec<G>, Vec<G>) {
-    let unit = |xi: G| if xi == G::zero() { G::one() } else { xi.abs() };
-    let plus = moved_by_units(rng, x, scale, unit);
+    let plus = moved_by_units(rng, x, scale, unit_of);
     let minus = x
         .iter()
         .zip(&plus)
