@@ -31,7 +31,7 @@ use crate::check::report::EntryCheck;
 use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 use crate::numeric::differences::step_within;
-use crate::numeric::extrapolation::{Extrapolated, ridders_vec};
+use crate::numeric::extrapolation::ridders_vec;
 
 use super::point::Point;
 use super::probe::Evaluator;
@@ -68,25 +68,22 @@ pub(super) fn doubt_from_finer_ridders<F: Real, E: FnMut(&[F], &mut [F])>(
     let h0 = step_within(cst::<F>(config.ridders.initial_step), x[i], width);
     // The first tableau's smallest step was h0 / ratio^(levels - 1).
     let start = h0 / ratio.powi(levels);
-    let was_nonfinite = ev.nonfinite;
-    let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
-    let finer: Vec<Extrapolated<F>> = ridders_vec(
-        |hh, out: &mut [F]| {
-            ev.at(i, hh, &mut plus);
-            ev.at(i, -hh, &mut minus);
-            for o in 0..m {
-                out[o] = (plus[o] - minus[o]) / (hh + hh);
-            }
-        },
-        m,
-        start,
-        &config.ridders,
-    );
-    let left_domain = ev.nonfinite && !was_nonfinite;
-    ev.nonfinite = was_nonfinite;
-    if left_domain {
-        return;
-    }
+    let finer = ev.within_domain(|ev| {
+        let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
+        ridders_vec(
+            |hh, out: &mut [F]| {
+                ev.at(i, hh, &mut plus);
+                ev.at(i, -hh, &mut minus);
+                for o in 0..m {
+                    out[o] = (plus[o] - minus[o]) / (hh + hh);
+                }
+            },
+            m,
+            start,
+            &config.ridders,
+        )
+    });
+    let Some(finer) = finer else { return };
     let h_min = start / ratio.powi(levels - 1);
     let sigma = noise.so_far(m);
     let t = noise.tolerances(&sigma, f0);

@@ -28,6 +28,19 @@ impl<F: Real, E: FnMut(&[F], &mut [F])> Evaluator<'_, F, E> {
         self.nonfinite |= out.iter().any(|v| !v.is_finite());
     }
 
+    /// Runs `read` (a look beyond the stages' own steps) and gives its
+    /// result, or `None` where f was not finite at one of its points: the
+    /// look left f's domain and says nothing. The stages' own record of
+    /// a non-finite f is left as it was.
+    pub(super) fn within_domain<T>(&mut self, read: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        let before = self.nonfinite;
+        self.nonfinite = false;
+        let result = read(self);
+        let left_domain = self.nonfinite;
+        self.nonfinite = before;
+        (!left_domain).then_some(result)
+    }
+
     pub(super) fn along(&mut self, x: &[F], v: &[F], t: F, out: &mut [F]) {
         for ((w, xi), vi) in self.work.iter_mut().zip(x).zip(v) {
             *w = *xi + t * *vi;

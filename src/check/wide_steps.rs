@@ -125,18 +125,15 @@ fn wide_estimates<F: Real, E: FnMut(&[F], &mut [F])>(
 ) -> Option<Vec<Estimate<F>>> {
     let m = point.f0.len();
     let xi = point.x[i];
-    let was_nonfinite = ev.nonfinite;
     // values[k + 4][o] = f_o(x + k H e_i).
-    let mut values = vec![point.f0.to_vec(); 9];
-    for k in (-4i32..=4).filter(|k| *k != 0) {
-        let offset = h * cst::<F>(f64::from(k));
-        ev.at(i, offset, &mut values[(k + 4) as usize]);
-    }
-    let left_domain = ev.nonfinite && !was_nonfinite;
-    ev.nonfinite = was_nonfinite;
-    if left_domain {
-        return None;
-    }
+    let values = ev.within_domain(|ev| {
+        let mut values = vec![point.f0.to_vec(); 9];
+        for k in (-4i32..=4).filter(|k| *k != 0) {
+            let offset = h * cst::<F>(f64::from(k));
+            ev.at(i, offset, &mut values[(k + 4) as usize]);
+        }
+        values
+    })?;
     // The steps actually taken, after x_i + kH rounds.
     let at = |k: i32| xi + h * cst::<F>(f64::from(k));
     let slope = |k: i32, o: usize| {
