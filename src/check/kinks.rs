@@ -366,8 +366,8 @@ fn kink_below_the_slopes<F: Real>(
         // smooth f), beyond their rounding. Where a change grows instead
         // (kinks of an f32 ReLU network 1e-3 from x under steps of 2e-3 to
         // 1.6e-2: its central differences ran -3.65, -3.69, -5.68, -8.18
-        // times 1e-3 while its tableau agreed with itself on -3.71 to
-        // 6e-5), its value is no evidence.
+        // times 1e-3 while its tableau agreed with itself on -3.71e-3 to
+        // within 6e-5), its value is no evidence.
         let central: Vec<(F, F)> = seen
             .sided
             .iter()
