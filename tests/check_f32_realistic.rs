@@ -359,7 +359,10 @@ fn ridders_across_relu_kinks_does_not_fail_a_correct_f32_network() {
 #[test]
 fn generated_f32_networks_never_fail_their_correct_gradient() {
     let config = CheckConfig::default();
-    for seed in 0..80 {
+    // Seed 10029 (weights of 3.4e-3, 11 ReLU units): the weak-pass look at a
+    // step of 0.1 read kinks at every distance as a smooth f and failed the
+    // exact claim, 1e-2, against 1.3e-3.
+    for seed in (0..80).chain([10029]) {
         let mut r = rng(9100 + seed);
         let relu = seed % 2 == 1;
         let (d, h, samples) = (

@@ -9,9 +9,6 @@
 //! - an estimate or a tolerance that is NaN or infinite (an intermediate
 //!   overflowed, f is NaN on a side of x) decides nothing: the outcome is
 //!   **Inconclusive**, never Pass or Kink, with the reason in the report;
-//! - a **Kink** whose claim lies outside both one-sided slopes by more than
-//!   [`CheckConfig::max_resolution`] of its row's largest claim (only the
-//!   slopes' error bars admit it) is **Inconclusive**;
 //! - with [`CheckConfig::forbid_kinks`], **Kink** is **Fail**.
 //!
 //! The **negative control** ([`CheckConfig::with_negative_control`]) judges,
@@ -52,19 +49,7 @@ pub(crate) fn settle(
     let mut undecided = (0, None);
     let mut jumpy = (0, None);
     let mut scales = (0, None);
-    let mut loose_kinks = (0, None);
-    let largest = largest_claims(entries);
     for e in entries.iter_mut() {
-        let scale = largest(e.output);
-        if e.outcome == Verdict::Kink
-            && scale > 0.0
-            && outside_the_slopes(e) > config.max_resolution * scale
-        {
-            e.outcome = Verdict::Inconclusive;
-            loose_kinks.0 += 1;
-            loose_kinks.1.get_or_insert((e.output, e.input));
-            continue;
-        }
         if e.outcome == Verdict::Inconclusive && e.evidence == Evidence::ScalesDisagree {
             scales.0 += 1;
             scales.1.get_or_insert((e.output, e.input));
@@ -128,35 +113,7 @@ pub(crate) fn settle(
             "{count} entries (the first: output {o}, input {i}) fail at small steps but agree with f's slope at wide steps (1/32 to 1/8 of the coordinate's width), which stands apart from the small steps' beyond both error bars: f moves in stairs wider than the small steps (an intermediate rounded to f32, near its stationary point or read at steps the kink analysis shrank), so nothing decides them"
         ));
     }
-    if let (count, Some((o, i))) = loose_kinks {
-        reasons.push(format!(
-            "{count} entries (the first: output {o}, input {i}) read as kinks only through the one-sided slopes' error bars (the claim lies outside both slopes by more than max_resolution {:.0e} of its row's largest claim), so nothing decides them",
-            config.max_resolution
-        ));
-    }
     (!reasons.is_empty()).then(|| reasons.join("; "))
-}
-
-/// How far a kink entry's claim lies outside the interval between its
-/// one-sided slopes (0 inside it): what only the slopes' error bars admit.
-fn outside_the_slopes(e: &EntryCheck) -> f64 {
-    let (lo, hi) = (e.left.min(e.right), e.left.max(e.right));
-    (lo - e.analytic).max(e.analytic - hi).max(0.0)
-}
-
-/// Per output row, its largest finite claimed $|a|$ among `entries` (0 for a
-/// row of zeros: then no kink is loose).
-fn largest_claims(entries: &[EntryCheck]) -> impl Fn(usize) -> f64 + use<> {
-    let mut rows: Vec<f64> = Vec::new();
-    for e in entries {
-        if rows.len() <= e.output {
-            rows.resize(e.output + 1, 0.0);
-        }
-        if e.analytic.is_finite() {
-            rows[e.output] = rows[e.output].max(e.analytic.abs());
-        }
-    }
-    move |o| rows.get(o).copied().unwrap_or(0.0)
 }
 
 /// The entry was decided by a smooth estimate: one of the smooth stages, or
