@@ -69,6 +69,16 @@ fn recording<F: Real, R>(
     (result, magnitude)
 }
 
+/// The first step of [`measured`]'s coarsest reading: $\varepsilon^{1/4}$,
+/// or in `f32`, which reads at $\sqrt\varepsilon$ only, that.
+fn coarsest_step<F: Real>() -> F {
+    if f32_or_coarser::<F>() {
+        F::epsilon().sqrt()
+    } else {
+        F::epsilon().sqrt().sqrt()
+    }
+}
+
 /// f's noise at x by ECnoise (see [`Reading`]): 28 to 112 evaluations, as
 /// many again with relative moves for an output the usual direction cannot
 /// read, and in `f64` 84 to 336 more from $\varepsilon^{1/4}$.
@@ -96,7 +106,7 @@ pub(super) fn measured<F: Real, E: FnMut(&[F], &mut [F])>(
         if f32_or_coarser::<F>() {
             return (fine.lower.clone(), fine.lower, count);
         }
-        let (coarse, n) = estimate_noise_sides(&mut eval, x, f0, eps.sqrt().sqrt());
+        let (coarse, n) = estimate_noise_sides(&mut eval, x, f0, coarsest_step::<F>());
         count += n;
         let larger = fine
             .lower
@@ -135,13 +145,7 @@ pub(super) fn at_a_finer_scale<F: Real, E: FnMut(&[F], &mut [F])>(
     x: &[F],
     f0: &[F],
 ) -> Reading<F> {
-    // The step `measured`'s largest reading starts from: eps^(1/4), or
-    // sqrt(eps) in `f32`, which reads there only.
-    let coarse = if f32_or_coarser::<F>() {
-        F::epsilon().sqrt()
-    } else {
-        F::epsilon().sqrt().sqrt()
-    };
+    let coarse = coarsest_step::<F>();
     let step = coarse / cst::<F>(FINER);
     let ((sides, read_at, count), magnitude) = recording(&mut *ev.eval, f0, |mut eval| {
         estimate_noise_sides_read_at(&mut eval, x, f0, step)

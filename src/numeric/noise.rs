@@ -347,8 +347,7 @@ pub fn estimate_noise_sides<F: Real>(
     f0: &[F],
     first_step: F,
 ) -> (NoiseSides<F>, usize) {
-    let direction = pseudo_random_direction(x);
-    let (sides, _, evaluations) = sides_along(eval, x, f0, &direction, first_step, &TWO_STEPS);
+    let (sides, _, evaluations) = estimate_noise_sides_read_at(eval, x, f0, first_step);
     (sides, evaluations)
 }
 
