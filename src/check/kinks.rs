@@ -367,7 +367,10 @@ fn kink_below_the_slopes<F: Real>(
         // (kinks of an f32 ReLU network 1e-3 from x under steps of 2e-3 to
         // 1.6e-2: its central differences ran -3.65, -3.69, -5.68, -8.18
         // times 1e-3 while its tableau agreed with itself on -3.71e-3 to
-        // within 6e-5), its value is no evidence.
+        // within 6e-5; an f32 LayerNorm whose spread, 0.008, is below the
+        // steps: 3223, 5211, 2099, 1321, and the tableau agreed on 1061.75
+        // to within 6e-3 where the derivative is 1139.84), its value is no
+        // evidence.
         let central: Vec<(F, F)> = seen
             .sided
             .iter()

@@ -24,7 +24,6 @@
 //! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
 //! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
 //! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and a quantum an intermediate's rounding can make, the coordinate judged again with it | `rounding_look.rs` | 84 to 336 (then the stages again), at most 16 coordinates per check |
-//! | 8b. an entry that Ridders' value failed: the tableau again from finer steps ($h_0/16$ to $h_0/128$); where that value holds the claim and stands apart from the first beyond both bars (a tableau that agreed with itself on a wrong value, its steps wider than f's features), the entry is Inconclusive | `finer_ridders.rs` | 8, at most 16 coordinates per check |
 //! | 9. a coordinate still failing: central differences with Richardson at $2^{-5}w_i$ to $2^{-3}w_i$ (then at 4 times those where that could not tell) and the stairs' rounding from their values; where they hold the claim and stand apart from the small steps' estimate, f moves in stairs wider than the small steps (an `f32` intermediate near its stationary point) and the entry is Inconclusive | `wide_steps.rs` | 8 (or 16), at most 16 coordinates per check (`f64` only) |
 //! | the verdict rule, its last word (a smooth estimate's Fail by less than the claim's own jumps is Inconclusive; a shrunk step's counts as smooth where its one-sided slopes agree), the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
 //! | the fast mode and its halving | `directional.rs` | $2d + 1$ |
@@ -38,7 +37,7 @@
 //! | the verdict and the settings | `verdict.rs`, `config.rs`, `report.rs`, `rule.rs` |
 //! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `value_rounding.rs`, `budget.rs`, `noise_reading.rs`, `noise_model.rs` |
 //! | what the stages share | `point.rs` (the point, the walk's state, `entry`) |
-//! | the stages, each its evidence | `two_point.rs`, `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `finer_ridders.rs`, `wide_steps.rs`, `directional.rs` |
+//! | the stages, each its evidence | `two_point.rs`, `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `wide_steps.rs`, `directional.rs` |
 //! | one coordinate, in order | `walk.rs` |
 //! | the whole check and its report | `run.rs`, `diagnose.rs`, then `hessian.rs`, `objective.rs`, `layout.rs` |
 //!
@@ -189,7 +188,6 @@ mod config;
 mod diagnose;
 mod directional;
 mod domain_edge;
-mod finer_ridders;
 mod first_pass;
 mod grid;
 mod hessian;

@@ -74,9 +74,6 @@ pub(super) struct NoiseModel<F> {
     rounding_looks: std::sync::atomic::AtomicUsize,
     /// Coordinates looked at from wide steps so far (`wide_steps.rs`).
     wide_looks: std::sync::atomic::AtomicUsize,
-    /// Coordinates whose Ridders' Fail was read again from finer steps so
-    /// far (`finer_ridders.rs`).
-    finer_ridders_looks: std::sync::atomic::AtomicUsize,
 }
 
 /// Takes one of a check's [`MAX_ROUNDING_LOOKS`] looks counted by `taken`.
@@ -107,7 +104,6 @@ impl<F: Real> NoiseModel<F> {
             read_among: std::sync::OnceLock::new(),
             rounding_looks: std::sync::atomic::AtomicUsize::new(0),
             wide_looks: std::sync::atomic::AtomicUsize::new(0),
-            finer_ridders_looks: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -121,12 +117,6 @@ impl<F: Real> NoiseModel<F> {
     /// (`wide_steps.rs`); `false` once they are spent.
     pub(super) fn take_wide_look(&self) -> bool {
         take_look(&self.wide_looks)
-    }
-
-    /// Takes one of the check's [`MAX_ROUNDING_LOOKS`] looks from a finer
-    /// Ridders tableau (`finer_ridders.rs`); `false` once they are spent.
-    pub(super) fn take_finer_ridders_look(&self) -> bool {
-        take_look(&self.finer_ridders_looks)
     }
 
     /// Whether f's noise stands at every point (known once the noise is

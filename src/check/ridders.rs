@@ -7,8 +7,6 @@
 //! What it found (value, error estimate, the one-sided slopes it saw) is kept
 //! as a `RiddersLook` for the kink analysis (step 4).
 
-use super::CheckConfig;
-use super::budget::Tolerances;
 use super::point::{Point, Walk, entry};
 use super::probe::{Evaluator, Scratch};
 use super::{EntryCheck, Evidence, Verdict, f64_of};
@@ -21,31 +19,6 @@ pub(super) struct RiddersLook<F> {
     pub(super) ridders: Vec<Extrapolated<F>>,
     pub(super) trusted: Vec<bool>,
     pub(super) sided: Vec<(F, Vec<F>, Vec<F>)>,
-}
-
-/// The tolerance of Ridders' value `r` for the claim `a` on output `o`:
-/// $4e + \rho(h_{min}) + $ the claim's rounding (or the user's tolerance),
-/// with `scale` f's magnitude ($\nu$) and `sigma` its noise.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn ridders_tolerance<F: Real>(
-    config: &CheckConfig,
-    t: &Tolerances<F>,
-    o: usize,
-    a: F,
-    r: Extrapolated<F>,
-    scale: F,
-    sigma: F,
-    h_min: F,
-) -> F {
-    match config.user_tolerance(f64_of(a), f64_of(r.value)) {
-        Some(u) => cst(u),
-        None => {
-            cst::<F>(4.0) * r.error
-                + t.rounding(scale, sigma, h_min)
-                + t.relative(o) * a.abs().max(r.value.abs())
-                + t.absolute(o)
-        }
-    }
 }
 
 /// Step 3: Ridders' extrapolation on every output of the coordinate; every
@@ -94,7 +67,15 @@ pub(super) fn ridders_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         let r = ridders[o];
         let scale = noise.nu(o, &[f0[o], s.plus[o], s.minus[o]]);
         trusted[o] = r.error <= w.t.trust * F::one().max(r.value.abs());
-        let tol = ridders_tolerance(config, &w.t, o, a, r, scale, w.sigma[o], h_min);
+        let tol = match config.user_tolerance(f64_of(a), f64_of(r.value)) {
+            Some(u) => cst(u),
+            None => {
+                cst::<F>(4.0) * r.error
+                    + w.t.rounding(scale, w.sigma[o], h_min)
+                    + w.t.relative(o) * a.abs().max(r.value.abs())
+                    + w.t.absolute(o)
+            }
+        };
         let e = &mut entries[first + o];
         let (left, right) = (e.left, e.right);
         *e = entry(

@@ -100,7 +100,7 @@ pub(crate) fn settle(
     }
     if let (count, Some((o, i))) = undecided {
         reasons.push(format!(
-            "{count} entries (the first: output {o}, input {i}) have evidence that contradicts itself (an estimate at least as precise as the deciding one, or one from finer steps that stands apart from it beyond both error bars, holds the claim while the deciding one does not), so nothing decides them"
+            "{count} entries (the first: output {o}, input {i}) have evidence that contradicts itself (an estimate at least as precise as the deciding one holds the claim while that one does not), so nothing decides them"
         ));
     }
     if let (count, Some((o, i))) = jumpy {

@@ -16,8 +16,7 @@ use super::quantized::Quantization;
 use super::ridders::ridders_pass;
 use super::rounding_look::Along;
 use super::{
-    EntryCheck, Evidence, Method, Verdict, domain_edge, finer_ridders, noisy, resolve,
-    rounding_look, wide_steps,
+    EntryCheck, Evidence, Method, Verdict, domain_edge, noisy, resolve, rounding_look, wide_steps,
 };
 use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, step_within};
@@ -65,8 +64,6 @@ pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 decide_coordinate(ev, point, i, width, s, entries, quantization, Some(&along));
                 resolve::resolve_weak_passes(ev, point, i, width, &mut entries[first..]);
             }
-            // Failed by Ridders' value: perhaps a false convergence.
-            finer_ridders::doubt_from_finer_ridders(ev, point, i, width, &mut entries[first..]);
             // Still failing: perhaps stairs wider than the small steps.
             wide_steps::doubt_from_wide_steps(ev, point, i, width, &mut entries[first..]);
             return;
