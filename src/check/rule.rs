@@ -250,17 +250,11 @@ pub(crate) fn judge<F: Real>(
 pub(crate) fn scales_disagree<F: Real>(a: F, small: Estimate<F>, wide: Estimate<F>) -> bool {
     // (A NaN or infinite wide value or bar never both holds the claim and
     // stands four bars apart.)
-    estimates_disagree(a, small, wide)
-        && (wide.value - small.value).abs() > cst::<F>(4.0) * wide.bar
-}
-
-/// The estimate `failing` fails the claim `a` while `other` holds it, and
-/// the two stand apart by more than both their bars: one of the bars is
-/// wrong, and the evidence cannot decide (false for NaN values or bars).
-pub(crate) fn estimates_disagree<F: Real>(a: F, failing: Estimate<F>, other: Estimate<F>) -> bool {
-    !failing.holds(a)
-        && other.holds(a)
-        && (other.value - failing.value).abs() > failing.bar + other.bar
+    let apart = (wide.value - small.value).abs();
+    !small.holds(a)
+        && wide.holds(a)
+        && apart > cst::<F>(4.0) * wide.bar
+        && apart > small.bar + wide.bar
 }
 
 /// The report's reason when a Pass could not have caught a claim
