@@ -68,3 +68,81 @@ fn below_the_smallest_step_a_claim_past_the_slopes_still_fails() {
     assert_eq!(judge(x0, 1.01), Verdict::Fail);
     assert_eq!(judge(x0, -0.01), Verdict::Fail);
 }
+
+/// $s\,\max(0, x - x_0)^2$ and its derivative 0 at $x_0$: f is
+/// differentiable there but f'' jumps from 0 to $2s$, so the central
+/// difference converges linearly, $c(h) = s h/2$, not as $h^2$. The shrunk
+/// step's truncation bar must cover that (a tenth of the change between
+/// levels was a ninth too small, and the exact 0 read Fail).
+fn squared_relu<F: gradient_oracle::Real>(scale: F, at: F) -> impl Fn(&[F]) -> F {
+    move |x| {
+        let r = (x[0] - at).max(F::zero());
+        scale * r * r
+    }
+}
+
+#[rstest]
+#[case(1.0, 0.0)]
+#[case(3.0, 0.0)]
+#[case(1e-8, 0.0)]
+#[case(1e8, 0.0)]
+#[case(1.0, 0.7)]
+#[case(1.0, 1e3)]
+fn a_jump_in_f_second_derivative_does_not_fail_the_exact_derivative(
+    #[case] scale: f64,
+    #[case] at: f64,
+) {
+    let cfg = CheckConfig::default();
+    let report = check_gradient(
+        &squared_relu(scale, at),
+        &|_: &[f64]| vec![0.0],
+        &[at],
+        &cfg,
+    )
+    .unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
+    let report = check_gradient(
+        &squared_relu(scale as f32, at as f32),
+        &|_: &[f32]| vec![0.0],
+        &[at as f32],
+        &cfg,
+    )
+    .unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "f32: {report}");
+    // The slope of a linear term beside it is still read to the claim's 1 %.
+    let tilted = |x: &[f64]| squared_relu(scale, at)(x) + scale * x[0];
+    for claim in [1.01 * scale, 0.99 * scale] {
+        let report = check_gradient(&tilted, &|_: &[f64]| vec![claim], &[at], &cfg).unwrap();
+        assert_eq!(report.verdict(), Verdict::Fail, "{claim}: {report}");
+    }
+}
+
+/// The squared hinge $\max(0, 1 - w \cdot u)^2$ exactly at its margin (an
+/// L2-SVM's loss): its gradient is 0 there, and reads so, alone or beside a
+/// regularizer whose claim sets the row's scale.
+#[test]
+fn a_squared_hinge_at_its_margin_is_not_failed() {
+    let u = [0.5, 2.0];
+    let hinge = |w: &[f64]| (1.0 - (u[0] * w[0] + u[1] * w[1])).max(0.0).powi(2);
+    let grad = |w: &[f64]| {
+        let m = (1.0 - (u[0] * w[0] + u[1] * w[1])).max(0.0);
+        vec![-2.0 * m * u[0], -2.0 * m * u[1]]
+    };
+    let at_margin = [1.0, 0.25];
+    let cfg = CheckConfig::default();
+    let report = check_gradient(&hinge, &grad, &at_margin, &cfg).unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
+    let regularized = |w: &[f64]| hinge(w) + 0.5 * (w[0] * w[0] + w[1] * w[1]);
+    let regularized_grad = |w: &[f64]| {
+        let g = grad(w);
+        vec![g[0] + w[0], g[1] + w[1]]
+    };
+    let report = check_gradient(&regularized, &regularized_grad, &at_margin, &cfg).unwrap();
+    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    // Dropping the hinge's slope past the margin is no kink there: caught
+    // just inside it.
+    let inside = [0.9, 0.25];
+    let report =
+        check_gradient(&regularized, &|w: &[f64]| vec![w[0], w[1]], &inside, &cfg).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+}
