@@ -57,3 +57,39 @@ fn richardson_decides_where_the_plain_central_difference_is_too_coarse() {
     let off = check_gradient(&f, &|_: &[f64]| vec![truth(x0) * (1.0 + 1e-5)], &[x0], &cfg).unwrap();
     assert_eq!(off.verdict(), Verdict::Fail, "{off}");
 }
+
+/// $s(x - x_0 + q(x))$ with $q = (x - x_0)^2$ right of $x_0$ and half that
+/// left of it: differentiable at $x_0$ with derivative $s$ (by hand), but f''
+/// jumps there, so $c(t) = s + st/4$ converges linearly and the Richardson
+/// value keeps a sixth of the step ($10^{-6}$ at $h \approx 6\cdot10^{-6}$),
+/// which the $t^2$ law's bar does not see. Claims from $10^{-9}$ to $10^{-3}$
+/// of $s$ off, eight a decade, both signs: whatever reads ok is within twice
+/// its tolerance of $s$.
+#[rstest]
+#[case(1.0, 0.0)]
+#[case(3.0, 0.7)]
+#[case(1e6, 0.0)]
+#[case(1e-6, -2.0)]
+fn where_f_second_derivative_jumps_an_ok_claim_is_within_its_tolerance(
+    #[case] scale: f64,
+    #[case] at: f64,
+) {
+    let f = move |x: &[f64]| {
+        let r = x[0] - at;
+        scale * (x[0] + if r > 0.0 { r * r } else { 0.5 * r * r })
+    };
+    let cfg = CheckConfig::default();
+    for e in -72..=-24 {
+        for sign in [1.0, -1.0] {
+            let claim = scale * (1.0 + sign * 10f64.powf(f64::from(e) / 8.0));
+            let report = check_gradient(&f, &|_: &[f64]| vec![claim], &[at], &cfg).unwrap();
+            let entry = report.entries()[0];
+            assert!(
+                !entry.outcome.is_ok() || (claim - scale).abs() <= 2.0 * entry.tolerance,
+                "{claim}: {report}"
+            );
+        }
+    }
+    let report = check_gradient(&f, &|_: &[f64]| vec![scale], &[at], &cfg).unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
+}

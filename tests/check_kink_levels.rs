@@ -146,3 +146,29 @@ fn a_squared_hinge_at_its_margin_is_not_failed() {
         check_gradient(&regularized, &|w: &[f64]| vec![w[0], w[1]], &inside, &cfg).unwrap();
     assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
+
+/// Huber's loss of the residual $x - 0.3$ exactly at its threshold $\pm\delta$:
+/// f'' jumps from 1 to 0 there, the derivative is $\pm\delta$ (by hand).
+#[rstest]
+#[case(1.0)]
+#[case(0.1)]
+#[case(1e-3)]
+fn huber_at_its_threshold_passes_its_derivative_and_fails_a_wrong_one(#[case] delta: f64) {
+    let huber = move |x: &[f64]| {
+        let r = x[0] - 0.3;
+        if r.abs() <= delta {
+            0.5 * r * r
+        } else {
+            delta * (r.abs() - 0.5 * delta)
+        }
+    };
+    let cfg = CheckConfig::default();
+    for side in [1.0, -1.0] {
+        let at = [0.3 + side * delta];
+        let report = check_gradient(&huber, &|_: &[f64]| vec![side * delta], &at, &cfg).unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+        let wrong = side * delta * 1.01;
+        let report = check_gradient(&huber, &|_: &[f64]| vec![wrong], &at, &cfg).unwrap();
+        assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    }
+}

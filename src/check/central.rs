@@ -7,7 +7,11 @@
 //! $|a - c| \le \max(4\varepsilon\nu, 4\hat\sigma)/h + 64\varepsilon\max(|a|,|c|)$.
 //! Then the central difference at $2h$ (2 more) and one Richardson step
 //! $c_4 = (4c(h) - c(2h))/3$: pass if
-//! $|a - c_4| \le \max(12\varepsilon\nu, 5\hat\sigma)/h + |c - c_4|/16 + 64\varepsilon\max(|a|,|c_4|)$.
+//! $|a - c_4| \le \max(12\varepsilon\nu, 5\hat\sigma)/h + |c - c_4|/16 + 64\varepsilon\max(|a|,|c_4|)$,
+//! where $c(2h) - c(h)$ follows the $t^2$ law that bound assumes: at most
+//! four times $(h/h_3)^2$ the change of the first pass's central differences
+//! from $h_3$ to $2h_3$, plus rounding (where f'' jumps at x, $c(t) = f' + Ct$
+//! and the change is $h_3/h$ times that).
 
 use super::budget::tolerance;
 use super::point::{Point, Walk, entry, pass_refined};
@@ -100,14 +104,15 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             let scale = noise.nu(o, &[f0[o], s.plus[o], s.minus[o], s.plus2[o], s.minus2[o]]);
             // Rounding of c4 (4/3 of c(h)'s plus a sixth of c(2h)'s, doubled) and its
             // truncation, bounded by a sixteenth of the correction it made.
-            let noise = w.t.bar(cst(3.0), scale, cst(5.0), w.sigma[o], h)
-                + (c1 - c4).abs() / cst::<F>(16.0);
+            let rounding = w.t.bar(cst(3.0), scale, cst(5.0), w.sigma[o], h);
+            let noise = rounding + (c1 - c4).abs() / cst::<F>(16.0);
             let tol = tolerance(config, &w.t, o, a, c4, noise);
+            let law = follows_the_square_law(&s.wide, o, h, w.h3, c1, c2, rounding);
             let gaps = [
                 (s.plus[o] + s.minus[o] - two * f0[o]) / h,
                 (s.plus2[o] + s.minus2[o] - two * f0[o]) / (two * h),
             ];
-            if w.point.passes(o, a, c4, tol) && s.kink_clear_of(o, &gaps, tol) {
+            if law && w.point.passes(o, a, c4, tol) && s.kink_clear_of(o, &gaps, tol) {
                 s.pending[o] = false;
                 pass_refined(&mut entries[first + o], a, c4, tol, Evidence::Central);
             }
@@ -118,4 +123,28 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         }
     }
     (h, false)
+}
+
+/// Whether the change $c(2h) - c(h)$ that step 2b extrapolates from follows
+/// the $t^2$ law of $c(t) = f' + Ct^2$ that its bar assumes, measured against
+/// the first pass's central differences at $h_3$ and $2h_3$ (`wide`, f at
+/// $x - 2h_3$, $x - h_3$, $x + h_3$, $x + 2h_3$, all taken by then): at most
+/// four times $(h/h_3)^2\,|c(2h_3) - c(h_3)|$, plus `rounding`. Where f''
+/// jumps at x ($\max(0, x)^2$ at 0, a squared hinge at its margin) the fourth
+/// differences are 0 and nothing else shows it, but $c(t) = f' + Ct$: the
+/// change is $h_3/h$ times the law's, and $c_4$ keeps $2Ch/3$ where its bar
+/// allows $Ch/48$ (a claim equal to that $c_4$ passed, 7e-7 off).
+fn follows_the_square_law<F: Real>(
+    wide: &[Vec<F>; 4],
+    o: usize,
+    h: F,
+    h3: F,
+    c1: F,
+    c2: F,
+    rounding: F,
+) -> bool {
+    let [minus2, minus, plus, plus2] = wide.each_ref().map(|v| v[o]);
+    let wide_change = (plus2 - minus2) / (cst::<F>(4.0) * h3) - (plus - minus) / (h3 + h3);
+    let ratio = h / h3;
+    (c2 - c1).abs() <= cst::<F>(4.0) * ratio * ratio * wide_change.abs() + rounding
 }

@@ -30,7 +30,12 @@
 //! the rest. **Known limit**: 3 evaluations cannot tell a kink at x from a
 //! smooth f, so a claim equal to the first stencil's value there
 //! ($L/3 + 2R/3$ for one-sided slopes $L, R$: $1/3$ for $|x|$ at 0) to 11 digits
-//! passes; every other claim between the slopes is a kink.
+//! passes; every other claim between the slopes is a kink. Likewise where
+//! f'' jumps at x (a squared hinge at its margin): the fourth differences
+//! are 0, $n_3 = n_4 = f' + (f''_+ - f''_-)h_3/6$, and a claim equal to that
+//! value to rounding passes ($2\cdot10^{-5}$ off for $x + \max(0,x)^2/2$ at 0);
+//! so does one equal to step 2's $c(h)$. Step 2b checks its $t^2$ law
+//! (`central.rs`).
 //!
 
 use super::budget::{Tolerances, magnitude, tolerance};
