@@ -172,3 +172,70 @@ fn huber_at_its_threshold_passes_its_derivative_and_fails_a_wrong_one(#[case] de
         assert_eq!(report.verdict(), Verdict::Fail, "{report}");
     }
 }
+
+/// A kink read under bars coarser than `max_resolution` of the row's
+/// largest claim resolves nothing, as a pass would not. A LeakyReLU kink of
+/// slopes $10^{-11}$ and $10^{-9}$ beside a value of 1 is read under bars of
+/// about $2\cdot10^{-12}$: the claim $10^{-11}$ (the 0.01 convention) is then
+/// resolved to only 18 % of itself, and claims 5 % and 10 % past the larger
+/// slope were admitted as lying on it (a band of a tenth of the gap). Each
+/// is Inconclusive with the reason, never Kink.
+#[rstest]
+#[case(0.01)]
+#[case(1.05)]
+#[case(1.1)]
+fn a_kink_under_coarse_bars_is_inconclusive(#[case] claim: f64) {
+    let leaky = |x: &[f64]| 1.0 + 1e-9 * if x[0] > 0.0 { x[0] } else { 0.01 * x[0] };
+    let cfg = CheckConfig::default();
+    let report = check_gradient(&leaky, &|_: &[f64]| vec![claim * 1e-9], &[0.0], &cfg).unwrap();
+    assert_eq!(report.verdict(), Verdict::Inconclusive, "{report}");
+    let reason = report.inconclusive_reason().unwrap();
+    assert!(reason.contains("max_resolution"), "{reason}");
+    assert!(report.resolution() > cfg.max_resolution, "{report}");
+}
+
+/// The same kinks where the bars resolve the claim stay kinks: a claim
+/// between the slopes of $10^{-9}$, and the 0.01 convention at the scale of f.
+#[test]
+fn a_kink_under_fine_bars_stays_a_kink() {
+    let cfg = CheckConfig::default();
+    for (scale, claim) in [(1e-9, 0.5e-9), (1.0, 0.01), (1.0, 1.0)] {
+        let leaky = move |x: &[f64]| 1.0 + scale * if x[0] > 0.0 { x[0] } else { 0.01 * x[0] };
+        let report = check_gradient(&leaky, &|_: &[f64]| vec![claim], &[0.0], &cfg).unwrap();
+        assert_eq!(report.verdict(), Verdict::Kink, "{report}");
+        assert!(report.resolution() <= cfg.max_resolution, "{report}");
+    }
+}
+
+/// An `f32` LayerNorm of two inputs, 3.150276 and 3.145708 (spread 0.0046,
+/// below the steps' reach of $\sqrt{10^{-5}}$): its Jacobian's entries are
+/// about 212, and a claim without the mean term is 100 % off. The slopes'
+/// bars reach 1000 there, so that claim read Kink; it must not be ok.
+#[test]
+fn an_f32_layernorm_jacobian_without_its_mean_term_is_not_a_kink() {
+    use gradient_oracle::check_jacobian;
+    use gradient_oracle::nalgebra::DMatrix;
+    fn normalized(x: &[f32]) -> (f32, Vec<f32>) {
+        let n = x.len() as f32;
+        let mean = x.iter().sum::<f32>() / n;
+        let var = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
+        let r = 1.0 / (var + 1e-5).sqrt();
+        (r, x.iter().map(|v| (v - mean) * r).collect())
+    }
+    let jacobian = |x: &[f32], mean_term: bool| {
+        let (r, y) = normalized(x);
+        let n = x.len();
+        DMatrix::from_fn(n, n, |i, j| {
+            let delta = if i == j { 1.0 } else { 0.0 };
+            let mean = if mean_term { 1.0 / n as f32 } else { 0.0 };
+            r * (delta - mean - y[i] * y[j] / n as f32)
+        })
+    };
+    let x = [3.150_276_f32, 3.145_708];
+    let cfg = CheckConfig::default();
+    let f = |x: &[f32]| normalized(x).1;
+    let wrong = check_jacobian(&f, &|x: &[f32]| jacobian(x, false), &x, &cfg).unwrap();
+    assert!(!wrong.verdict().is_ok(), "{wrong}");
+    let right = check_jacobian(&f, &|x: &[f32]| jacobian(x, true), &x, &cfg).unwrap();
+    assert_ne!(right.verdict(), Verdict::Fail, "{right}");
+}

@@ -58,7 +58,11 @@
 //!   or at the best-resolved level (the smallest $\rho_k$ + drift, level 1
 //!   to the one before last: the smallest step's slopes carry the most
 //!   rounding, and stray where f loses digits in ways its measured noise
-//!   misses); **Fail** otherwise.
+//!   misses), whichever admits $a$ with the finer bar; **Fail** otherwise.
+//!   A **Kink** whose admitting bar (the nearest slope's, or how far $a$ lies
+//!   outside the slopes) is coarser than `max_resolution` of the row's
+//!   largest claim resolves nothing and is **Inconclusive**, as are the
+//!   Ridders and wide-stencil kinks below by the same measure.
 //!
 
 use super::config::MAX_KINK_LEVELS as LEVEL_CAP;
@@ -179,6 +183,7 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
                 trusted: &trusted,
                 sided: &sided,
                 input_noise,
+                coarsest: w.point.coarsest,
             };
             let e = &mut entries[first + o];
             let last = Last {

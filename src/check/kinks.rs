@@ -39,6 +39,11 @@ pub(super) struct LevelsSeen<'a, F> {
     pub sided: &'a [(F, Vec<F>, Vec<F>)],
     /// Per output, the rounding of the inputs carried through the claim.
     pub input_noise: &'a [F],
+    /// Per output, the coarsest bar a pass may have ([`Point::coarsest`]):
+    /// a kink whose slopes' bars are coarser resolves nothing either.
+    ///
+    /// [`Point::coarsest`]: super::point::Point::coarsest
+    pub coarsest: &'a [F],
 }
 
 impl<F: Real> LevelsSeen<'_, F> {
@@ -403,7 +408,9 @@ fn kink_below_the_slopes<F: Real>(
     );
     k.abs_error = 0.0;
     k.rel_error = 0.0;
-    BelowTheSlopes::Kink(k)
+    // (The steady and corrected kinks admit a claim within their bands of a
+    // slope: `outside` is then what admitted it.)
+    BelowTheSlopes::Kink(unless_loose(k, spread.max(outside), seen.coarsest[o]))
 }
 
 /// A gap that stood to the last level: f is not differentiable at x (or a
@@ -444,7 +451,7 @@ pub(super) fn judge_standing<F: Real>(
         judged = (judged.0, r.value, (judged.2.0, r.bar));
     }
     let mut inside = between(a, judged);
-    if !inside && !jumps && config.derives_tolerances() {
+    if !jumps && config.derives_tolerances() {
         // The smallest step's slopes carry the most rounding; where f loses
         // digits in ways its measured noise misses (a residual of 4e-4 on an
         // output of 0.5 flips a whole quantum), they stray. The kink stood at
@@ -464,7 +471,8 @@ pub(super) fn judge_standing<F: Real>(
         if let Some((lk, rk, (nl, nr), _)) = best {
             let floor = |v: F| t.relative(o) * v.abs() + t.absolute(o);
             let candidate = (lk, rk, (nl + floor(lk), nr + floor(rk)));
-            if between(a, candidate) {
+            let finer = nearest_bar(a, candidate) < nearest_bar(a, judged);
+            if between(a, candidate) && (!inside || finer) {
                 (inside, judged) = (true, candidate);
             }
         }
@@ -477,6 +485,11 @@ pub(super) fn judge_standing<F: Real>(
         (right, right_bar)
     };
     let outcome = if inside { Verdict::Kink } else { Verdict::Fail };
+    // What admitted the claim: the nearest slope's bar (the far one's may
+    // carry the drift of a step across a kink just off x), or how far the
+    // claim lies outside the slopes.
+    let outside = (left.min(right) - a).max(a - left.max(right));
+    let admitting = tol.max(outside);
     // A kink's tolerance is what admitted the claim: at least its distance
     // from the nearest slope (a claim between wandering slopes, admitted by
     // the far one's bar, states that width, not the near one's).
@@ -499,6 +512,27 @@ pub(super) fn judge_standing<F: Real>(
     if outcome != Verdict::Fail {
         e.abs_error = 0.0;
         e.rel_error = 0.0;
+    }
+    unless_loose(e, admitting, seen.coarsest[o])
+}
+
+/// The bar of the one-sided slope nearest the claim `a`.
+fn nearest_bar<F: Real>(a: F, (left, right, (lb, rb)): (F, F, (F, F))) -> F {
+    if (a - left).abs() <= (a - right).abs() {
+        lb
+    } else {
+        rb
+    }
+}
+
+/// A kink passes only what it resolves, as a pass does: where the slopes'
+/// `bar` is coarser than `coarsest` (max_resolution of the row's largest
+/// claim), a claim that far outside the slopes would read Kink too, and the
+/// entry is **Inconclusive** (`rule::settle` gives the reason).
+fn unless_loose<F: Real>(mut e: EntryCheck, bar: F, coarsest: F) -> EntryCheck {
+    // (A NaN bar is the rule's business: settle makes it inconclusive.)
+    if e.outcome == Verdict::Kink && bar > coarsest {
+        e.outcome = Verdict::Inconclusive;
     }
     e
 }
@@ -567,7 +601,7 @@ pub(super) fn last_looks<F: Real, E: FnMut(&[F], &mut [F])>(
     // not: that kink is off x.
     let blind = |k: &WideKink<F>| !seen.deny_kink(o, k.right - k.left);
     if let Some(kink) = look.wide_kink.filter(blind) {
-        *e = entry(
+        let kink_entry = entry(
             o,
             i,
             a,
@@ -578,6 +612,7 @@ pub(super) fn last_looks<F: Real, E: FnMut(&[F], &mut [F])>(
             Verdict::Kink,
             Evidence::OneSided,
         );
+        *e = unless_loose(kink_entry, kink.tolerance, seen.coarsest[o]);
         e.abs_error = 0.0;
         e.rel_error = 0.0;
     }

@@ -25,7 +25,7 @@
 //! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
 //! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and a quantum an intermediate's rounding can make, the coordinate judged again with it | `rounding_look.rs` | 84 to 336 (then the stages again), at most 16 coordinates per check |
 //! | 9. a coordinate still failing: central differences with Richardson at $2^{-5}w_i$ to $2^{-3}w_i$ (then at 4 times those where that could not tell) and the stairs' rounding from their values; where they hold the claim and stand apart from the small steps' estimate, f moves in stairs wider than the small steps (an `f32` intermediate near its stationary point) and the entry is Inconclusive | `wide_steps.rs` | 8 (or 16), at most 16 coordinates per check (`f64` only) |
-//! | the verdict rule, its last word (a smooth estimate's Fail by less than the claim's own jumps is Inconclusive; a shrunk step's counts as smooth where its one-sided slopes agree), the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
+//! | the verdict rule, its last word (a smooth estimate's Fail by less than the claim's own jumps is Inconclusive; a shrunk step's counts as smooth where its one-sided slopes agree; a kink whose admitting bar is coarser than `max_resolution` of its row, from `kinks.rs`, gets its reason), the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
 //! | the fast mode and its halving | `directional.rs` | $2d + 1$ |
 //! | the whole check, in order | `run.rs` | |
 //!
@@ -47,7 +47,8 @@
 //! and the claim lies between them; **Fail** when it lies outside every
 //! plausible value; **Inconclusive** when the error bars are too wide to tell
 //! (a non-finite estimate or tolerance, a domain boundary at x, a negative
-//! control that slipped through), never Pass or Kink by default. The noisy
+//! control that slipped through, a kink admitted by a bar coarser than
+//! [`CheckConfig::max_resolution`] of its row), never Pass or Kink by default. The noisy
 //! stage applies it as one function (`rule::judge`); the deterministic stages
 //! below are its cases, each with the error bar its estimate carries, and
 //! `rule::settle` gives the last word on every entry (a non-finite claim fails,

@@ -49,6 +49,7 @@ pub(crate) fn settle(
     let mut undecided = (0, None);
     let mut jumpy = (0, None);
     let mut scales = (0, None);
+    let mut loose = (0, None);
     for e in entries.iter_mut() {
         if e.outcome == Verdict::Inconclusive && e.evidence == Evidence::ScalesDisagree {
             scales.0 += 1;
@@ -83,8 +84,12 @@ pub(crate) fn settle(
             e.outcome = Verdict::Fail;
         }
         if e.outcome == Verdict::Inconclusive {
+            // The kink analysis' one inconclusive outcome: slopes too coarse
+            // to resolve the row (`kinks::unless_loose`).
             let tally = if unfinite {
                 &mut nonfinite
+            } else if e.evidence == Evidence::OneSided {
+                &mut loose
             } else {
                 &mut undecided
             };
@@ -106,6 +111,12 @@ pub(crate) fn settle(
     if let (count, Some((o, i))) = jumpy {
         reasons.push(format!(
             "{count} entries (the first: output {o}, input {i}) fail by less than the claim's own jumps between points a few units in the last place apart, where f shows no kink (the claim's rounding may explain them), so nothing decides them"
+        ));
+    }
+    if let (count, Some((o, i))) = loose {
+        reasons.push(format!(
+            "{count} entries (the first: output {o}, input {i}) lie between one-sided slopes whose error bars are coarser than max_resolution {:.0e} of their row's largest claim (a claim that far outside the slopes would read as a kink too), so nothing decides them",
+            config.max_resolution
         ));
     }
     if let (count, Some((o, i))) = scales {
