@@ -137,6 +137,105 @@ fn a_clean_smooth_check_resolves_below_1e_8() {
     assert!(report.to_string().contains("resolution"), "{report}");
 }
 
+/// A zero claim at a zero of f ($s\,x^2/2$ at 0, $s$ from $10^{-30}$ to
+/// $10^{30}$, f64, mixed and f32) has no claimed entry to be relative to: it
+/// resolves against the slopes f shows about x, finitely and alike at every
+/// scale, and so keeps a Pass that H4 allows. A claim of $10^{-9}s$ fails.
+#[test]
+fn a_zero_claim_at_a_zero_of_f_resolves_against_the_slopes_of_f() {
+    let mut seen = Vec::new();
+    for s in [1e-30, 1e-6, 1.0, 1e6, 1e30] {
+        let f = |p: &[f64]| s * p[0] * p[0] / 2.0 + s * p[1] * p[1];
+        let exact = |_: &[f64]| vec![0.0, 0.0];
+        let report = check_gradient(&f, &exact, &[0.0, 0.0], &cfg()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+        assert!(
+            report.resolution() <= 1e-10,
+            "s {s:e}: {}",
+            report.resolution()
+        );
+        seen.push(report.resolution());
+        let mixed =
+            check_gradient_mixed(&f, &|_: &[f32]| vec![0.0f32, 0.0], &[0.0f32, 0.0], &cfg())
+                .unwrap();
+        assert_eq!(mixed.verdict(), Verdict::Pass, "{mixed}");
+        assert!(mixed.resolution() <= cfg().max_resolution, "{mixed}");
+        let wrong = |_: &[f64]| vec![1e-9 * s, 0.0];
+        assert_eq!(
+            check_gradient(&f, &wrong, &[0.0, 0.0], &cfg())
+                .unwrap()
+                .verdict(),
+            Verdict::Fail
+        );
+    }
+    // Scaling f scales its tolerances and its slopes alike.
+    let (lo, hi) = seen
+        .iter()
+        .fold((f64::INFINITY, 0.0_f64), |(l, h), r| (l.min(*r), h.max(*r)));
+    assert!(hi <= 2.0 * lo, "{seen:?}");
+    let f32_report = check_gradient(
+        &|p: &[f32]| p[0] * p[0] / 2.0,
+        &|_: &[f32]| vec![0.0f32],
+        &[0.0f32],
+        &cfg(),
+    )
+    .unwrap();
+    assert_eq!(f32_report.verdict(), Verdict::Pass, "{f32_report}");
+    assert!(f32_report.resolution() <= cfg().max_resolution);
+}
+
+/// Where f is exactly 0 at x and at every probe (a ReLU at -1, a product
+/// x y at 0 probed along the axes, f = 0), the estimates are exact and the
+/// tolerance is the absolute floor: resolution 0, and a claim of 1e-300
+/// fails. Under a fixed `atol` nothing is relative: infinite, never 0.
+#[test]
+fn a_zero_claim_where_f_is_flat_to_the_last_bit_resolves_everything() {
+    let relu_at = |p: &[f64]| p[0].max(0.0);
+    let product = |p: &[f64]| p[0] * p[1];
+    let zero = |_: &[f64]| 0.0;
+    type Case<'a> = (&'a dyn Fn(&[f64]) -> f64, Vec<f64>);
+    let cases: [Case; 3] = [
+        (&relu_at, vec![-1.0]),
+        (&product, vec![0.0, 0.0]),
+        (&zero, vec![0.3]),
+    ];
+    for (f, x) in cases {
+        let claim = vec![0.0; x.len()];
+        let report = check_gradient(f, &|_: &[f64]| claim.clone(), &x, &cfg()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+        assert_eq!(report.resolution(), 0.0, "{report}");
+        let mut wrong = claim.clone();
+        wrong[0] = 1e-300;
+        let report = check_gradient(f, &|_: &[f64]| wrong.clone(), &x, &cfg()).unwrap();
+        assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+        let fixed = cfg().with_atol(1e-6);
+        let report = check_gradient(f, &|_: &[f64]| claim.clone(), &x, &fixed).unwrap();
+        assert_eq!(report.resolution(), f64::INFINITY, "{report}");
+    }
+}
+
+/// A quartic minimum: the fourth-order stencil's truncation bar,
+/// $|n_3 - n_4|/16 = h_3^3/8$, is an eighth of the one-sided slope $h_3^3$
+/// its probes saw, so a claim that size would pass too: never a Fail, and
+/// never a Pass that H4 forbids.
+#[test]
+fn a_zero_claim_at_a_quartic_minimum_is_no_vacuous_pass() {
+    let report = check_gradient(
+        &|p: &[f64]| p[0].powi(4),
+        &|_: &[f64]| vec![0.0],
+        &[0.0],
+        &cfg(),
+    )
+    .unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
+    if report.verdict() == Verdict::Pass {
+        assert!(report.resolution() <= cfg().max_resolution, "{report}");
+    } else {
+        let reason = report.inconclusive_reason().unwrap_or_default();
+        assert!(reason.contains("resolution"), "{reason}");
+    }
+}
+
 #[test]
 fn the_negative_control_exposes_a_loose_tolerance() {
     let f = |x: &[f64]| 1e-3 * (x[0].sin() + x[1] * x[1]);

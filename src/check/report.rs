@@ -98,6 +98,12 @@ pub struct CheckReport {
     pub(crate) flat_scale: Vec<f64>,
 }
 
+/// The absolute floor of a tolerance: twice the smallest normal `f32`
+/// (above the `f64` floor too). An entry of a row with no scale whose
+/// tolerance is no wider resolved all its float type can (see
+/// [`CheckReport::resolution`]).
+const FLAT_FLOOR: f64 = 2.0 * f32::MIN_POSITIVE as f64;
+
 impl CheckReport {
     /// `Fail` if any entry fails; else `Inconclusive` if any entry is, or the
     /// check as a whole cannot decide (the negative control slipped through);
@@ -137,20 +143,28 @@ impl CheckReport {
     /// that stands clear of its own tolerance, or else against f's own scale,
     /// $|f_0|$ over the point's width $\max(1, \max_j|x_j|)$: a zero claim
     /// under a tolerance of that size (an `f32` plateau read at a step too
-    /// small to see the slope) resolves nothing. Where f(x) is 0 too, the row
-    /// has no scale at all and is left out; infinite when every row is such a
-    /// row, since 0/0 must not read as a perfect resolution.
+    /// small to see the slope) resolves nothing. Where f(x) is 0 too ($x^2$
+    /// at 0), against the largest one-sided slope its probes saw, f's own
+    /// slope scale about x. Where f is exactly 0 at x and at every probe
+    /// (a ReLU at -1, a dead unit), the estimates are exact: an entry whose
+    /// tolerance is at the absolute floor (no wider than twice the smallest
+    /// normal `f32`) resolves all the float type can, and counts 0; a wider
+    /// one (a fixed `atol`) has nothing to be relative to and is left out,
+    /// infinite when every entry is such an entry, since 0/0 must not read
+    /// as a perfect resolution.
     pub fn resolution(&self) -> f64 {
         let scales = self.row_scales();
         let mut judged = false;
         let entries = self
             .entries
             .iter()
-            .filter(|e| scales[e.output] != 0.0)
+            .filter(|e| scales[e.output] != 0.0 || e.tolerance <= FLAT_FLOOR)
             .map(|e| {
                 judged = true;
                 if e.tolerance.is_nan() {
                     f64::INFINITY
+                } else if scales[e.output] == 0.0 {
+                    0.0
                 } else {
                     e.tolerance / scales[e.output]
                 }
@@ -171,10 +185,12 @@ impl CheckReport {
     }
 
     /// Per output row, the largest $|a|$; for a row of zero claims, the
-    /// largest $|n|$ beyond its tolerance, else f's own scale (0 where f(x) is 0).
+    /// largest $|n|$ beyond its tolerance, else f's own scale, else its
+    /// largest one-sided slope (0 where f is 0 at x and every probe).
     fn row_scales(&self) -> Vec<f64> {
         let mut claimed = vec![0.0_f64; self.outputs];
         let mut estimated = vec![0.0_f64; self.outputs];
+        let mut sloped = vec![0.0_f64; self.outputs];
         for e in &self.entries {
             if !e.analytic.is_nan() {
                 claimed[e.output] = claimed[e.output].max(e.analytic.abs());
@@ -182,21 +198,22 @@ impl CheckReport {
             if e.numeric.abs() > e.tolerance {
                 estimated[e.output] = estimated[e.output].max(e.numeric.abs());
             }
+            for slope in [e.left, e.right] {
+                if slope.is_finite() {
+                    sloped[e.output] = sloped[e.output].max(slope.abs());
+                }
+            }
         }
         claimed
             .into_iter()
             .zip(estimated)
+            .zip(sloped)
             .zip(&self.flat_scale)
-            .map(|((c, n), flat)| {
-                if c > 0.0 {
-                    c
-                } else if n > 0.0 {
-                    n
-                } else if flat.is_finite() {
-                    *flat
-                } else {
-                    0.0
-                }
+            .map(|(((c, n), slope), flat)| {
+                [c, n, if flat.is_finite() { *flat } else { 0.0 }, slope]
+                    .into_iter()
+                    .find(|s| *s > 0.0)
+                    .unwrap_or(0.0)
             })
             .collect()
     }

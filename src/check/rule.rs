@@ -84,11 +84,15 @@ pub(crate) fn settle(
             e.outcome = Verdict::Fail;
         }
         if e.outcome == Verdict::Inconclusive {
-            // The kink analysis' one inconclusive outcome: slopes too coarse
-            // to resolve the row (`kinks::unless_loose`).
+            // The kink analysis' loose outcomes: slopes, or a shrunk step's
+            // central difference holding the claim, too coarse to resolve
+            // the row (`kinks::unless_loose`).
+            let held_loosely = e.evidence == Evidence::OneSided
+                || (e.evidence == Evidence::ShrunkStep
+                    && (e.analytic - e.numeric).abs() <= e.tolerance);
             let tally = if unfinite {
                 &mut nonfinite
-            } else if e.evidence == Evidence::OneSided {
+            } else if held_loosely {
                 &mut loose
             } else {
                 &mut undecided
@@ -115,7 +119,7 @@ pub(crate) fn settle(
     }
     if let (count, Some((o, i))) = loose {
         reasons.push(format!(
-            "{count} entries (the first: output {o}, input {i}) lie between one-sided slopes whose error bars are coarser than max_resolution {:.0e} of their row's largest claim (a claim that far outside the slopes would read as a kink too), so nothing decides them",
+            "{count} entries (the first: output {o}, input {i}) lie between one-sided slopes, or within a shrunk step's central difference, whose error bars are coarser than max_resolution {:.0e} of their row's largest claim (a claim that far off would read the same), so nothing decides them",
             config.max_resolution
         ));
     }
@@ -288,7 +292,7 @@ pub(crate) fn vacuous(
         return None;
     }
     Some(format!(
-        "the check reached a resolution of {resolution:.2e} (a claim off by that fraction of its row's largest entry could pass), coarser than max_resolution {:.0e}",
+        "the check reached a resolution of {resolution:.2e} (a claim off by that fraction of its row's largest entry, or for a row claiming zeros of the slopes f shows about x, could pass), coarser than max_resolution {:.0e}",
         config.max_resolution
     ))
 }

@@ -16,7 +16,8 @@ use super::quantized::Quantization;
 use super::ridders::ridders_pass;
 use super::rounding_look::Along;
 use super::{
-    EntryCheck, Evidence, Method, Verdict, domain_edge, noisy, resolve, rounding_look, wide_steps,
+    EntryCheck, Evidence, Method, Verdict, domain_edge, kinks, noisy, resolve, rounding_look,
+    wide_steps,
 };
 use crate::float::{Real, cst};
 use crate::numeric::differences::{DifferenceScheme, step_within};
@@ -64,6 +65,7 @@ pub(super) fn check_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
                 decide_coordinate(ev, point, i, width, s, entries, quantization, Some(&along));
                 resolve::resolve_weak_passes(ev, point, i, width, &mut entries[first..]);
             }
+            kinks::unless_resolved(point.coarsest, &mut entries[first..]);
             // Still failing: perhaps stairs wider than the small steps.
             wide_steps::doubt_from_wide_steps(ev, point, i, width, &mut entries[first..]);
             return;

@@ -74,7 +74,8 @@ impl Tally {
             }
         }
         self.worst_scaled_error = self.worst_scaled_error.max(report.worst_scaled_error());
-        // (A row claiming all zeros has no relative resolution: infinite, left out.)
+        // (A row claiming all zeros under a fixed atol where f is 0 at every
+        // probe has no relative resolution: infinite, left out.)
         if report.verdict().is_ok() && report.resolution().is_finite() {
             self.resolution = Some(self.resolution.unwrap_or(0.0).max(report.resolution()));
         }
