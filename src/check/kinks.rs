@@ -525,13 +525,14 @@ fn nearest_bar<F: Real>(a: F, (left, right, (lb, rb)): (F, F, (F, F))) -> F {
     }
 }
 
-/// A kink passes only what it resolves, as a pass does: where the slopes'
-/// `bar` is coarser than `coarsest` (max_resolution of the row's largest
-/// claim), a claim that far outside the slopes would read Kink too, and the
-/// entry is **Inconclusive** (`rule::settle` gives the reason).
+/// A kink or a pass of the kink analysis passes only what it resolves: where
+/// the `bar` that admitted it (the slopes', or the shrunk step's tolerance)
+/// is coarser than `coarsest` (max_resolution of the row's largest claim), a
+/// claim that far off would read the same, and the entry is
+/// **Inconclusive** (`rule::settle` gives the reason).
 fn unless_loose<F: Real>(mut e: EntryCheck, bar: F, coarsest: F) -> EntryCheck {
     // (A NaN bar is the rule's business: settle makes it inconclusive.)
-    if e.outcome == Verdict::Kink && bar > coarsest {
+    if matches!(e.outcome, Verdict::Kink | Verdict::Pass) && bar > coarsest {
         e.outcome = Verdict::Inconclusive;
     }
     e
@@ -549,17 +550,15 @@ fn between<F: Real>(a: F, (left, right, (lb, rb)): (F, F, (F, F))) -> bool {
 /// central difference at a shrunk step carries f's rounding over that step,
 /// and an `f32` intermediate's stairs there gave a claim 16 % off a
 /// tolerance of 12 % of its row (the central difference itself was 54 %
-/// off). A Pass of the kink analysis still coarser than `coarsest` (max_resolution of the
-/// row's largest claim) once step 6 looked again at a wider step is
-/// **Inconclusive** (`rule::settle` gives the reason).
+/// off). Its passes stand until step 6 has looked again at a wider step
+/// (which takes only passes); one still coarser than `coarsest` then is
+/// **Inconclusive**, by [`unless_loose`].
 pub(super) fn unless_resolved<F: Real>(coarsest: &[F], entries: &mut [EntryCheck]) {
-    for e in entries {
-        let loose = coarsest
-            .get(e.output)
-            .is_some_and(|c| e.tolerance > f64_of(*c));
-        if e.outcome == Verdict::Pass && e.evidence == Evidence::ShrunkStep && loose {
-            e.outcome = Verdict::Inconclusive;
-        }
+    for e in entries
+        .iter_mut()
+        .filter(|e| e.evidence == Evidence::ShrunkStep)
+    {
+        *e = unless_loose(*e, cst::<F>(e.tolerance), coarsest[e.output]);
     }
 }
 

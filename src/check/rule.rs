@@ -86,7 +86,7 @@ pub(crate) fn settle(
         if e.outcome == Verdict::Inconclusive {
             // The kink analysis' loose outcomes: slopes, or a shrunk step's
             // central difference holding the claim, too coarse to resolve
-            // the row (`kinks::unless_loose`).
+            // the row (`kinks::unless_loose`, `kinks::unless_resolved`).
             let held_loosely = e.evidence == Evidence::OneSided
                 || (e.evidence == Evidence::ShrunkStep
                     && (e.analytic - e.numeric).abs() <= e.tolerance);
