@@ -12,8 +12,14 @@
 //! four times $(h/h_3)^2$ the change of the first pass's central differences
 //! from $h_3$ to $2h_3$, plus rounding (where f'' jumps at x, $c(t) = f' + Ct$
 //! and the change is $h_3/h$ times that).
+//!
+//! **In `f32`** the central difference at $h$ does not pass alone: its bar
+//! is rounding only, and $h = 4.9\cdot10^{-3}w_i$ can reach f's features,
+//! where its truncation is unbounded (an `f32` LayerNorm's mirrored index
+//! passed 10 tolerances off). Step 2b's $c_4$, with its truncation bar and
+//! its $t^2$ law, decides.
 
-use super::budget::tolerance;
+use super::budget::{f32_or_coarser, tolerance};
 use super::point::{Point, Walk, entry, pass_refined};
 use super::probe::{Evaluator, Scratch};
 use super::{EntryCheck, Evidence, Verdict};
@@ -63,7 +69,11 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             c,
             w.t.bar(F::one(), scale, cst(4.0), w.sigma[o], h),
         );
-        let pass = auto && w.point.passes(o, a, c, tol) && s.kink_clear_of(o, &[right - left], tol);
+        // In f32 the central difference does not pass alone (module doc).
+        let pass = auto
+            && !f32_or_coarser::<F>()
+            && w.point.passes(o, a, c, tol)
+            && s.kink_clear_of(o, &[right - left], tol);
         s.pending[o] = !pass;
         any_pending |= !pass;
         let here = entry(

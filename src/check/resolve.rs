@@ -43,7 +43,10 @@ pub(super) fn resolves<F: Real>(tol: F, size: F) -> bool {
 ///
 /// With $c_1, c_2, c_4$ the central differences at $t$, $2t$, $4t$, the claim passes,
 /// now resolved, within $\rho(t) + |c_1 - c_2|$ of $c_1$ (the truncation of
-/// $c_1$ is a third of $c_2 - c_1$) plus the relative floor. It **fails** only
+/// $c_1$ is a third of $c_2 - c_1$) plus the relative floor, where f is in
+/// its asymptotic range (below): beyond it $|c_1 - c_2|$ bounds nothing (an
+/// `f32` LayerNorm whose spread is below the steps passed a dropped mean 4
+/// tolerances off). It **fails** only
 /// when it misses $c_1$ by twice that and by a quarter of itself, f is in its
 /// asymptotic range ($c_4 - c_2 = 4(c_2 - c_1)$ within half, plus rounding:
 /// hinge terms crowding their margins put kinks at every distance, and a
@@ -139,22 +142,6 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
             (f0[o] - m2[o]) / (two * step),
             (p2[o] - f0[o]) / (two * step),
         );
-        if rule::within(a, c1, tol) {
-            if tol < cst(e.tolerance) {
-                *e = entry(
-                    o,
-                    i,
-                    a,
-                    c1,
-                    left1,
-                    right1,
-                    tol,
-                    Verdict::Pass,
-                    Evidence::WideStep,
-                );
-            }
-            continue;
-        }
         // The one-sided slopes freed of their curvature term (L(t) = f'- - f'' t / 2 + ..):
         // on a smooth f both limits are f', across a kink at x they differ by the jump.
         let (left0, right0) = (two * left1 - left2, two * right1 - right2);
@@ -171,6 +158,25 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
         let c4 = (p4[o] - m4[o]) / (cst::<F>(8.0) * step);
         let asymptotic =
             ((c4 - c2) - four * (c2 - c1)).abs() <= (c4 - c2).abs() / two + cst::<F>(8.0) * rho;
+        // |c1 - c2| bounds c1's truncation only in the asymptotic range: where
+        // the steps outgrow f's features (an f32 LayerNorm of spread 0.01), the
+        // claim is not resolved here.
+        if rule::within(a, c1, tol) {
+            if asymptotic && tol < cst(e.tolerance) {
+                *e = entry(
+                    o,
+                    i,
+                    a,
+                    c1,
+                    left1,
+                    right1,
+                    tol,
+                    Verdict::Pass,
+                    Evidence::WideStep,
+                );
+            }
+            continue;
+        }
         let samples = [
             (step, p1[o]),
             (-step, m1[o]),
