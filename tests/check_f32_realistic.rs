@@ -412,8 +412,12 @@ fn generated_f32_networks_never_fail_their_correct_gradient() {
     let config = CheckConfig::default();
     // Seed 10029 (weights of 3.4e-3, 11 ReLU units): the weak-pass look at a
     // step of 0.1 read kinks at every distance as a smooth f and failed the
-    // exact claim, 1e-2, against 1.3e-3.
-    for seed in (0..80).chain([10029]) {
+    // exact claim, 1e-2, against 1.3e-3. Seed 23969 (weights of 3.5e-3, 4
+    // ReLU units): the same look at t = 0.08 took central differences whose
+    // changes halved (c(t) = B + A/t, kinks at every distance under the
+    // steps) for the t^2 law within 8 times its rounding bar, and failed the
+    // exact claim, -4.7e-3, against -2.5e-3.
+    for seed in (0..80).chain([10029, 23969]) {
         let mut r = rng(9100 + seed);
         let relu = seed % 2 == 1;
         let (d, h, samples) = (
