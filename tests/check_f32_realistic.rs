@@ -401,6 +401,62 @@ fn ridders_across_relu_kinks_does_not_fail_a_correct_f32_network() {
     assert_eq!(caught.verdict(), Verdict::Fail, "{caught}");
 }
 
+/// A generated network: 1 to 7 inputs, 1 to 11 hidden units (ReLU for odd
+/// seeds, else tanh), 1 to 5 samples, weights of $3\cdot10^{-3}$ to 30, drawn
+/// from `rng(base + seed)`; with a tag that names it.
+fn generated_network(base: u64, seed: u64) -> (Mlp, Vec<f32>, String) {
+    let mut r = rng(base + seed);
+    let relu = seed % 2 == 1;
+    let (d, h, samples) = (
+        r.random_range(1..8),
+        r.random_range(1..12),
+        r.random_range(1..6),
+    );
+    let scale = 10f64.powf(r.random_range(-2.5..1.5));
+    let xs = (0..samples)
+        .map(|_| (0..d).map(|_| normal(&mut r)).collect())
+        .collect();
+    let ys = (0..samples).map(|_| normal(&mut r)).collect();
+    let p: Vec<f32> = (0..h * d + h)
+        .map(|_| (scale * normal(&mut r)) as f32)
+        .collect();
+    let tag = format!("seed {seed} relu {relu} d {d} h {h} samples {samples} scale {scale:.2e}");
+    (Mlp { d, h, xs, ys, relu }, p, tag)
+}
+
+/// H1 per entry for generated networks with a mirrored index, in `f32`:
+/// every entry read Pass or Kink is within twice its tolerance of the exact
+/// gradient. ReLU networks of weights near $10^{-2}$ put kinks at every
+/// distance under $h_3 = 0.0186$, and f at that scale reads as a smooth
+/// parabola: seed 49 (weights of $9\cdot10^{-3}$) passed a claim
+/// $-1.4\cdot10^{-4}$ by a fourth-order value of $6.7\cdot10^{-5}$ where the
+/// derivative is $7.6\cdot10^{-4}$, until the fourth-order value had to hold
+/// at the central step's scale too; seeds 1, 23 and 75 broke it before the
+/// `f32` stages asked for their asymptotic range.
+#[test]
+fn generated_f32_networks_pass_no_mirrored_entry_beyond_its_tolerance() {
+    let config = CheckConfig::default();
+    let mut breaches = Vec::new();
+    for seed in 0..80 {
+        let (mlp, p, tag) = generated_network(33000, seed);
+        let p64: Vec<f64> = p.iter().map(|v| f64::from(*v)).collect();
+        let exact = mlp.grad(&p64, false);
+        let f32_loss = |q: &[f32]| mlp.loss(q);
+        let mirrored = |q: &[f32]| mlp.grad(q, true);
+        let report = check_gradient(&f32_loss, &mirrored, &p, &config).unwrap();
+        for e in report.entries() {
+            let off = (e.analytic - exact[e.input]).abs();
+            if matches!(e.outcome, Verdict::Pass | Verdict::Kink) && off > 2.0 * e.tolerance {
+                breaches.push(format!(
+                    "{tag} entry {}: {:?} ({:?}) off {off:e}, tolerance {:e}",
+                    e.input, e.outcome, e.evidence, e.tolerance
+                ));
+            }
+        }
+    }
+    assert!(breaches.is_empty(), "{breaches:#?}");
+}
+
 /// Generated tanh and ReLU networks (1 to 7 inputs, 1 to 11 hidden units, 1
 /// to 5 samples, weights of 3e-3 to 30), gradient in `f32`: the correct one
 /// never reads Fail, mixed or in `f32`, and no Pass is vacuous; the mirrored
@@ -418,24 +474,7 @@ fn generated_f32_networks_never_fail_their_correct_gradient() {
     // steps) for the t^2 law within 8 times its rounding bar, and failed the
     // exact claim, -4.7e-3, against -2.5e-3.
     for seed in (0..80).chain([10029, 23969]) {
-        let mut r = rng(9100 + seed);
-        let relu = seed % 2 == 1;
-        let (d, h, samples) = (
-            r.random_range(1..8),
-            r.random_range(1..12),
-            r.random_range(1..6),
-        );
-        let scale = 10f64.powf(r.random_range(-2.5..1.5));
-        let xs = (0..samples)
-            .map(|_| (0..d).map(|_| normal(&mut r)).collect())
-            .collect();
-        let ys = (0..samples).map(|_| normal(&mut r)).collect();
-        let p: Vec<f32> = (0..h * d + h)
-            .map(|_| (scale * normal(&mut r)) as f32)
-            .collect();
-        let mlp = Mlp { d, h, xs, ys, relu };
-        let tag =
-            format!("seed {seed} relu {relu} d {d} h {h} samples {samples} scale {scale:.2e}");
+        let (mlp, p, tag) = generated_network(9100, seed);
         let f64_loss = |q: &[f64]| mlp.loss(q);
         let f32_loss = |q: &[f32]| mlp.loss(q);
         let right = |q: &[f32]| mlp.grad(q, false);

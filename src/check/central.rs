@@ -49,8 +49,10 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     // the coordinates the larger steps left unsure (a kink within 2 h3, or
     // high derivatives).
     let h = step_within(DifferenceScheme::Central.optimal_step::<F>(), x[i], width);
-    ev.at(i, h, &mut s.plus);
-    ev.at(i, -h, &mut s.minus);
+    if !s.central_ready {
+        ev.at(i, h, &mut s.plus);
+        ev.at(i, -h, &mut s.minus);
+    }
     let mut any_pending = false;
     for o in 0..m {
         if auto && !s.pending[o] {

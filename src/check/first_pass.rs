@@ -47,8 +47,15 @@
 //! $2h_3$, whose move bounds $n_4$'s own error $-h^4f^{(5)}/30$, odd and
 //! unseen by the fourth differences: its bar is at least a quarter of that
 //! move (a fifteenth in the asymptotic range; a quarter covers growth down
-//! to fivefold per doubling of the step). Cost: 2 to 3 evaluations per
-//! coordinate more in `f32` (the guide's chains: 7.1 instead of 4.1).
+//! to fivefold per doubling of the step). And $n_4$ must hold below $h_3$'s
+//! scale: f at $x \pm h$, the central step (2 evaluations, which step 2
+//! reuses), gives $c(h)$, which must agree with $n_4$ within both bars
+//! ($c(h)$'s rounding, and twice $(h/h_3)^2$ the truncation $c(h_3) - n_4$).
+//! Kinks at every distance under $h_3$ (an `f32` ReLU network of weights
+//! $9\cdot10^{-3}$) leave f a smooth parabola at $h_3$'s scale, whose $n_4$,
+//! $6.7\cdot10^{-5}$, had passed a claim where f' is $7.6\cdot10^{-4}$.
+//! Cost: about 5 evaluations per coordinate more in `f32` (64 8-layer
+//! chains: 9.1 instead of 4.1).
 //!
 
 use super::budget::{Tolerances, f32_or_coarser, magnitude, tolerance};
@@ -58,7 +65,7 @@ use super::two_point::two_point_pass;
 use super::wide_stencil::far_values;
 use super::{EntryCheck, Evidence, Verdict, noisy};
 use crate::float::{Real, cst};
-use crate::numeric::differences::{fourth_order, third_order};
+use crate::numeric::differences::{DifferenceScheme, fourth_order, step_within, third_order};
 
 /// Steps 1 and 1b of the module doc: the third- and fourth-order stencils at
 /// $h_3$, the kink evidence of the fourth difference, and the noise measured
@@ -132,10 +139,7 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         // Step 1b: f(x - 2 h3) completes the fourth-order central stencil (1 evaluation);
         // its gap to the third-order value bounds the latter's truncation.
         ev.at(i, -(two * h3), minus2);
-        if f32_or_coarser::<F>() {
-            // f at x +- 4 h3 (2 evaluations): n4 at 2 h3 bounds n4's own error.
-            far_values(ev, i, h3, s);
-        }
+        let below = read_f32_scales(ev, w, s);
         loop {
             any_pending = false;
             for o in 0..m {
@@ -161,21 +165,9 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 };
                 // A kink of jump J at x gives n3 - n4 = J/6.
                 s.jump[o] = cst::<F>(6.0) * (n3 - n4).abs();
-                // That bound takes n4's own error, -h^4 f^(5) / 30, as far below n3's.
-                // It is odd, and the fourth differences do not see it; n4 at 2 h3 does
-                // (in f32, where h3 reaches f's features: f at x +- 4 h3 was read): it
-                // moves n4 by 15 times that error in the asymptotic range, and a quarter
-                // of the move bounds it wherever it grows at least fivefold per doubling
-                // of the step. (An f32 LayerNorm of spread 0.08 under h3 = 0.037 kept
-                // the h^4 law in its fourth differences while n4 was 0.03 off and
-                // |n3 - n4| / 16 allowed 0.005; n4 moved by 0.28.) Not in f64: there
-                // h3 is 150 times finer, and the move of a noisy f, not yet measured,
-                // widened the bar for claims 10 % off.
-                let far = s.far.as_ref().filter(|_| f32_or_coarser::<F>());
-                let moved = far.map_or(F::zero(), |[plus4, minus4]| {
-                    let n4_wide = fourth_order(minus4[o], minus2, plus2, plus4[o], two * h3);
-                    (n4_wide - n4).abs() / cst::<F>(4.0)
-                });
+                // That bound takes n4's own error as far below n3's: in f32, at least
+                // a quarter of n4's move to 2 h3 ([`own_error`]).
+                let moved = own_error(s, o, n4, h3);
                 let allowance = rounding + ((n3 - n4).abs() / cst::<F>(16.0)).max(moved);
                 let tol = tolerance(config, &w.t, o, a, n4, allowance);
                 // |n3 - n4| / 16 bounds the truncation only if the gap is
@@ -186,7 +178,12 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 // measured, the noisy stage takes a noisy f.
                 let unexplained = (!w.measured || f32_or_coarser::<F>())
                     && s.structure[o] == Structure::Unexplained;
-                if !unexplained && w.point.passes(o, a, n4, tol) && s.kink_clear_of(o, &[], tol) {
+                let holds_below = holds_below_h3(w, s, o, below, n4, tol);
+                if holds_below
+                    && !unexplained
+                    && w.point.passes(o, a, n4, tol)
+                    && s.kink_clear_of(o, &[], tol)
+                {
                     s.pending[o] = false;
                     pass_refined(&mut entries[first + o], a, n4, tol, Evidence::HigherOrder);
                 }
@@ -219,6 +216,77 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         }
     }
     false
+}
+
+/// In `f32` (`None` otherwise), the scales step 1b reads besides $h_3$: f at
+/// $x \pm 4h_3$ for [`own_error`] (2 evaluations), and f at $x \pm h$, the
+/// central step, for [`holds_below_h3`] (2 evaluations, which step 2 reuses).
+/// Returns $h$.
+fn read_f32_scales<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    s: &mut Scratch<F>,
+) -> Option<F> {
+    if !f32_or_coarser::<F>() {
+        return None;
+    }
+    far_values(ev, w.i, w.h3, s);
+    let h = step_within(
+        DifferenceScheme::Central.optimal_step::<F>(),
+        w.point.x[w.i],
+        w.width,
+    );
+    ev.at(w.i, h, &mut s.plus);
+    ev.at(w.i, -h, &mut s.minus);
+    s.central_ready = true;
+    Some(h)
+}
+
+/// In `f32`, a bound on $n_4$'s own error, $-h^4 f^{(5)}/30$: odd, so the
+/// fourth differences do not see it; $n_4$ at $2h_3$ (f at $x \pm 4h_3$) moves
+/// by 15 times it in the asymptotic range, and a quarter of the move bounds it
+/// wherever it grows at least fivefold per doubling of the step. (An `f32`
+/// LayerNorm of spread 0.08 under $h_3 = 0.037$ kept the $h^4$ law in its
+/// fourth differences while $n_4$ was 0.03 off and $|n_3 - n_4|/16$ allowed
+/// 0.005; $n_4$ moved by 0.28.) 0 in `f64`: there $h_3$ is 150 times finer,
+/// and the move of a noisy f, not yet measured, widened the bar for claims
+/// 10 % off.
+fn own_error<F: Real>(s: &Scratch<F>, o: usize, n4: F, h3: F) -> F {
+    let [minus2, _, _, plus2] = s.wide.each_ref().map(|v| v[o]);
+    match s.far.as_ref().filter(|_| f32_or_coarser::<F>()) {
+        Some([plus4, minus4]) => {
+            let wide = fourth_order(minus4[o], minus2, plus2, plus4[o], cst::<F>(2.0) * h3);
+            (wide - n4).abs() / cst::<F>(4.0)
+        }
+        None => F::zero(),
+    }
+}
+
+/// In `f32` (`below` the central step $h$; always `true` otherwise), whether
+/// $n_4$ holds at $h$'s scale too: $c(h)$ within $n_4$'s tolerance plus its
+/// own bars, its rounding and twice $(h/h_3)^2$ the truncation
+/// $c(h_3) - n_4$. Kinks at every distance under $h_3$ (an `f32` ReLU network
+/// of weights $9\cdot10^{-3}$) leave f a smooth parabola at $h_3$'s scale,
+/// whose $n_4$, $6.7\cdot10^{-5}$, passed a claim where f' is $7.6\cdot10^{-4}$.
+fn holds_below_h3<F: Real>(
+    w: &Walk<'_, F>,
+    s: &Scratch<F>,
+    o: usize,
+    below: Option<F>,
+    n4: F,
+    tol: F,
+) -> bool {
+    below.is_none_or(|h| {
+        let two = cst::<F>(2.0);
+        let [_, minus, plus, _] = s.wide.each_ref().map(|v| v[o]);
+        let c = (s.plus[o] - s.minus[o]) / (h + h);
+        let c3 = (plus - minus) / (two * w.h3);
+        let scale = w.point.noise.nu(o, &[w.point.f0[o], s.plus[o], s.minus[o]]);
+        let ratio = h / w.h3;
+        let bar = w.t.bar(F::one(), scale, cst(4.0), w.sigma[o], h)
+            + two * ratio * ratio * (c3 - n4).abs();
+        (c - n4).abs() <= tol + bar
+    })
 }
 
 /// The kink evidence of the first pass (2 evaluations, at $x \pm 4h_3$, once

@@ -63,6 +63,9 @@ pub(super) struct Scratch<F> {
     /// f at x + 4 h3 and x - 4 h3, once evaluated for this coordinate: the
     /// fourth difference at 2 h3 (kink evidence) and the wide stencil's kinks.
     pub(super) far: Option<[Vec<F>; 2]>,
+    /// Whether `plus` and `minus` already hold f at $x \pm h$ (the central
+    /// step) for this coordinate: the `f32` first pass reads them.
+    pub(super) central_ready: bool,
     pub(super) pending: Vec<bool>,
     /// Per output, what the fourth differences say of f at the first pass's
     /// scale: see [`structure_at_h3`].
@@ -80,6 +83,7 @@ impl<F: Real> Scratch<F> {
             minus2: vec![F::zero(); m],
             wide: std::array::from_fn(|_| vec![F::zero(); m]),
             far: None,
+            central_ready: false,
             pending: vec![false; m],
             structure: vec![Structure::Unseen; m],
             jump: vec![F::zero(); m],
