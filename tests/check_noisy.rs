@@ -106,3 +106,36 @@ fn deterministic_noise_above_the_cap_is_noise_not_kinks() {
         }
     }
 }
+
+/// A kink under call-to-call noise, $|x_0| + x_1^2/2 + \sigma u$ at $x_0 = 0$:
+/// where the noise is small the claim 0.5 between the slopes is a Kink whose
+/// tolerance is at least its distance from the nearest slope (as the kink
+/// analysis reports); where the slopes' bars are coarser than max_resolution
+/// of the row (noise $10^{-2}$: bars of 0.45), a claim 0.3 past the slopes,
+/// which they admitted as a Kink, is Inconclusive with the reason.
+#[test]
+fn a_noisy_kink_admits_only_what_its_slopes_resolve() {
+    let x = [0.0, 0.7];
+    for (sigma, claim) in [(1e-8, 0.5), (1e-6, 0.5), (1e-2, 1.3), (1e-2, 0.5)] {
+        let counter = AtomicU64::new(7);
+        let f = |p: &[f64]| p[0].abs() + 0.5 * p[1] * p[1] + sigma * uniform(&counter);
+        let g = |p: &[f64]| vec![claim, p[1]];
+        let report = check_gradient(&f, &g, &x, &cfg()).unwrap();
+        let e = report.entries().iter().find(|e| e.input == 0).unwrap();
+        if sigma < 1e-4 {
+            assert_eq!(e.outcome, Verdict::Kink, "{sigma:e} {claim}: {report}");
+            assert!(
+                e.tolerance >= (claim - e.numeric).abs(),
+                "{sigma:e} {claim}: {report}"
+            );
+        } else {
+            assert_eq!(
+                e.outcome,
+                Verdict::Inconclusive,
+                "{sigma:e} {claim}: {report}"
+            );
+            let reason = report.inconclusive_reason().unwrap_or_default();
+            assert!(reason.contains("max_resolution"), "{reason}");
+        }
+    }
+}

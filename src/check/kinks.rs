@@ -544,7 +544,7 @@ fn nearest_bar<F: Real>(a: F, (left, right, (lb, rb)): (F, F, (F, F))) -> F {
 /// is coarser than `coarsest` (max_resolution of the row's largest claim), a
 /// claim that far off would read the same, and the entry is
 /// **Inconclusive** (`rule::settle` gives the reason).
-fn unless_loose<F: Real>(mut e: EntryCheck, bar: F, coarsest: F) -> EntryCheck {
+pub(super) fn unless_loose<F: Real>(mut e: EntryCheck, bar: F, coarsest: F) -> EntryCheck {
     // (A NaN bar is the rule's business: settle makes it inconclusive.)
     if matches!(e.outcome, Verdict::Kink | Verdict::Pass) && bar > coarsest {
         e.outcome = Verdict::Inconclusive;

@@ -33,12 +33,18 @@
 //! the central bar, Kink when the slopes stand apart at both levels and
 //! bracket the claim, Inconclusive when only a one-sided bar holds the claim,
 //! Fail otherwise. A pass states its resolution (the bar over the claim), so
-//! a pass at noise $10^{-4}$ says it could not see a $10^{-3}$ error.
+//! a pass at noise $10^{-4}$ says it could not see a $10^{-3}$ error. A
+//! kink's tolerance is at least the claim's distance from the nearest slope,
+//! and a kink whose admitting bar (the nearest slope's, or how far the claim
+//! lies outside the slopes) is coarser than max_resolution of its row is
+//! **Inconclusive** (`kinks::unless_loose`): at noise $10^{-2}$ on $|x|$ at 0
+//! the slopes' bars of 0.45 had admitted a claim 0.3 past them.
 
 use crate::check::report::EntryCheck;
 use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 
+use super::kinks::unless_loose;
 use super::point::{Point, entry};
 use super::probe::Evaluator;
 use super::rule::{Estimate, Sides, judge};
@@ -131,15 +137,29 @@ pub(super) fn judge_noisy<F: Real, E: FnMut(&[F], &mut [F])>(
         ];
         let verdict = judge(a, best, &levels, &[]);
         let near = &levels[0];
-        let (numeric, tol) = if verdict == Verdict::Kink {
+        // A kink reports the nearest slope, and as its tolerance what admitted
+        // the claim: at least its distance from that slope (as the kink
+        // analysis' standing kinks do); the bar that admitted it, the nearest
+        // slope's or how far the claim lies outside the slopes, must resolve
+        // the row (`kinks::unless_loose`).
+        let (numeric, tol, admitting) = if verdict == Verdict::Kink {
             let nearest = if (a - near.left.value).abs() <= (a - near.right.value).abs() {
                 near.left
             } else {
                 near.right
             };
-            (nearest.value, nearest.bar)
+            let (lo, hi) = (
+                near.left.value.min(near.right.value),
+                near.left.value.max(near.right.value),
+            );
+            let outside = (lo - a).max(a - hi).max(F::zero());
+            (
+                nearest.value,
+                nearest.bar.max((a - nearest.value).abs()),
+                nearest.bar.max(outside),
+            )
         } else {
-            (best.value, best.bar)
+            (best.value, best.bar, best.bar)
         };
         let mut e = entry(
             o,
@@ -155,6 +175,7 @@ pub(super) fn judge_noisy<F: Real, E: FnMut(&[F], &mut [F])>(
         if verdict == Verdict::Kink {
             e.abs_error = 0.0;
             e.rel_error = 0.0;
+            e = unless_loose(e, admitting, point.coarsest[o]);
         }
         entries[o] = e;
     }

@@ -84,11 +84,13 @@ pub(crate) fn settle(
             e.outcome = Verdict::Fail;
         }
         if e.outcome == Verdict::Inconclusive {
-            // The kink analysis' loose outcomes: slopes, or a shrunk step's
-            // central difference holding the claim, too coarse to resolve
-            // the row (`kinks::unless_loose`, `kinks::unless_resolved`).
+            // The loose outcomes: slopes (of the kink analysis or the noisy
+            // stage), or a shrunk step's central difference, holding the claim
+            // too coarsely to resolve the row (`kinks::unless_loose`,
+            // `kinks::unless_resolved`). The other Inconclusive of those two
+            // evidences misses its estimate by more than its tolerance.
             let held_loosely = e.evidence == Evidence::OneSided
-                || (e.evidence == Evidence::ShrunkStep
+                || (matches!(e.evidence, Evidence::ShrunkStep | Evidence::Noisy)
                     && (e.analytic - e.numeric).abs() <= e.tolerance);
             let tally = if unfinite {
                 &mut nonfinite
