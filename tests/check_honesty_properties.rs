@@ -337,26 +337,7 @@ proptest! {
 
     #[test]
     fn hessian_checks_are_honest((comp, x) in composition(), slip in slip()) {
-        let truth = comp.hessian(&x);
-        let n = x.len();
-        let claim = |p: &[f64]| {
-            let h = comp.hessian(p);
-            // The slip on row 0, the rest as is.
-            let mut rows = h.clone();
-            rows[0] = apply(slip, h[0].clone());
-            gradient_oracle::nalgebra::DMatrix::from_fn(n, n, |i, j| rows[i][j])
-        };
-        let report = gradient_oracle::check_hessian(
-            &|p: &[f64]| comp.gradient(p),
-            &claim,
-            &x,
-            &CheckConfig::default(),
-        )
-        .unwrap();
-        honest_matrix(&report, &|o, i| truth[o][i])?;
-        if matches!(slip, Slip::None) {
-            prop_assert_ne!(report.verdict(), Verdict::Fail, "H3 hessian\n{}", report);
-        }
+        hessian_honest(&comp, slip, &x)?;
     }
 
     /// The Hessian check in `f32`: the gradient computed in `f32`, the
@@ -366,27 +347,34 @@ proptest! {
     fn f32_hessian_checks_are_honest((comp, x) in composition(), slip in slip()) {
         let comp = Composition { scale: comp.scale.clamp(1e-12, 1e12), ..comp };
         let x32: Vec<f32> = x.iter().map(|v| *v as f32).collect();
-        let exact: Vec<f64> = x32.iter().map(|v| f64::from(*v)).collect();
-        let truth = comp.hessian(&exact);
-        let n = x.len();
-        let claim = |p: &[f32]| {
-            let p64: Vec<f64> = p.iter().map(|v| f64::from(*v)).collect();
-            let mut rows = comp.hessian(&p64);
-            rows[0] = apply(slip, rows[0].clone());
-            gradient_oracle::nalgebra::DMatrix::from_fn(n, n, |i, j| rows[i][j] as f32)
-        };
-        let report = gradient_oracle::check_hessian(
-            &|p: &[f32]| comp.gradient(p),
-            &claim,
-            &x32,
-            &CheckConfig::default(),
-        )
-        .unwrap();
-        honest_matrix(&report, &|o, i| truth[o][i])?;
-        if matches!(slip, Slip::None) {
-            prop_assert_ne!(report.verdict(), Verdict::Fail, "H3 f32 hessian\n{}", report);
-        }
+        hessian_honest(&comp, slip, &x32)?;
     }
+}
+
+/// H1 to H4 of the Hessian check at `x` in the float type F: the gradient
+/// computed in F, the claim the exact Hessian rounded to F with its row 0
+/// slipped, against the exact Hessian at x.
+fn hessian_honest<F: Real>(comp: &Composition, slip: Slip, x: &[F]) -> Result<(), TestCaseError> {
+    let wide = |p: &[F]| -> Vec<f64> { p.iter().map(|v| v.to_f64().unwrap()).collect() };
+    let truth = comp.hessian(&wide(x));
+    let n = x.len();
+    let claim = |p: &[F]| {
+        let mut rows = comp.hessian(&wide(p));
+        rows[0] = apply(slip, rows[0].clone());
+        gradient_oracle::nalgebra::DMatrix::from_fn(n, n, |i, j| num::<F>(rows[i][j]))
+    };
+    let report = gradient_oracle::check_hessian(
+        &|p: &[F]| comp.gradient(p),
+        &claim,
+        x,
+        &CheckConfig::default(),
+    )
+    .unwrap();
+    honest_matrix(&report, &|o, i| truth[o][i])?;
+    if matches!(slip, Slip::None) {
+        prop_assert_ne!(report.verdict(), Verdict::Fail, "H3 hessian\n{}", report);
+    }
+    Ok(())
 }
 
 /// Two points a 60000-case run of the properties above found (this file's
