@@ -167,7 +167,7 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
                 s.jump[o] = cst::<F>(6.0) * (n3 - n4).abs();
                 // That bound takes n4's own error as far below n3's: in f32, at least
                 // a quarter of n4's move to 2 h3 ([`own_error`]).
-                let moved = own_error(s, o, n4, h3);
+                let moved = own_error(s, o, below, n4, h3);
                 let allowance = rounding + ((n3 - n4).abs() / cst::<F>(16.0)).max(moved);
                 let tol = tolerance(config, &w.t, o, a, n4, allowance);
                 // |n3 - n4| / 16 bounds the truncation only if the gap is
@@ -248,12 +248,13 @@ fn read_f32_scales<F: Real, E: FnMut(&[F], &mut [F])>(
 /// wherever it grows at least fivefold per doubling of the step. (An `f32`
 /// LayerNorm of spread 0.08 under $h_3 = 0.037$ kept the $h^4$ law in its
 /// fourth differences while $n_4$ was 0.03 off and $|n_3 - n_4|/16$ allowed
-/// 0.005; $n_4$ moved by 0.28.) 0 in `f64`: there $h_3$ is 150 times finer,
+/// 0.005; $n_4$ moved by 0.28.) 0 in `f64` (`below` is `None`): there $h_3$ is 150 times finer,
 /// and the move of a noisy f, not yet measured, widened the bar for claims
 /// 10 % off.
-fn own_error<F: Real>(s: &Scratch<F>, o: usize, n4: F, h3: F) -> F {
+fn own_error<F: Real>(s: &Scratch<F>, o: usize, below: Option<F>, n4: F, h3: F) -> F {
     let [minus2, _, _, plus2] = s.wide.each_ref().map(|v| v[o]);
-    match s.far.as_ref().filter(|_| f32_or_coarser::<F>()) {
+    // `below` is there where [`read_f32_scales`] read f at x +- 4 h3.
+    match below.and(s.far.as_ref()) {
         Some([plus4, minus4]) => {
             let wide = fourth_order(minus4[o], minus2, plus2, plus4[o], cst::<F>(2.0) * h3);
             (wide - n4).abs() / cst::<F>(4.0)

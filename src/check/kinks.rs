@@ -492,31 +492,27 @@ pub(super) fn judge_standing<F: Real>(
         }
     }
     let (left, right, (left_bar, right_bar)) = judged;
-    // The nearest slope is the numeric value reported, with its bar.
-    let (nearest, tol) = if (a - left).abs() <= (a - right).abs() {
-        (left, left_bar)
+    let bars = kink_bars(
+        a,
+        rule::Estimate {
+            value: left,
+            bar: left_bar,
+        },
+        rule::Estimate {
+            value: right,
+            bar: right_bar,
+        },
+    );
+    let (outcome, tol) = if inside {
+        (Verdict::Kink, bars.tolerance)
     } else {
-        (right, right_bar)
-    };
-    let outcome = if inside { Verdict::Kink } else { Verdict::Fail };
-    // What admitted the claim: the nearest slope's bar (the far one's may
-    // carry the drift of a step across a kink just off x), or how far the
-    // claim lies outside the slopes.
-    let outside = (left.min(right) - a).max(a - left.max(right));
-    let admitting = tol.max(outside);
-    // A kink's tolerance is what admitted the claim: at least its distance
-    // from the nearest slope (a claim between wandering slopes, admitted by
-    // the far one's bar, states that width, not the near one's).
-    let tol = if inside {
-        tol.max((a - nearest).abs())
-    } else {
-        tol
+        (Verdict::Fail, bars.nearest.bar)
     };
     let mut e = entry(
         o,
         seen.i,
         a,
-        nearest,
+        bars.nearest.value,
         left,
         right,
         tol,
@@ -527,7 +523,42 @@ pub(super) fn judge_standing<F: Real>(
         e.abs_error = 0.0;
         e.rel_error = 0.0;
     }
-    unless_loose(e, admitting, seen.coarsest[o])
+    unless_loose(e, bars.admitting, seen.coarsest[o])
+}
+
+/// What a kink reports of a claim `a` between the one-sided slopes `left`
+/// and `right`, each with its bar (the kink analysis' standing kinks, the
+/// noisy stage's kinks).
+pub(super) struct KinkBars<F> {
+    /// The slope nearest the claim, with its bar: the numeric value reported.
+    pub(super) nearest: rule::Estimate<F>,
+    /// The kink's tolerance: the nearest slope's bar, or the claim's distance
+    /// from that slope if larger (a claim between wandering slopes, admitted
+    /// by the far one's bar, states that width, not the near one's).
+    pub(super) tolerance: F,
+    /// What admitted the claim, for [`unless_loose`]: the nearest slope's bar
+    /// (the far one's may carry the drift of a step across a kink just off
+    /// x), or how far the claim lies outside the slopes.
+    pub(super) admitting: F,
+}
+
+/// [`KinkBars`] of the claim `a` between `left` and `right`.
+pub(super) fn kink_bars<F: Real>(
+    a: F,
+    left: rule::Estimate<F>,
+    right: rule::Estimate<F>,
+) -> KinkBars<F> {
+    let nearest = if (a - left.value).abs() <= (a - right.value).abs() {
+        left
+    } else {
+        right
+    };
+    let outside = (left.value.min(right.value) - a).max(a - left.value.max(right.value));
+    KinkBars {
+        nearest,
+        tolerance: nearest.bar.max((a - nearest.value).abs()),
+        admitting: nearest.bar.max(outside),
+    }
 }
 
 /// The bar of the one-sided slope nearest the claim `a`.

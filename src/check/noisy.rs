@@ -44,7 +44,7 @@ use crate::check::report::EntryCheck;
 use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 
-use super::kinks::unless_loose;
+use super::kinks::{kink_bars, unless_loose};
 use super::point::{Point, entry};
 use super::probe::Evaluator;
 use super::rule::{Estimate, Sides, judge};
@@ -137,27 +137,11 @@ pub(super) fn judge_noisy<F: Real, E: FnMut(&[F], &mut [F])>(
         ];
         let verdict = judge(a, best, &levels, &[]);
         let near = &levels[0];
-        // A kink reports the nearest slope, and as its tolerance what admitted
-        // the claim: at least its distance from that slope (as the kink
-        // analysis' standing kinks do); the bar that admitted it, the nearest
-        // slope's or how far the claim lies outside the slopes, must resolve
-        // the row (`kinks::unless_loose`).
+        // A kink reports what the kink analysis' standing kinks report
+        // (`kinks::kink_bars`), and must resolve its row (`kinks::unless_loose`).
         let (numeric, tol, admitting) = if verdict == Verdict::Kink {
-            let nearest = if (a - near.left.value).abs() <= (a - near.right.value).abs() {
-                near.left
-            } else {
-                near.right
-            };
-            let (lo, hi) = (
-                near.left.value.min(near.right.value),
-                near.left.value.max(near.right.value),
-            );
-            let outside = (lo - a).max(a - hi).max(F::zero());
-            (
-                nearest.value,
-                nearest.bar.max((a - nearest.value).abs()),
-                nearest.bar.max(outside),
-            )
+            let bars = kink_bars(a, near.left, near.right);
+            (bars.nearest.value, bars.tolerance, bars.admitting)
         } else {
             (best.value, best.bar, best.bar)
         };

@@ -142,16 +142,6 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
             (f0[o] - m2[o]) / (two * step),
             (p2[o] - f0[o]) / (two * step),
         );
-        // The one-sided slopes freed of their curvature term (L(t) = f'- - f'' t / 2 + ..):
-        // on a smooth f both limits are f', across a kink at x they differ by the jump.
-        let (left0, right0) = (two * left1 - left2, two * right1 - right2);
-        // They agree to within the truncation the central values drift by and
-        // the rounding, too: on a smooth f their gap is of order t^3 f''''.
-        // Kinks of a ReLU network in f32 at every distance under a step of 0.1
-        // left them 2.1e-3 apart, under a quarter of a miss of 8.7e-3 but far
-        // over a drift of 1.1e-4: not smooth.
-        let gap = (right0 - left0).abs();
-        let smooth = gap <= (a - c1).abs() / four && gap <= four * ((c1 - c2).abs() + rho);
         // In the asymptotic range c(t) = f' + C t^2: c(4t) - c(2t) is four times
         // c(2t) - c(t). Wide steps on a function that changes character (a
         // softmax logit moved by 2) are not; nor is a kink between them, nor
@@ -181,6 +171,16 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
             }
             continue;
         }
+        // The one-sided slopes freed of their curvature term (L(t) = f'- - f'' t / 2 + ..):
+        // on a smooth f both limits are f', across a kink at x they differ by the jump.
+        let (left0, right0) = (two * left1 - left2, two * right1 - right2);
+        // They agree to within the truncation the central values drift by and
+        // the rounding, too: on a smooth f their gap is of order t^3 f''''.
+        // Kinks of a ReLU network in f32 at every distance under a step of 0.1
+        // left them 2.1e-3 apart, under a quarter of a miss of 8.7e-3 but far
+        // over a drift of 1.1e-4: not smooth.
+        let gap = (right0 - left0).abs();
+        let smooth = gap <= (a - c1).abs() / four && gap <= four * ((c1 - c2).abs() + rho);
         let samples = [
             (step, p1[o]),
             (-step, m1[o]),
