@@ -154,3 +154,34 @@ fn an_f32_loss_that_is_a_staircase_along_one_weight_passes_with_its_measured_noi
     assert_eq!(f(&p), f(&w));
     case.assert_passes_and_catches(&w, &[(3, 1.2), (3, 0.8), (3, -1.0)]);
 }
+
+/// A kink $1.6\cdot10^{-7}$ beside x whose values along the coordinate fell
+/// on a spurious grid ($1.8\cdot10^{-10}$): the look judged the claim at its
+/// widest step (2.2), where the central difference is the mean of the two
+/// slopes, $b + s/2$, with a drift under $10^{-6}$ between the widest steps,
+/// and passed that midpoint, 1.8 from the derivative $b$, while the narrow
+/// steps that moved beyond the grid read $b$ within 0.02. A step whose
+/// central difference stands apart from the best-resolved one beyond both
+/// tolerances contradicts it: the **Fail** stands.
+#[test]
+fn a_kink_beside_x_is_not_judged_at_the_quantized_look_s_wide_steps() {
+    let (c, s, b) = (
+        -1.991_921_462_271_494_7,
+        -3.606_573_311_096_871,
+        0.592_479_489_942_598,
+    );
+    let x = -1.991_921_620_000_87;
+    let f = move |p: &[f64]| s * (p[0] - c).max(0.0) + b * p[0];
+    let judge = |claim: f64| {
+        check_gradient(
+            &f,
+            &move |_: &[f64]| vec![claim],
+            &[x],
+            &CheckConfig::default(),
+        )
+        .unwrap()
+        .verdict()
+    };
+    assert_eq!(judge(b + s / 2.0), Verdict::Fail);
+    assert_eq!(judge(b), Verdict::Pass);
+}

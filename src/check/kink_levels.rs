@@ -50,7 +50,9 @@
 //!   Where the gap shrank at the last level only (a kink just inside the
 //!   step before, off x), up to two more levels run.
 //! - Not resolved at the last level: the function is not differentiable at $x$ (or a kink is
-//!   closer than the smallest step). **Kink** if $a$ lies in
+//!   closer than the smallest step: one probe at the finest step f's
+//!   rounding allows tells which, `kink_location.rs`; a kink off x leaves
+//!   x's side's slope to decide, **Pass** or **Fail**). **Kink** if $a$ lies in
 //!   $[\min(L,R), \max(L,R)]$ at the smallest step, each slope widened by its
 //!   own bar, $\rho + $ its drift since the previous level $+ 64\varepsilon|L|$
 //!   (a slope whose step straddles a kink just off x drifts; the other
@@ -66,6 +68,7 @@
 //!
 
 use super::config::MAX_KINK_LEVELS as LEVEL_CAP;
+use super::kink_location::{Probe, probe_step, probe_values};
 use super::kinks::{Last, LevelData, LevelsSeen};
 use super::point::{Point, Walk};
 use super::probe::{Evaluator, Scratch};
@@ -170,6 +173,25 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
                 extend = true;
                 continue;
             }
+            let smooth = smooth_level(&history[o]);
+            // A gap that stood at every level: one probe at the finest step
+            // f's rounding allows tells a kink at x from one just off it.
+            let at_x = w.t.rounding(noise.nu(o, &[f0[o]]), w.sigma[o], F::one());
+            let closest = smooth
+                .is_none()
+                .then(|| probe_step((left, right), hk, at_x, w.width))
+                .flatten()
+                .and_then(|step| {
+                    let (p, q) = probe_values(ev, i, step, m)?;
+                    let scale = noise.nu(o, &[f0[o], p[o], q[o]]);
+                    let rounding = w.t.rounding(scale, w.sigma[o], step);
+                    Some(Probe {
+                        step,
+                        left: (f0[o] - q[o]) / step,
+                        right: (p[o] - f0[o]) / step,
+                        rounding: plateau_rounding(rounding, moved[o], f0[o], q[o], p[o], step),
+                    })
+                });
             let seen = LevelsSeen {
                 i,
                 f0,
@@ -184,6 +206,7 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
                 sided: &sided,
                 input_noise,
                 coarsest: w.point.coarsest,
+                closest,
             };
             let e = &mut entries[first + o];
             let last = Last {
@@ -194,7 +217,7 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
                 drift,
                 scale,
             };
-            *e = match smooth_level(&history[o]) {
+            *e = match smooth {
                 Some(k) => kinks::judge_smooth(&seen, o, k, a, e.tolerance),
                 None => kinks::judge_standing(&seen, o, last),
             };

@@ -14,6 +14,7 @@ use crate::numeric::extrapolation::{Extrapolated, richardson};
 
 use super::budget::{Tolerances, tolerance};
 use super::f64_of;
+use super::kink_location::{Probe, Side, off_x_side};
 use super::point::entry;
 use super::probe::Evaluator;
 use super::quantized::{Quantization, QuantizedLook, Unresolved, quantized_pass};
@@ -44,6 +45,9 @@ pub(super) struct LevelsSeen<'a, F> {
     ///
     /// [`Point::coarsest`]: super::point::Point::coarsest
     pub coarsest: &'a [F],
+    /// This output's slopes at the finest step f's rounding allows, where
+    /// its gap stood at every level (`kink_location.rs`).
+    pub closest: Option<Probe<F>>,
 }
 
 impl<F: Real> LevelsSeen<'_, F> {
@@ -60,12 +64,21 @@ impl<F: Real> LevelsSeen<'_, F> {
     fn deny_kink(&self, o: usize, jump: F) -> bool {
         let scale = self.f0[o].abs() + self.input_noise[o];
         let three_quarters = jump.abs() * cst::<F>(0.75);
-        self.slopes.iter().zip(self.steps).any(|(ls, hh)| {
+        let levels = self.slopes.iter().zip(self.steps).any(|(ls, hh)| {
             let (l, r) = ls[o];
             // A slope's rounding: at most 2 eps scale / h, times `strict`, or its noise.
             let rounding = self.t.bar(cst(2.0), scale, cst(8.0), self.sigma[o], *hh);
             (r - l).abs() + rounding + rounding <= three_quarters
-        })
+        });
+        // The probe's slopes, with their rounding (a plateau's included).
+        levels
+            || self.closest.is_some_and(|p| {
+                let rounding = self
+                    .t
+                    .bar(cst(2.0), scale, cst(8.0), self.sigma[o], p.step)
+                    .max(p.rounding);
+                (p.right - p.left).abs() + rounding + rounding <= three_quarters
+            })
     }
 
     /// The one-sided limits at the levels from `k` on (index into `history`),
@@ -458,6 +471,36 @@ pub(super) fn judge_standing<F: Real>(
     // A side across which f itself jumps is read without x.
     let [jump_left, jump_right] = seen.across_a_jump(o);
     let jumps = jump_left.is_some() || jump_right.is_some();
+    // The kink is off x, past the probe's step: x's side decides.
+    let off_x = seen
+        .closest
+        .filter(|_| user.is_none())
+        .and_then(|p| off_x_side((left, right), bars, &p));
+    if let Some((which, side)) = off_x {
+        let moved = match which {
+            Side::Left => drift.0,
+            Side::Right => drift.1,
+        };
+        let tol = tolerance(config, t, o, a, side.value, rho + moved);
+        let outcome = if rule::within(a, side.value, tol) {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        };
+        // (The entry keeps the levels' slopes: f's slope scale about x for
+        // a row that claims zeros.)
+        return entry(
+            o,
+            seen.i,
+            a,
+            side.value,
+            left,
+            right,
+            tol,
+            outcome,
+            Evidence::ShrunkStep,
+        );
+    }
     if let Some(l) = jump_left {
         judged = (l.value, judged.1, (l.bar, judged.2.1));
     }

@@ -19,7 +19,7 @@
 //! | noisy stage, for a nondeterministic f | `noisy.rs` | 6 |
 //! | 2. central differences and Richardson | `central.rs` | 2 + 2 |
 //! | 3. Ridders' extrapolation | `ridders.rs` | 8 |
-//! | 4. kink analysis: the wide stencil, one-sided slopes at shrinking levels, their decisions | `wide_stencil.rs`, `kink_levels.rs`, `kinks.rs` | 2 + 8 (+ 4) |
+//! | 4. kink analysis: the wide stencil, one-sided slopes at shrinking levels, their decisions; where a gap stood at every level, the slopes at the finest step f's rounding allows (at least $1024\varepsilon w_i$) tell a kink at x from one just off it | `wide_stencil.rs`, `kink_levels.rs`, `kinks.rs`, `kink_location.rs` | 2 + 8 (+ 4, + 2) |
 //! | 5. quantized look | `quantized.rs` | 2 to 6 |
 //! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
 //! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
@@ -37,7 +37,7 @@
 //! | the verdict and the settings | `verdict.rs`, `config.rs`, `report.rs`, `rule.rs` |
 //! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `value_rounding.rs`, `budget.rs`, `noise_reading.rs`, `noise_model.rs` |
 //! | what the stages share | `point.rs` (the point, the walk's state, `entry`) |
-//! | the stages, each its evidence | `two_point.rs`, `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `wide_steps.rs`, `directional.rs` |
+//! | the stages, each its evidence | `two_point.rs`, `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_location.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `wide_steps.rs`, `directional.rs` |
 //! | one coordinate, in order | `walk.rs` |
 //! | the whole check and its report | `run.rs`, `diagnose.rs`, then `hessian.rs`, `objective.rs`, `layout.rs` |
 //!
@@ -193,6 +193,7 @@ mod first_pass;
 mod grid;
 mod hessian;
 mod kink_levels;
+mod kink_location;
 mod kinks;
 mod layout;
 mod matrix_claim;

@@ -27,8 +27,12 @@
 //! coordinate of the largest claimed entry, at non-dyadic steps
 //! $4^k\varepsilon^{1/3}\max(1,|x_j|)$, 2 evaluations each): within
 //! $2A/H$ of its numeric value at $H$ (0 where flat).
-//! **Pass** with [`Evidence::Quantized`]; a kink, or a genuinely flat f,
-//! leaves differences without such a grid, and the **Fail** stands. The
+//! **Pass** with [`Evidence::Quantized`], unless some step's central
+//! difference stands apart from the deciding one beyond both tolerances (a
+//! kink beside x: the wide steps read the mean of its slopes with little
+//! drift between them, the narrow ones x's own slope); a kink, or a
+//! genuinely flat f, leaves differences without such a grid, and the
+//! **Fail** stands. The
 //! resolution is that of f: a doubled gradient entry of $10^{-15}$ on a loss
 //! whose grid is $10^{-16}$ cannot be caught.
 //!
@@ -206,7 +210,7 @@ impl Quantization {
                 continue;
             };
             let e = &mut entries[u.entry];
-            let best = u
+            let judged: Vec<(f64, f64)> = u
                 .steps
                 .iter()
                 .map(|&(step, numeric, drift)| {
@@ -217,9 +221,13 @@ impl Quantization {
                     (numeric, tol)
                 })
                 .filter(|(_, tol)| tol.is_finite())
-                .min_by(|p, q| p.1.total_cmp(&q.1));
+                .collect();
+            let best = judged.iter().copied().min_by(|p, q| p.1.total_cmp(&q.1));
             let Some((numeric, tol)) = best else { continue };
-            if e.outcome == Verdict::Fail && rule::within(e.analytic, numeric, tol) {
+            if e.outcome == Verdict::Fail
+                && rule::within(e.analytic, numeric, tol)
+                && !contradicted((numeric, tol), &judged)
+            {
                 *e = entry(
                     o,
                     e.input,
@@ -506,15 +514,29 @@ fn judge_quantized<F: Real>(
     // wider pairs stray by curvature (or a kink), which is no noise, and
     // would make every other coordinate's resolution as coarse.
     let Some(best) = judged
-        .into_iter()
+        .iter()
+        .copied()
         .min_by(|p, q| p.1.partial_cmp(&q.1).unwrap_or(std::cmp::Ordering::Equal))
     else {
         return (None, amplitude);
     };
     let (c, tol, seen) = best;
-    let pass = rule::within(a, c, tol)
+    let all: Vec<(F, F)> = judged.iter().map(|(c, tol, _)| (*c, *tol)).collect();
+    let pass = (rule::within(a, c, tol) && !contradicted((c, tol), &all))
         .then(|| entry(o, i, a, c, c, c, tol, Verdict::Pass, Evidence::Quantized));
     (pass, seen)
+}
+
+/// Some step's central difference stands apart from the best-resolved one
+/// `(c, tol)` beyond both tolerances: the steps do not read one slope (a kink
+/// beside x: the wide steps' central differences tend to the mean of its
+/// slopes, with a drift between them far under the jump, while the narrow
+/// steps that moved beyond the grid read x's own slope within theirs), and
+/// the best step's bar does not hold.
+fn contradicted<F: Real>((c, tol): (F, F), judged: &[(F, F)]) -> bool {
+    judged
+        .iter()
+        .any(|(other, bar)| (*other - c).abs() > *bar + tol)
 }
 
 #[cfg(test)]

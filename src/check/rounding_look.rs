@@ -20,6 +20,11 @@
 //! (at most $\sqrt\varepsilon\max(1,|f|)$, or in `f64` the ulp of an
 //! `f32` intermediate up to $8\max(1,|f|)$, as `grid.rs` says; a stair's
 //! edges met by ECnoise's steps grown past a flat stretch read far more),
+//! and grows less than fourfold at a step 16 times coarser (a quantum reads
+//! the same at every step; the rounding of values that grow with the step
+//! does not, nor does a kink's reading: an `f32` ReLU at $10^{-7}$ read
+//! the rounding of its values $10^{-3}$ away, $10^{4}$ times its own, and
+//! its claim 0, the far side's slope, read Kink; 84 to 336 evaluations more),
 //! the coordinate is judged again with it as the noise of every stage's
 //! error bar. A wrong claim keeps its Fail: the
 //! rounding now in the bars is f's own. At most `MAX_ROUNDING_LOOKS` (16,
@@ -29,12 +34,18 @@
 use crate::check::report::EntryCheck;
 use crate::check::verdict::Verdict;
 use crate::float::{Real, cst};
-use crate::numeric::noise::{estimate_noise_along_six_steps, noise_along_read_at};
+use crate::numeric::noise::{
+    estimate_noise_along_six_steps, noise_along_read_at, noise_along_six_steps_from,
+};
 
 use super::budget::f32_or_coarser;
 use super::grid::rounding_quantum;
 use super::point::{Point, largest_claims};
 use super::probe::Evaluator;
+
+/// The ratio of the step that tells a quantum from values growing with the
+/// step to the reading's own.
+const COARSER: f64 = 16.0;
 
 /// What coordinate `i` is judged again with: per output, the noise of every
 /// stage's bar and a slope error added to its absolute allowance.
@@ -77,10 +88,27 @@ pub(super) fn louder_along<F: Real, E: FnMut(&[F], &mut [F])>(
     // Rounding, not a stair's edges or kinks met by steps grown past a flat
     // stretch: a quantum an intermediate's rounding can make (`grid.rs`: at
     // most sqrt(eps) max(1, |f|), in f64 also an f32 ulp of 8 max(1, |f|)).
-    let louder = entries.iter().filter(fails).any(|e| {
-        let o = e.output;
+    let louder_than_global = |o: usize| {
         along[o].is_some_and(|s| s > four * global[o] && rounding_quantum(s, point.f0[o].abs()))
-    });
+    };
+    let mut louder = entries
+        .iter()
+        .filter(fails)
+        .any(|e| louder_than_global(e.output));
+    if louder {
+        // A quantum, not the rounding of values that grow with the step (at
+        // a zero of f they do, and so does a kink's reading): the reading
+        // grows less than fourfold at a step 16 times coarser.
+        let coarser_step = F::epsilon().sqrt() * cst::<F>(COARSER);
+        let (coarser, count) =
+            noise_along_six_steps_from(&mut *ev.eval, point.x, point.f0, &direction, coarser_step);
+        ev.count += count;
+        louder = entries.iter().filter(fails).any(|e| {
+            let o = e.output;
+            louder_than_global(o)
+                && along[o].is_some_and(|s| coarser[o].is_none_or(|c| c <= four * s))
+        });
+    }
     let sigma: Vec<F> = (0..m)
         .map(|o| match along[o] {
             Some(s) if louder => s.max(global[o]),

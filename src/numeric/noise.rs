@@ -296,7 +296,19 @@ pub fn estimate_noise_along_six_steps<F: Real>(
     f0: &[F],
     direction: &[F],
 ) -> (Vec<Option<F>>, usize) {
-    noise_along_from(eval, x, f0, direction, F::epsilon().sqrt(), &SIX_STEPS)
+    noise_along_six_steps_from(eval, x, f0, direction, F::epsilon().sqrt())
+}
+
+/// [`estimate_noise_along_six_steps`] from the first step `first_step`
+/// instead of $\sqrt\varepsilon$.
+pub(crate) fn noise_along_six_steps_from<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+    direction: &[F],
+    first_step: F,
+) -> (Vec<Option<F>>, usize) {
+    noise_along_from(eval, x, f0, direction, first_step, &SIX_STEPS)
 }
 
 /// The usual steps' factors: the first step and 0.618 times it, irrational.
@@ -331,6 +343,9 @@ fn noise_along_from<F: Real>(
 pub(crate) type ReadAt<F> = Vec<Vec<(F, F)>>;
 
 /// The noise read on each side of x, per output: the smaller and the larger.
+/// A side whose every value was $f(x)$ itself, at every step tried, reads 0
+/// (a ReLU just above its kink: the flat side has no noise, and the other
+/// side's reading is the kink, not rounding).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoiseSides<F> {
     /// The smaller of the two sides' estimates (a kink beside x spoils one side only).
@@ -432,14 +447,25 @@ fn sides_along<F: Real>(
     let mut read_at: ReadAt<F> = vec![Vec::new(); f0.len()];
     let mut side = |sign: F| {
         let mut largest: Vec<Option<F>> = vec![None; f0.len()];
+        let mut flat_side = vec![true; f0.len()];
         for factor in factors {
             let step = cst::<F>(*factor) * first_step;
-            let (reading, steps, count) = one_side(eval, x, f0, direction, sign, step);
+            let (read, count) = one_side(eval, x, f0, direction, sign, step);
             evaluations += count;
-            for ((pairs, sigma), at) in read_at.iter_mut().zip(&reading).zip(steps) {
+            for ((pairs, sigma), at) in read_at.iter_mut().zip(&read.reading).zip(read.read_at) {
                 pairs.extend(sigma.zip(at));
             }
-            largest = combine(largest, reading, F::max);
+            largest = combine(largest, read.reading, F::max);
+            for (all, this) in flat_side.iter_mut().zip(read.flat) {
+                *all &= this;
+            }
+        }
+        // A side whose every value was f_0 has no noise at any step taken:
+        // it reads 0 where ECnoise reads nothing.
+        for (reading, flat) in largest.iter_mut().zip(flat_side) {
+            if flat && reading.is_none() {
+                *reading = Some(F::zero());
+            }
         }
         largest
     };
@@ -467,7 +493,8 @@ fn combine<F: Real>(a: Vec<Option<F>>, b: Vec<Option<F>>, pick: fn(F, F) -> F) -
 /// $\delta = $ `scale`, retrying with the
 /// step times or divided by 100, or at the geometric mean of a step too small
 /// and one too large (4 tries at most). Per output, the reading and the step
-/// it was read at (`None` for a staircase's quantum, read at no one step).
+/// it was read at (`None` for a staircase's quantum, read at no one step),
+/// and whether every value taken was $f_0$ itself (the side is flat).
 fn one_side<F: Real>(
     eval: &mut impl FnMut(&[F], &mut [F]),
     x: &[F],
@@ -475,7 +502,7 @@ fn one_side<F: Real>(
     direction: &[F],
     side: F,
     scale: F,
-) -> (Vec<Option<F>>, Vec<Option<F>>, usize) {
+) -> (OneSide<F>, usize) {
     const SAMPLES: usize = 8;
     const TRIES: usize = 4;
     let m = f0.len();
@@ -495,6 +522,7 @@ fn one_side<F: Real>(
     // Per output, the smallest nonzero jump between neighbours at a step too
     // small: one quantum of a staircase.
     let mut quantum: Vec<Option<F>> = vec![None; m];
+    let mut flat = vec![true; m];
     for _try in 0..TRIES {
         for (k, row) in values.iter_mut().enumerate().skip(1) {
             let t = side * cst::<F>(k as f64) * step;
@@ -504,6 +532,9 @@ fn one_side<F: Real>(
             eval(&work, &mut out);
             evaluations += 1;
             row.copy_from_slice(&out);
+            for ((still, v), f) in flat.iter_mut().zip(&out).zip(f0) {
+                *still &= v == f;
+            }
         }
         let (mut too_small, mut too_large) = (false, false);
         for (o, (slot, at)) in result.iter_mut().zip(&mut read_at).enumerate() {
@@ -554,5 +585,20 @@ fn one_side<F: Real>(
             *slot = q.map(|q| q / twelve.sqrt());
         }
     }
-    (result, read_at, evaluations)
+    let side = OneSide {
+        reading: result,
+        read_at,
+        flat,
+    };
+    (side, evaluations)
+}
+
+/// What ECnoise read on one side of x, per output.
+struct OneSide<F> {
+    /// The reading (`None` where none could be taken).
+    reading: Vec<Option<F>>,
+    /// The step it was read at (`None` for a staircase's quantum).
+    read_at: Vec<Option<F>>,
+    /// Every value taken was $f_0$ itself.
+    flat: Vec<bool>,
 }
