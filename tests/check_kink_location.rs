@@ -12,6 +12,11 @@
 use gradient_oracle::{CheckConfig, CheckReport, Real, Verdict, check_gradient};
 use proptest::prelude::*;
 
+/// A constant in the float type.
+fn num<F: Real>(v: f64) -> F {
+    <F as num_traits::NumCast>::from(v).expect("a finite constant")
+}
+
 /// $s\,\mathrm{relu}(x - c) + b\,x$: a kink at c, slopes b and s + b.
 fn relu_line<F: Real>(x: F, c: F, s: F, b: F) -> F {
     s * (x - c).max(F::zero()) + b * x
@@ -37,63 +42,30 @@ fn holds_h1(report: &CheckReport, truth: f64) -> bool {
     })
 }
 
+/// A ReLU input at $\pm$`d`: the far side's slope fails, the midpoint
+/// fails, x's own slope does not.
+fn relu_beside_zero<F: Real + std::fmt::Display>(d: F) {
+    let (zero, half, one) = (F::zero(), num::<F>(0.5), F::one());
+    let verdict = |x: F, claim: F| check(x, zero, one, zero, claim).verdict();
+    assert_eq!(verdict(-d, one), Verdict::Fail, "x = -{d}, claim 1");
+    assert_eq!(verdict(-d, half), Verdict::Fail, "x = -{d}, claim 0.5");
+    assert!(verdict(-d, zero).is_ok(), "x = -{d}, claim 0");
+    // The mirror image: just above zero, the claim 0 is the other side's.
+    assert_eq!(verdict(d, zero), Verdict::Fail, "x = {d}, claim 0");
+    assert!(verdict(d, one).is_ok(), "x = {d}, claim 1");
+}
+
 #[test]
-fn a_relu_input_just_below_zero_is_not_at_the_kink() {
+fn a_relu_input_just_beside_zero_is_not_at_the_kink() {
     for k in 9..=12 {
-        let x = -(10f64.powi(-k));
-        assert_eq!(
-            check(x, 0.0, 1.0, 0.0, 1.0).verdict(),
-            Verdict::Fail,
-            "x = {x:e}, claim 1"
-        );
-        assert_eq!(
-            check(x, 0.0, 1.0, 0.0, 0.5).verdict(),
-            Verdict::Fail,
-            "x = {x:e}, claim 0.5"
-        );
-        assert!(
-            check(x, 0.0, 1.0, 0.0, 0.0).verdict().is_ok(),
-            "x = {x:e}, claim 0"
-        );
-        // The mirror image: just above zero, the claim 0 is the other side's.
-        assert_eq!(
-            check(-x, 0.0, 1.0, 0.0, 0.0).verdict(),
-            Verdict::Fail,
-            "x = {:e}",
-            -x
-        );
-        assert!(
-            check(-x, 0.0, 1.0, 0.0, 1.0).verdict().is_ok(),
-            "x = {:e}",
-            -x
-        );
+        relu_beside_zero(10f64.powi(-k));
     }
 }
 
 #[test]
 fn an_f32_relu_input_just_beside_zero_is_not_at_the_kink() {
     for k in 4..=6 {
-        let x = -(10f32.powi(-k));
-        assert_eq!(
-            check(x, 0.0, 1.0, 0.0, 1.0).verdict(),
-            Verdict::Fail,
-            "x = {x:e}, claim 1"
-        );
-        assert!(
-            check(x, 0.0, 1.0, 0.0, 0.0).verdict().is_ok(),
-            "x = {x:e}, claim 0"
-        );
-        assert_eq!(
-            check(-x, 0.0, 1.0, 0.0, 0.0).verdict(),
-            Verdict::Fail,
-            "x = {:e}",
-            -x
-        );
-        assert!(
-            check(-x, 0.0, 1.0, 0.0, 1.0).verdict().is_ok(),
-            "x = {:e}",
-            -x
-        );
+        relu_beside_zero(10f32.powi(-k));
     }
 }
 
@@ -108,15 +80,41 @@ fn a_kink_at_x_keeps_every_subgradient() {
     }
 }
 
+/// One case of the properties below, in the float type `F`: a kink at `c`,
+/// `10^log_d` of its width $\max(1, |c|)$ above or below x, slopes `b` and
+/// `s + b`; the claim is one side's slope, the other's, or their midpoint
+/// (`pick`). H1: an entry read Pass or Kink is within twice its tolerance
+/// of the derivative at x (computed in `f64` from the `F` constants).
+fn kink_beside_x<F: Real + std::fmt::Display>(
+    (c, log_d, above): (f64, f64, bool),
+    (s, b, pick): (f64, f64, u8),
+) -> Result<(), TestCaseError> {
+    let (cf, sf, bf) = (num::<F>(c), num::<F>(s), num::<F>(b));
+    let d = 10f64.powf(log_d) * c.abs().max(1.0);
+    let x = num::<F>(if above { c + d } else { c - d });
+    prop_assume!(x != cf);
+    let (s64, b64) = (sf.to_f64().unwrap(), bf.to_f64().unwrap());
+    let truth = if x > cf { s64 + b64 } else { b64 };
+    let claim = match pick {
+        0 => bf,
+        1 => sf + bf,
+        _ => bf + sf / num::<F>(2.0),
+    };
+    let report = check(x, cf, sf, bf, claim);
+    prop_assert!(
+        holds_h1(&report, truth),
+        "x {x} c {c} s {s} b {b}: {report}"
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// H1 at kinks $10^{-12}$ to $10^{-3}$ of their width $w = \max(1, |c|)$
-    /// from x, on either side, with the slopes scaled and tilted: the claim
-    /// is one side's slope, the other's, or their midpoint. An entry read
-    /// Pass or Kink is within twice its tolerance of the derivative at x.
-    /// (Closer than $1024\varepsilon w$, $2.3\cdot10^{-13}w$, a kink counts
-    /// as at x: see `kink_location.rs`.)
+    /// from x, on either side, with the slopes scaled and tilted. (Closer
+    /// than $1024\varepsilon w$, $2.3\cdot10^{-13}w$, a kink counts as at x:
+    /// see `kink_location.rs`.)
     #[test]
     fn a_kink_beside_x_admits_only_the_derivative_at_x(
         c in -3.0f64..3.0,
@@ -126,41 +124,20 @@ proptest! {
         b in -2.0f64..2.0,
         pick in 0u8..3,
     ) {
-        let d = 10f64.powf(log_d) * c.abs().max(1.0);
-        let x = if above { c + d } else { c - d };
-        prop_assume!(x != c);
-        let truth = if x > c { s + b } else { b };
-        let claim = match pick {
-            0 => b,
-            1 => s + b,
-            _ => b + s / 2.0,
-        };
-        let report = check(x, c, s, b, claim);
-        prop_assert!(holds_h1(&report, truth), "x {x:e} c {c} s {s} b {b}: {report}");
+        kink_beside_x::<f64>((c, log_d, above), (s, b, pick))?;
     }
 
     /// The same in `f32`, kinks $10^{-4}$ to $10^{-2}$ of their width from x
     /// ($1024\varepsilon w$ is $1.2\cdot10^{-4}w$ there).
     #[test]
     fn an_f32_kink_beside_x_admits_only_the_derivative_at_x(
-        c in -3.0f32..3.0,
-        log_d in -4.0f32..-2.0,
+        c in -3.0f64..3.0,
+        log_d in -4.0f64..-2.0,
         above in any::<bool>(),
-        s in prop_oneof![-4.0f32..-0.1, 0.1f32..4.0],
-        b in -2.0f32..2.0,
+        s in prop_oneof![-4.0f64..-0.1, 0.1f64..4.0],
+        b in -2.0f64..2.0,
         pick in 0u8..3,
     ) {
-        let d = 10f32.powf(log_d) * c.abs().max(1.0);
-        let x = if above { c + d } else { c - d };
-        prop_assume!(x != c);
-        let (s64, b64) = (f64::from(s), f64::from(b));
-        let truth = if x > c { s64 + b64 } else { b64 };
-        let claim = match pick {
-            0 => b,
-            1 => s + b,
-            _ => b + s / 2.0,
-        };
-        let report = check(x, c, s, b, claim);
-        prop_assert!(holds_h1(&report, truth), "x {x:e} c {c} s {s} b {b}: {report}");
+        kink_beside_x::<f32>((c, log_d, above), (s, b, pick))?;
     }
 }
