@@ -176,22 +176,10 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
             let smooth = smooth_level(&history[o]);
             // A gap that stood at every level: one probe at the finest step
             // f's rounding allows tells a kink at x from one just off it.
-            let at_x = w.t.rounding(noise.nu(o, &[f0[o]]), w.sigma[o], F::one());
             let closest = smooth
                 .is_none()
-                .then(|| probe_step((left, right), hk, at_x, w.width))
-                .flatten()
-                .and_then(|step| {
-                    let (p, q) = probe_values(ev, i, step, m)?;
-                    let scale = noise.nu(o, &[f0[o], p[o], q[o]]);
-                    let rounding = w.t.rounding(scale, w.sigma[o], step);
-                    Some(Probe {
-                        step,
-                        left: (f0[o] - q[o]) / step,
-                        right: (p[o] - f0[o]) / step,
-                        rounding: plateau_rounding(rounding, moved[o], f0[o], q[o], p[o], step),
-                    })
-                });
+                .then(|| closest_probe(ev, w, o, (left, right, hk), moved[o]))
+                .flatten();
             let seen = LevelsSeen {
                 i,
                 f0,
@@ -235,6 +223,31 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
             level_steps.push(hk);
         }
     }
+}
+
+/// Output `o`'s slopes at the finest step f's rounding allows
+/// (`kink_location.rs`), where its gap stood at every level: `(left, right,
+/// step)` of the last level, `moved` its smallest changes of f so far.
+/// `None` where no such step is a tenth of the last, or f is not finite there.
+fn closest_probe<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    o: usize,
+    (left, right, hk): (F, F, F),
+    moved: (F, F),
+) -> Option<Probe<F>> {
+    let (f0, noise) = (w.point.f0, w.point.noise);
+    let at_x = w.t.rounding(noise.nu(o, &[f0[o]]), w.sigma[o], F::one());
+    let step = probe_step((left, right), hk, at_x, w.width)?;
+    let (p, q) = probe_values(ev, w.i, step, f0.len())?;
+    let rounding =
+        w.t.rounding(noise.nu(o, &[f0[o], p[o], q[o]]), w.sigma[o], step);
+    Some(Probe {
+        step,
+        left: (f0[o] - q[o]) / step,
+        right: (p[o] - f0[o]) / step,
+        rounding: plateau_rounding(rounding, moved, f0[o], q[o], p[o], step),
+    })
 }
 
 /// The wide stencil's evidence for step 4 (f at $x \pm h_3, \pm 2h_3$ first,
