@@ -68,7 +68,7 @@
 //!
 
 use super::config::MAX_KINK_LEVELS as LEVEL_CAP;
-use super::kink_location::{Probe, probe_step, probe_values};
+use super::kink_location::{Probe, off_x_side, probe_steps, probe_values, side_bars};
 use super::kinks::{Last, LevelData, LevelsSeen};
 use super::point::{Point, Walk};
 use super::probe::{Evaluator, Scratch};
@@ -178,7 +178,7 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
             // f's rounding allows tells a kink at x from one just off it.
             let closest = smooth
                 .is_none()
-                .then(|| closest_probe(ev, w, o, (left, right, hk), moved[o]))
+                .then(|| closest_probe(ev, w, o, ((left, right, hk), rho, drift), moved[o]))
                 .flatten();
             let seen = LevelsSeen {
                 i,
@@ -225,29 +225,52 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
     }
 }
 
-/// Output `o`'s slopes at the finest step f's rounding allows
-/// (`kink_location.rs`), where its gap stood at every level: `(left, right,
-/// step)` of the last level, `moved` its smallest changes of f so far.
-/// `None` where no such step is a tenth of the last, or f is not finite there.
+/// Output `o`'s slopes at the probe's steps (`kink_location.rs`), where its
+/// gap stood at every level: `last` is the last level's `(left, right, step)`,
+/// `rho` and `drift` its rounding and its slopes' moves since the level
+/// before, `moved` the smallest changes of f so far. The coarsest step whose
+/// slopes find the kink off x (from the finest on, while each does), else
+/// the finest; `None` where no step is a tenth of the last level's, or f is
+/// not finite at the finest.
 fn closest_probe<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     w: &Walk<'_, F>,
     o: usize,
-    (left, right, hk): (F, F, F),
+    (last, rho, drift): ((F, F, F), F, (F, F)),
     moved: (F, F),
 ) -> Option<Probe<F>> {
+    let (left, right, hk) = last;
     let (f0, noise) = (w.point.f0, w.point.noise);
     let at_x = w.t.rounding(noise.nu(o, &[f0[o]]), w.sigma[o], F::one());
-    let step = probe_step((left, right), hk, at_x, w.width)?;
-    let (p, q) = probe_values(ev, w.i, step, f0.len())?;
-    let rounding =
-        w.t.rounding(noise.nu(o, &[f0[o], p[o], q[o]]), w.sigma[o], step);
-    Some(Probe {
-        step,
-        left: (f0[o] - q[o]) / step,
-        right: (p[o] - f0[o]) / step,
-        rounding: plateau_rounding(rounding, moved, f0[o], q[o], p[o], step),
-    })
+    let bars = side_bars(&w.t, o, (left, right), rho, drift);
+    let mut read = |step: F| {
+        let (p, q) = probe_values(ev, w.i, step, f0.len())?;
+        let nu = noise.nu(o, &[f0[o], p[o], q[o]]);
+        let rounding = w.t.rounding(nu, w.sigma[o], step);
+        let two: F = cst(2.0);
+        Some(Probe {
+            step,
+            left: (f0[o] - q[o]) / step,
+            right: (p[o] - f0[o]) / step,
+            rounding: plateau_rounding(rounding, moved, f0[o], q[o], p[o], step),
+            bare: (two * F::epsilon() * nu).max(two * w.sigma[o]) / step,
+        })
+    };
+    // The finest step first: a kink at x keeps its gap there, and nothing
+    // more is read (2 evaluations). One off x is read again at coarser
+    // steps, whose rounding is finer, while they still find it off x.
+    let mut steps = probe_steps((left, right), hk, at_x, w.width);
+    let mut best = read(steps.pop()?)?;
+    if off_x_side((left, right), bars, &best).is_none() {
+        return Some(best);
+    }
+    while let Some(step) = steps.pop() {
+        match read(step) {
+            Some(p) if off_x_side((left, right), bars, &p).is_some() => best = p,
+            _ => break,
+        }
+    }
+    Some(best)
 }
 
 /// The wide stencil's evidence for step 4 (f at $x \pm h_3, \pm 2h_3$ first,

@@ -18,7 +18,8 @@
 //! $\varepsilon w_i$ per term, and a probe finer than that would read the
 //! side its rounding picked (an exact claim could then fail). Where $\delta$
 //! is not a tenth of $h_K$ (in `f32` it never is: $h_K = 4.9\cdot10^{-7}w_i$)
-//! nothing is probed. Two evaluations, $f(x \pm \delta e_i)$: where both
+//! nothing is probed. Two evaluations, $f(x \pm \delta e_i)$ (two more per
+//! coarser step read): where both
 //! slopes there, $l^*$ and $r^*$, agree with one side's slope $S$ of the
 //! last level (within twice their rounding $\rho^*$ plus that slope's bar,
 //! the bar of `kinks::judge_standing`: $\rho_K$ + its drift since the level
@@ -30,12 +31,19 @@
 //! $\delta$; a side that reads exactly $f_0$ at $\delta$ after it moved at
 //! the levels is a plateau of f's rounding, whose bar ($\rho^*$ of
 //! `plateau_rounding`) is too coarse to tell the sides apart: both leave the
-//! kink as it stood. A jump of f itself off x (a hinge's gradient, judged by
-//! a Hessian check, at a margin the point misses) is read the same way. The
-//! probe's slopes also deny a wider step's kink (`LevelsSeen::deny_kink`).
+//! kink as it stood. The side's slope is trusted only as far as the probe
+//! confirms it: its bar gains the probe's slopes' distance from it and their
+//! bare rounding ($2\varepsilon\nu/\delta$), for a second kink between
+//! $\delta$ and $h_K$ would move it. Steps $h_K/16^j$ coarser than $\delta$,
+//! read after $\delta$ found the kink off x and while they still do, give
+//! the finer rounding. A jump of f itself (`LevelsSeen::across_a_jump`: a
+//! hinge's gradient, judged by a Hessian check) is not placed: a claim from
+//! either piece is judged by its own side. The probe's slopes also deny a
+//! wider step's kink (`LevelsSeen::deny_kink`).
 
 use crate::float::{Real, cst};
 
+use super::budget::Tolerances;
 use super::probe::Evaluator;
 use super::rule::Estimate;
 
@@ -46,31 +54,64 @@ use super::rule::Estimate;
 /// side its rounding picked.
 const FLOOR: f64 = 1024.0;
 
-/// The slopes $l^*$, $r^*$ at the probe's step and their rounding $\rho^*$.
+/// The slopes $l^*$, $r^*$ at the probe's step, their rounding bar $\rho^*$
+/// (the stages' conservative one, plateaus included) and their bare
+/// rounding, two units of f's last place or twice its measured noise over
+/// the step (what the slopes' rounding typically is).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Probe<F> {
     pub(super) step: F,
     pub(super) left: F,
     pub(super) right: F,
     pub(super) rounding: F,
+    pub(super) bare: F,
 }
 
-/// The probe's step for a standing gap between the last level's slopes
+/// The probe's steps for a standing gap between the last level's slopes
 /// `left` and `right` (at step `last_step`), with f's rounding at x
 /// `rounding_at_x` (the numerator of $\rho(h)$: $\max(\eta\varepsilon\nu,
 /// 8\hat\sigma)$ with $\nu$ from $|f_0|$ alone, since at a zero of f the
-/// values near x shrink with the step and so does their rounding). `None`
-/// where the step would not be a tenth of the last level's (the levels went
-/// as fine as f's rounding allows).
-pub(super) fn probe_step<F: Real>(
+/// values near x shrink with the step and so does their rounding), coarsest
+/// first: $h_K/16^j$ down to the finest step $\delta$ (see the module doc),
+/// then $\delta$ itself. The coarser a step the finer its rounding: of the
+/// steps that find the kink off x, the coarsest decides. Empty
+/// where $\delta$ is not a tenth of $h_K$ (the levels went as fine as f's
+/// rounding allows).
+pub(super) fn probe_steps<F: Real>(
     (left, right): (F, F),
     last_step: F,
     rounding_at_x: F,
     width: F,
-) -> Option<F> {
+) -> Vec<F> {
     let gap = (right - left).abs();
-    let step = (cst::<F>(16.0) * rounding_at_x / gap).max(cst::<F>(FLOOR) * F::epsilon() * width);
-    (step <= last_step / cst::<F>(10.0)).then_some(step)
+    let finest = (cst::<F>(16.0) * rounding_at_x / gap).max(cst::<F>(FLOOR) * F::epsilon() * width);
+    if finest.is_nan() || finest > last_step / cst::<F>(10.0) {
+        return Vec::new();
+    }
+    let rung: F = cst(RUNG);
+    let mut steps: Vec<F> = std::iter::successors(Some(last_step / rung), |s| Some(*s / rung))
+        .take_while(|s| *s > finest)
+        .collect();
+    steps.push(finest);
+    steps
+}
+
+/// The ratio between the probe's successive steps.
+const RUNG: f64 = 16.0;
+
+/// The bars of the last level's one-sided slopes `(left, right)` of output
+/// `o`: the rounding `rho`, how far each slope still moved since the level
+/// before (`drift`; a slope whose step straddles a kink just off x moves,
+/// the other side's does not), and the relative floor.
+pub(super) fn side_bars<F: Real>(
+    t: &Tolerances<F>,
+    o: usize,
+    (left, right): (F, F),
+    rho: F,
+    drift: (F, F),
+) -> (F, F) {
+    let bar = |v: F, moved: F| rho + moved + t.relative(o) * v.abs() + t.absolute(o);
+    (bar(left, drift.0), bar(right, drift.1))
 }
 
 /// f at $x \pm$ `step` along coordinate `i`, every output: `(plus, minus)`,

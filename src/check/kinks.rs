@@ -14,7 +14,7 @@ use crate::numeric::extrapolation::{Extrapolated, richardson};
 
 use super::budget::{Tolerances, tolerance};
 use super::f64_of;
-use super::kink_location::{Probe, Side, off_x_side};
+use super::kink_location::{Probe, Side, off_x_side, side_bars};
 use super::point::entry;
 use super::probe::Evaluator;
 use super::quantized::{Quantization, QuantizedLook, Unresolved, quantized_pass};
@@ -123,7 +123,11 @@ impl<F: Real> LevelsSeen<'_, F> {
     /// |\Delta_{K-2}|/2$ with one sign (a continuous f shrinks them tenfold
     /// per level), $|\Delta_K|$ above 1024 times the values' rounding, and
     /// the other side continuous ($|\Delta_K| \le |\Delta_{K-1}|/5$ there):
-    /// $f(x)$ is one side's limit. A staircase of rounding (an `f32`
+    /// $f(x)$ is one side's limit; and the jump stands out at the central
+    /// step $h$, $|\Delta_K| > h\,|s|$ with $s$ the other side's slope there
+    /// (a ReLU $10^{-12}$ beside x changes by $10^{-12}$ on its dead side at
+    /// every level: a kink closer than the smallest step, which
+    /// `kink_location.rs` places). A staircase of rounding (an `f32`
     /// intermediate) stalls and jumps on both sides, and is no such jump.
     pub(super) fn across_a_jump(&self, o: usize) -> [Option<rule::Estimate<F>>; 2] {
         let levels = self.slopes.len();
@@ -153,11 +157,20 @@ impl<F: Real> LevelsSeen<'_, F> {
         };
         let continuous = |[_, d1, d0]: [F; 3]| d0.abs() <= cst::<F>(0.2) * d1.abs();
         let (left, right) = (deltas(|(l, _)| l), deltas(|(_, r)| r));
+        // A jump that stands out at the central step: above the other side's
+        // slope times that step. Below it, it is a kink closer than the
+        // smallest step (a ReLU at 1e-12 changes by 1e-12 on its dead side at
+        // every level), which the probe (`kink_location.rs`) places.
+        let (l0, r0) = self.slopes[0][o];
+        let stands_out =
+            |this: [F; 3], other_slope: F| this[2].abs() > self.steps[0] * other_slope.abs();
         // f(x) is one side's limit: exactly one side jumps, the other is
         // continuous (a staircase of rounding jumps and stalls on both).
-        let one_sided = |this: [F; 3], other: [F; 3]| jumps(this) && continuous(other);
-        let side = |pick: fn((F, F)) -> F, this: [F; 3], other: [F; 3]| {
-            if !one_sided(this, other) {
+        let one_sided = |this: [F; 3], other: [F; 3], other_slope: F| {
+            jumps(this) && continuous(other) && stands_out(this, other_slope)
+        };
+        let side = |pick: fn((F, F)) -> F, this: [F; 3], other: [F; 3], other_slope: F| {
+            if !one_sided(this, other, other_slope) {
                 return None;
             }
             // The slope between the points at h_{k-1} and h_k, x left out.
@@ -173,7 +186,10 @@ impl<F: Real> LevelsSeen<'_, F> {
                 + self.t.absolute(o);
             Some(rule::Estimate { value, bar })
         };
-        [side(|(l, _)| l, left, right), side(|(_, r)| r, right, left)]
+        [
+            side(|(l, _)| l, left, right, r0),
+            side(|(_, r)| r, right, left, l0),
+        ]
     }
 }
 
@@ -458,30 +474,40 @@ pub(super) fn judge_standing<F: Real>(
         drift,
         scale,
     } = last;
-    // Each slope's error bar: the rounding, how far that slope still moved
-    // since the previous level (a slope whose step straddles a kink just off
-    // x moves; the other side's does not), and the relative floor.
-    let bar = |v: F, moved: F| rho + moved + t.relative(o) * v.abs() + t.absolute(o);
+    // Each slope's error bar (`side_bars`: rounding, drift, relative floor).
     let user = config.user_tolerance(f64_of(a), f64_of(left.abs().max(right.abs())));
     let bars = match user {
         Some(u) => (cst(u), cst(u)),
-        None => (bar(left, drift.0), bar(right, drift.1)),
+        None => side_bars(t, o, (left, right), rho, drift),
     };
     let mut judged = (left, right, bars);
     // A side across which f itself jumps is read without x.
     let [jump_left, jump_right] = seen.across_a_jump(o);
     let jumps = jump_left.is_some() || jump_right.is_some();
-    // The kink is off x, past the probe's step: x's side decides.
+    // The kink is off x, past the probe's step: x's side decides. (Not a
+    // jump of f itself: a claim from either piece of it is judged by its own
+    // side, whichever side of a hinge's margin the computed point fell.)
     let off_x = seen
         .closest
-        .filter(|_| user.is_none())
-        .and_then(|p| off_x_side((left, right), bars, &p));
-    if let Some((which, side)) = off_x {
+        .filter(|_| user.is_none() && !jumps)
+        .and_then(|p| off_x_side((left, right), bars, &p).map(|side| (side, p)));
+    if let Some(((which, side), p)) = off_x {
         let moved = match which {
             Side::Left => drift.0,
             Side::Right => drift.1,
         };
-        let tol = tolerance(config, t, o, a, side.value, rho + moved);
+        // The side's slope is x's derivative only if no kink lies between the
+        // probe's step and the last level's (a second kink 5e-13 beside x
+        // under h_K = 1e-9 moved it by 0.007 while its bar was 1e-5): it is
+        // known to within its distance from the probe's slopes (one of which
+        // is clear of a kink on one side) and their bare rounding. (Their
+        // rounding bar, 8 to 16 times that, made the side's bar as coarse at
+        // every hinge margin the point misses by 1e-12.)
+        let unseen = (p.left - side.value)
+            .abs()
+            .max((p.right - side.value).abs())
+            + p.bare;
+        let tol = tolerance(config, t, o, a, side.value, rho + moved + unseen);
         let outcome = if rule::within(a, side.value, tol) {
             Verdict::Pass
         } else {

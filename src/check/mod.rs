@@ -19,7 +19,7 @@
 //! | noisy stage, for a nondeterministic f | `noisy.rs` | 6 |
 //! | 2. central differences and Richardson | `central.rs` | 2 + 2 |
 //! | 3. Ridders' extrapolation | `ridders.rs` | 8 |
-//! | 4. kink analysis: the wide stencil, one-sided slopes at shrinking levels, their decisions; where a gap stood at every level, the slopes at the finest step f's rounding allows (at least $1024\varepsilon w_i$) tell a kink at x from one just off it | `wide_stencil.rs`, `kink_levels.rs`, `kinks.rs`, `kink_location.rs` | 2 + 8 (+ 4, + 2) |
+//! | 4. kink analysis: the wide stencil, one-sided slopes at shrinking levels, their decisions; where a gap stood at every level, the slopes at the finest step f's rounding allows (at least $1024\varepsilon w_i$) tell a kink at x from one just off it | `wide_stencil.rs`, `kink_levels.rs`, `kinks.rs`, `kink_location.rs` | 2 + 8 (+ 4, + 2 to 8) |
 //! | 5. quantized look | `quantized.rs` | 2 to 6 |
 //! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
 //! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
