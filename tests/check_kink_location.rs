@@ -141,3 +141,43 @@ proptest! {
         kink_beside_x::<f32>((c, log_d, above), (s, b, pick))?;
     }
 }
+
+/// A ReLU of three inputs whose pre-activation is $5.2\cdot10^{-12}$: along
+/// the first coordinate its kink lies $9.7\cdot10^{-12}$ beside x, with a
+/// jump of only 0.073 next to a loss of size 6. The probe at a sixteenth of
+/// the gap read at $1.4\cdot10^{-11}$, still across the kink, and the claim
+/// with the unit off (the other side's slope) read Kink; at an eighth it
+/// reads inside, and that claim fails on every coordinate.
+#[test]
+fn a_small_jump_just_beside_x_is_placed() {
+    let w = [
+        -0.535_703_478_969_954_4,
+        -0.164_829_089_042_113_57,
+        0.363_076_963_874_406_9,
+    ];
+    let (s, q) = (0.136_067_062_116_751_46, -0.805_763_665_299_191_6);
+    let x = [
+        -1.419_419_617_433_002,
+        1.887_010_276_994_617_5,
+        -1.333_345_179_323_851_3,
+    ];
+    let dot = |p: &[f64]| p.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>();
+    let a = 5.180_689_210_959_599e-12 - dot(&x);
+    let f = move |p: &[f64]| s * (a + dot(p)).max(0.0) + q * p.iter().map(|v| v * v).sum::<f64>();
+    let z = a + dot(&x);
+    assert!(z > 0.0, "the unit is on at x");
+    let claim = |on: bool| -> Vec<f64> {
+        (0..3)
+            .map(|j| 2.0 * q * x[j] + if on { s * w[j] } else { 0.0 })
+            .collect()
+    };
+    let judge = |g: Vec<f64>| {
+        check_gradient(&f, &move |_: &[f64]| g.clone(), &x, &CheckConfig::default()).unwrap()
+    };
+    let off = judge(claim(false));
+    assert!(
+        off.entries().iter().all(|e| e.outcome == Verdict::Fail),
+        "{off}"
+    );
+    assert!(judge(claim(true)).verdict().is_ok());
+}

@@ -11,8 +11,10 @@
 //! slopes' rounding $\rho(h) = N/h$, $\nu_0$ from $|f_0|$ alone (at a zero of
 //! f the values near x shrink with the step, and so does their rounding), and
 //! $G_K$ the last level's gap, the slopes at
-//! $$\delta = \max\big(16N/G_K,\ 1024\,\varepsilon w_i\big)$$
-//! resolve a sixteenth of the gap. The floor is where floats stop placing a
+//! $$\delta = \max\big(8N/G_K,\ 1024\,\varepsilon w_i\big)$$
+//! resolve an eighth of the gap (what the decision below needs: its reach,
+//! twice the rounding plus a bar, stays under half the gap; a sixteenth
+//! left kinks $10^{-11}$ beside x, under a jump of 0.07, unplaced). The floor is where floats stop placing a
 //! kink: a pre-activation $w \cdot x + b$ summed from terms of the
 //! coordinate's width $w_i$ crosses 0 at a place known to about
 //! $\varepsilon w_i$ per term, and a probe finer than that would read the
@@ -84,7 +86,7 @@ pub(super) fn probe_steps<F: Real>(
     width: F,
 ) -> Vec<F> {
     let gap = (right - left).abs();
-    let finest = (cst::<F>(16.0) * rounding_at_x / gap).max(cst::<F>(FLOOR) * F::epsilon() * width);
+    let finest = (cst::<F>(8.0) * rounding_at_x / gap).max(cst::<F>(FLOOR) * F::epsilon() * width);
     if finest.is_nan() || finest > last_step / cst::<F>(10.0) {
         return Vec::new();
     }
