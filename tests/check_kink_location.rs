@@ -109,7 +109,7 @@ fn kink_beside_x<F: Real + std::fmt::Display>(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(2048))]
 
     /// H1 at kinks $10^{-12}$ to $10^{-3}$ of their width $w = \max(1, |c|)$
     /// from x, on either side, with the slopes scaled and tilted. (Closer
