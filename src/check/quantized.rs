@@ -226,7 +226,7 @@ impl Quantization {
             let Some((numeric, tol)) = best else { continue };
             if e.outcome == Verdict::Fail
                 && rule::within(e.analytic, numeric, tol)
-                && !contradicted((numeric, tol), &judged)
+                && !contradicted((numeric, tol), judged.iter().copied())
             {
                 *e = entry(
                     o,
@@ -521,8 +521,8 @@ fn judge_quantized<F: Real>(
         return (None, amplitude);
     };
     let (c, tol, seen) = best;
-    let all: Vec<(F, F)> = judged.iter().map(|(c, tol, _)| (*c, *tol)).collect();
-    let pass = (rule::within(a, c, tol) && !contradicted((c, tol), &all))
+    let others = judged.iter().map(|(c, tol, _)| (*c, *tol));
+    let pass = (rule::within(a, c, tol) && !contradicted((c, tol), others))
         .then(|| entry(o, i, a, c, c, c, tol, Verdict::Pass, Evidence::Quantized));
     (pass, seen)
 }
@@ -533,10 +533,8 @@ fn judge_quantized<F: Real>(
 /// slopes, with a drift between them far under the jump, while the narrow
 /// steps that moved beyond the grid read x's own slope within theirs), and
 /// the best step's bar does not hold.
-fn contradicted<F: Real>((c, tol): (F, F), judged: &[(F, F)]) -> bool {
-    judged
-        .iter()
-        .any(|(other, bar)| (*other - c).abs() > *bar + tol)
+fn contradicted<F: Real>((c, tol): (F, F), mut judged: impl Iterator<Item = (F, F)>) -> bool {
+    judged.any(|(other, bar)| (other - c).abs() > bar + tol)
 }
 
 #[cfg(test)]

@@ -460,10 +460,10 @@ fn sides_along<F: Real>(
                 *all &= this;
             }
         }
-        // A side whose every value was f_0 has no noise at any step taken:
-        // it reads 0 where ECnoise reads nothing.
+        // A side whose every value was f_0 has no noise at any step taken
+        // (ECnoise read nothing there): it reads 0.
         for (reading, flat) in largest.iter_mut().zip(flat_side) {
-            if flat && reading.is_none() {
+            if flat {
                 *reading = Some(F::zero());
             }
         }
