@@ -77,6 +77,7 @@ use super::ridders::RiddersLook;
 use super::wide_stencil::{WideKink, wide_stencil_kinks};
 use super::{EntryCheck, kinks};
 use crate::float::{Real, cst};
+use crate::numeric::differences::step_within;
 
 /// Step 4: the kink analysis, shrinking the step tenfold per level (see the
 /// module doc), then the decisions of [`kinks`] for every output still open.
@@ -244,6 +245,9 @@ fn closest_probe<F: Real, E: FnMut(&[F], &mut [F])>(
     let at_x = w.t.rounding(noise.nu(o, &[f0[o]]), w.sigma[o], F::one());
     let bars = side_bars(&w.t, o, (left, right), rho, drift);
     let mut read = |step: F| {
+        // The step the float grid takes at x_i (a probe can be a few
+        // hundred units in the last place of x_i).
+        let step = step_within(step, w.point.x[w.i], F::one());
         let (p, q) = probe_values(ev, w.i, step, f0.len())?;
         let nu = noise.nu(o, &[f0[o], p[o], q[o]]);
         let rounding = w.t.rounding(nu, w.sigma[o], step);
