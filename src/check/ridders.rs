@@ -4,6 +4,19 @@
 //! estimate $e$. Pass if $e \le \sqrt\varepsilon \max(1,|r|)$ (the estimate
 //! is trustworthy) and $|a - r| \le 4e + \rho(h_{min}) + 64\varepsilon\max(|a|,|r|)$.
 //!
+//! **Only with its gaps shrinking.** Ridders' error estimate compares
+//! central differences, which are blind to a kink that every level
+//! straddles: a ReLU at $x = -10^{-10}$ gives $c(h) = \tfrac12 - x/2h$ at
+//! every level, and the mean of its slopes, $\tfrac12$, passed with a bar
+//! of $10^{-8}$ under `Method::Ridders` (in the default mode the first
+//! pass's kink evidence keeps it from passing). The levels' one-sided gaps
+//! $g_k = (f(x+h_k) + f(x-h_k) - 2f_0)/h_k$ are $f''h_k$ for a smooth f, but
+//! $J(1 - d/h_k)$ for a kink of jump $J$ at a distance $d < h_k$, whose
+//! central difference is then off by exactly $g_k/2$. So a pass also needs
+//! the finest gap to follow the $t$ law from the widest,
+//! $|g_{min}| \le 2(h_{min}/h_0)|g_0| + 2\rho(h_{min})$, or to be too small
+//! to matter, $|g_{min}|/2 \le$ the tolerance; else the kink analysis decides.
+//!
 //! What it found (value, error estimate, the one-sided slopes it saw) is kept
 //! as a `RiddersLook` for the kink analysis (step 4).
 
@@ -89,8 +102,13 @@ pub(super) fn ridders_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             Verdict::Pass,
             Evidence::Ridders,
         );
+        let rounding = w.t.rounding(scale, w.sigma[o], h_min);
         // Ridders' steps (from 2^-6 w_i) reach past any kink the first pass saw.
-        if trusted[o] && w.point.passes(o, a, r.value, tol) && s.kink_clear_of(o, &[], tol) {
+        if trusted[o]
+            && w.point.passes(o, a, r.value, tol)
+            && s.kink_clear_of(o, &[], tol)
+            && no_kink_straddled(&sided, f0[o], o, rounding, tol)
+        {
             s.pending[o] = false;
         }
     }
@@ -99,4 +117,28 @@ pub(super) fn ridders_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         trusted,
         sided,
     }
+}
+
+/// Whether Ridders' levels (`sided`: each step with f at $x \pm h$) show no
+/// kink that all of them straddle, for output `o` (module doc): the finest
+/// one-sided gap follows the $t$ law from the widest, within twice
+/// `rounding` (the slopes' rounding at the finest step), or is at most
+/// twice `tol` (a straddled kink moves the central difference by half the
+/// gap). A single level cannot show the law: only the second test holds it.
+fn no_kink_straddled<F: Real>(
+    sided: &[(F, Vec<F>, Vec<F>)],
+    f0: F,
+    o: usize,
+    rounding: F,
+    tol: F,
+) -> bool {
+    let two: F = cst(2.0);
+    let gap = |(h, plus, minus): &(F, Vec<F>, Vec<F>)| ((plus[o] + minus[o] - two * f0) / *h, *h);
+    let (Some(widest), Some(finest)) = (sided.first(), sided.last()) else {
+        return true;
+    };
+    let ((g0, h0), (g, h)) = (gap(widest), gap(finest));
+    let small = g.abs() <= two * tol;
+    let follows = sided.len() > 1 && g.abs() <= two * (h / h0) * g0.abs() + two * rounding;
+    small || follows
 }
