@@ -74,3 +74,43 @@ fn the_fast_modes_fallback_checks_a_bounded_number_of_coordinates() {
         report.evaluations()
     );
 }
+
+/// The fast mode passed the mean of a ReLU's slopes 1e-10 beside x: every
+/// direction's central difference straddles the kink and reads that mean,
+/// and its bar is rounding only. A direction whose gap could hide a
+/// straddled kink is read again at twice its step, where a kink's gap does
+/// not double (`src/check/straddle.rs`); the per-coordinate check then
+/// judges the claim against the derivative at x.
+#[rstest::rstest]
+#[case::left_of_0(-1e-10, 0.0)]
+#[case::right_of_0(1e-10, 1.0)]
+#[case::farther(-1e-8, 0.0)]
+fn the_fast_mode_passes_no_mean_of_the_slopes_of_a_kink_beside_x(
+    #[case] at: f64,
+    #[case] slope: f64,
+) {
+    let f = |x: &[f64]| x[0].max(0.0) + x[1] * x[1];
+    let x = [at, 0.5];
+    let fast = CheckConfig::default().directional(4);
+    let mean = check_gradient(&f, &|_: &[f64]| vec![0.5, 1.0], &x, &fast).unwrap();
+    assert_ne!(mean.verdict(), Verdict::Pass, "{mean}");
+    let e = &mean.entries()[0];
+    assert!(
+        e.outcome == Verdict::Fail || (e.outcome == Verdict::Kink && 0.5 <= 2.0 * e.tolerance),
+        "{mean}"
+    );
+    let right = check_gradient(&f, &|_: &[f64]| vec![slope, 1.0], &x, &fast).unwrap();
+    assert_eq!(right.verdict(), Verdict::Pass, "{right}");
+}
+
+/// Along a direction where f is linear the gap is rounding only, too small
+/// to hide a kink that matters: no second read, $2d + 1$ evaluations.
+#[test]
+fn a_linear_function_costs_two_evaluations_per_direction() {
+    let f = |x: &[f64]| 3.0 * x[0] - 2.0 * x[1] + 0.5 * x[2];
+    let g = |_: &[f64]| vec![3.0, -2.0, 0.5];
+    let fast = CheckConfig::default().directional(4);
+    let report = check_gradient(&f, &g, &[0.3, -1.1, 2.0], &fast).unwrap();
+    assert_eq!(report.verdict(), Verdict::Pass, "{report}");
+    assert_eq!(report.evaluations(), 2 * 4 + 1, "{report}");
+}

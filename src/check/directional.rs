@@ -13,6 +13,15 @@
 //! trustworthy and within $4e$ plus its rounding). $2d + 1$ evaluations when
 //! every direction agrees.
 //!
+//! **A straddled kink.** Central differences are blind to a kink that their
+//! step straddles: the mean of a ReLU's slopes $10^{-10}$ beside x passed
+//! every direction. Where a direction's one-sided gap
+//! $(f(x+hv) + f(x-hv) - 2f_0)/h$ could move its central difference by more
+//! than its tolerance, it agrees only if the gap doubles at $2h$ (2 more
+//! evaluations: curvature, not a kink; `straddle.rs`), and Ridders' look
+//! along it only if its levels' gaps shrink with the step. A smooth f that
+//! curves along the directions thus costs $4d + 1$.
+//!
 //! When one disagrees, the wrong entries are **localized** by halving (for
 //! more than [`LOCALIZE_ABOVE`] inputs): a random direction supported on each
 //! half of a disagreeing block is judged the same way, and only the halves
@@ -35,6 +44,7 @@ use super::budget::{
 };
 use super::f64_of;
 use super::probe::Evaluator;
+use super::straddle;
 
 /// Above this many inputs a disagreeing fast mode localizes by halving.
 pub const LOCALIZE_ABOVE: usize = 256;
@@ -94,12 +104,23 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
     let mut agrees = true;
     let mut errors = vec![F::zero(); m];
     let mut tolerances = vec![F::zero(); m];
+    let mut gaps = vec![F::zero(); m];
     for o in 0..m {
         let d = (plus[o] - minus[o]) / (h + h);
         let scale = magnitude(&[f0[o], plus[o], minus[o]]) + input[o];
         tolerances[o] = tolerance(config, &t, o, scales[o], d, t.rounding(scale, F::zero(), h));
         errors[o] = (gv[o] - d).abs();
         agrees &= errors[o] <= tolerances[o];
+        gaps[o] = straddle::gap(f0[o], plus[o], minus[o], h);
+    }
+    if agrees {
+        agrees = no_kink_straddled(ev, (x, v, h), f0, &gaps, &tolerances, |o| {
+            t.rounding(
+                magnitude(&[f0[o], plus[o], minus[o]]) + input[o],
+                F::zero(),
+                h,
+            )
+        });
     }
     if agrees {
         return DirectionCheck {
@@ -110,6 +131,8 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
         };
     }
     let (mut p, mut q) = (vec![F::zero(); m], vec![F::zero(); m]);
+    // Each level's step and gaps, widest first: a kink every level straddles.
+    let mut levels: Vec<(F, Vec<F>)> = Vec::with_capacity(config.ridders.levels);
     let r = ridders_vec(
         |hh, out: &mut [F]| {
             ev.along(x, v, hh, &mut p);
@@ -117,6 +140,10 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
             for o in 0..m {
                 out[o] = (p[o] - q[o]) / (hh + hh);
             }
+            let gaps = (0..m)
+                .map(|o| straddle::gap(f0[o], p[o], q[o], hh))
+                .collect();
+            levels.push((hh, gaps));
         },
         m,
         h0,
@@ -127,10 +154,24 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
     for o in 0..m {
         let trusted = r[o].error <= t.trust * F::one().max(r[o].value.abs());
         let scale = f0[o].abs() + input[o];
-        let rounding = cst::<F>(4.0) * r[o].error + t.rounding(scale, F::zero(), h_min);
-        tolerances[o] = tolerance(config, &t, o, scales[o], r[o].value, rounding);
+        let rounding = t.rounding(scale, F::zero(), h_min);
+        tolerances[o] = tolerance(
+            config,
+            &t,
+            o,
+            scales[o],
+            r[o].value,
+            cst::<F>(4.0) * r[o].error + rounding,
+        );
         errors[o] = (gv[o] - r[o].value).abs();
-        agrees &= trusted && errors[o] <= tolerances[o];
+        let clear = match (levels.first(), levels.last()) {
+            (Some((h0, g0)), Some((h, g))) => {
+                straddle::too_small_to_matter(g[o], tolerances[o])
+                    || straddle::levels_shrink((*h0, g0[o]), (*h, g[o]), rounding)
+            }
+            _ => false,
+        };
+        agrees &= trusted && clear && errors[o] <= tolerances[o];
     }
     DirectionCheck {
         agrees,
@@ -138,6 +179,35 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
         tolerances,
         scales,
     }
+}
+
+/// Whether a direction whose central differences agree with the claim
+/// straddles no kink (`straddle.rs`): per output, its gap is too small to
+/// matter within its tolerance, or, read again at $2h$ (2 more
+/// evaluations, once for every output), the gap doubles with the step.
+/// `(x, v, h)` is the point, the direction and the step; `rounding(o)` the
+/// slopes' rounding at $h$.
+fn no_kink_straddled<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    (x, v, h): (&[F], &[F], F),
+    f0: &[F],
+    gaps: &[F],
+    tolerances: &[F],
+    rounding: impl Fn(usize) -> F,
+) -> bool {
+    let m = f0.len();
+    if (0..m).all(|o| straddle::too_small_to_matter(gaps[o], tolerances[o])) {
+        return true;
+    }
+    let two: F = cst(2.0);
+    let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
+    ev.along(x, v, two * h, &mut plus);
+    ev.along(x, v, -(two * h), &mut minus);
+    (0..m).all(|o| {
+        let double = straddle::gap(f0[o], plus[o], minus[o], two * h);
+        straddle::too_small_to_matter(gaps[o], tolerances[o])
+            || straddle::doubles_with_the_step(gaps[o], double, rounding(o))
+    })
 }
 
 /// The fast mode's $d$ random directions.

@@ -18,7 +18,9 @@
 //! independent random direction $w$: $w^\top \mathrm{hvp}(x, v)$ against the
 //! central difference of $\varphi_v$ along $w$, with that mode's error bars
 //! (the inputs' rounding carried through the claim): 2 gradient evaluations
-//! per direction, plus one at the point (an independent $w$, not $v$ itself:
+//! per direction, plus one at the point, and 2 more where $\varphi_v$ curves
+//! along $w$ (the fast mode's read at twice the step, which tells that
+//! curvature from a kink of the gradient its step straddles; an independent $w$, not $v$ itself:
 //! $v^\top A v = 0$ would let an antisymmetric error through). $d$ is
 //! [`CheckConfig::directional`]'s count, [`DEFAULT_HVP_DIRECTIONS`] when not
 //! set. If every direction passes, the report carries the

@@ -18,7 +18,7 @@
 //! | 1. first pass: third- and fourth-order stencils, with the **kink evidence** of the fourth difference's growth from $h_3$ to $2h_3$ | `first_pass.rs` | 3, + 1, + 2 where the fourth difference shows |
 //! | noisy stage, for a nondeterministic f | `noisy.rs` | 6 |
 //! | 2. central differences and Richardson | `central.rs` | 2 + 2 |
-//! | 3. Ridders' extrapolation | `ridders.rs` | 8 |
+//! | 3. Ridders' extrapolation, passing only where its levels' one-sided gaps shrink with the step (no kink they all straddle) | `ridders.rs`, `straddle.rs` | 8 |
 //! | 4. kink analysis: the wide stencil, one-sided slopes at shrinking levels, their decisions; where a gap stood at every level, the slopes at the finest step f's rounding allows (at least $1024\varepsilon w_i$) tell a kink at x from one just off it | `wide_stencil.rs`, `kink_levels.rs`, `kinks.rs`, `kink_location.rs` | 2 + 8 (+ 4, + 2 to 8) |
 //! | 5. quantized look | `quantized.rs` | 2 to 6 |
 //! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
@@ -26,7 +26,7 @@
 //! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and a quantum an intermediate's rounding can make, the coordinate judged again with it | `rounding_look.rs` | 84 to 336 (then the stages again), at most 16 coordinates per check |
 //! | 9. a coordinate still failing: central differences with Richardson at $2^{-5}w_i$ to $2^{-3}w_i$ (then at 4 times those where that could not tell) and the stairs' rounding from their values; where they hold the claim and stand apart from the small steps' estimate, f moves in stairs wider than the small steps (an `f32` intermediate near its stationary point) and the entry is Inconclusive | `wide_steps.rs` | 8 (or 16), at most 16 coordinates per check (`f64` only) |
 //! | the verdict rule, its last word (a smooth estimate's Fail by less than the claim's own jumps is Inconclusive; a shrunk step's counts as smooth where its one-sided slopes agree; a kink whose admitting bar, or a shrunk step's pass whose tolerance after step 6, is coarser than `max_resolution` of its row, from `kinks.rs`, gets its reason), the negative control, no vacuous Pass | `rule.rs` | (the control: the stages again) |
-//! | the fast mode and its halving | `directional.rs` | $2d + 1$ |
+//! | the fast mode and its halving; a direction whose gap could hide a straddled kink is read again at $2h$ | `directional.rs`, `straddle.rs` | $2d + 1$ to $4d + 1$ |
 //! | the whole check, in order | `run.rs` | |
 //!
 //! **The files import in one direction**, from the verdict down to the
@@ -35,7 +35,7 @@
 //! | layer | files |
 //! |---|---|
 //! | the verdict and the settings | `verdict.rs`, `config.rs`, `report.rs`, `rule.rs` |
-//! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `value_rounding.rs`, `budget.rs`, `noise_reading.rs`, `noise_model.rs` |
+//! | the measurement | `probe.rs`, `grid.rs`, `claim.rs`, `value_rounding.rs`, `budget.rs`, `noise_reading.rs`, `noise_model.rs`, `straddle.rs` |
 //! | what the stages share | `point.rs` (the point, the walk's state, `entry`) |
 //! | the stages, each its evidence | `two_point.rs`, `first_pass.rs`, `noisy.rs`, `central.rs`, `ridders.rs`, `wide_stencil.rs`, `kinks.rs`, `kink_location.rs`, `kink_levels.rs`, `quantized.rs`, `resolve.rs`, `domain_edge.rs`, `rounding_look.rs`, `wide_steps.rs`, `directional.rs` |
 //! | one coordinate, in order | `walk.rs` |
@@ -175,7 +175,7 @@
 //! # The fast mode
 //! [`CheckConfig::directional`] checks $d$ random directions first
 //! ([`numeric::directional`](crate::numeric::directional)), $2d + 1$
-//! evaluations; only if one disagrees does it run the per-coordinate check,
+//! evaluations ($4d + 1$ where f curves along them: `straddle.rs`); only if one disagrees does it run the per-coordinate check,
 //! which names the culprit. That fallback is bounded: at most
 //! [`MAX_FALLBACK`] coordinates are checked one by one (those the halving
 //! kept, in order); a failure among them is named, and if none fails while
@@ -210,6 +210,7 @@ mod ridders;
 mod rounding_look;
 mod rule;
 mod run;
+mod straddle;
 mod two_point;
 mod value_rounding;
 mod verdict;

@@ -6,22 +6,18 @@
 //!
 //! **Only with its gaps shrinking.** Ridders' error estimate compares
 //! central differences, which are blind to a kink that every level
-//! straddles: a ReLU at $x = -10^{-10}$ gives $c(h) = \tfrac12 - x/2h$ at
-//! every level, and the mean of its slopes, $\tfrac12$, passed with a bar
-//! of $10^{-8}$ under `Method::Ridders` (in the default mode the first
-//! pass's kink evidence keeps it from passing). The levels' one-sided gaps
-//! $g_k = (f(x+h_k) + f(x-h_k) - 2f_0)/h_k$ are $f''h_k$ for a smooth f, but
-//! $J(1 - d/h_k)$ for a kink of jump $J$ at a distance $d < h_k$, whose
-//! central difference is then off by exactly $g_k/2$. So a pass also needs
-//! the finest gap to follow the $t$ law from the widest,
-//! $|g_{min}| \le 2(h_{min}/h_0)|g_0| + 2\rho(h_{min})$, or to be too small
-//! to matter, $|g_{min}|/2 \le$ the tolerance; else the kink analysis decides.
+//! straddles (under `Method::Ridders`, where no first pass looked for one,
+//! the mean of a ReLU's slopes 1e-10 beside x passed with a bar of 1e-8).
+//! A pass also needs the levels' one-sided gaps to follow the $t$ law of a
+//! smooth f, or the finest to be too small to matter (`straddle.rs`); else
+//! the kink analysis decides.
 //!
 //! What it found (value, error estimate, the one-sided slopes it saw) is kept
 //! as a `RiddersLook` for the kink analysis (step 4).
 
 use super::point::{Point, Walk, entry};
 use super::probe::{Evaluator, Scratch};
+use super::straddle;
 use super::{EntryCheck, Evidence, Verdict, f64_of};
 use crate::float::{Real, cst};
 use crate::numeric::differences::step_within;
@@ -119,12 +115,10 @@ pub(super) fn ridders_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     }
 }
 
-/// Whether Ridders' levels (`sided`: each step with f at $x \pm h$) show no
-/// kink that all of them straddle, for output `o` (module doc): the finest
-/// one-sided gap follows the $t$ law from the widest, within twice
-/// `rounding` (the slopes' rounding at the finest step), or is at most
-/// twice `tol` (a straddled kink moves the central difference by half the
-/// gap). A single level cannot show the law: only the second test holds it.
+/// Whether Ridders' levels (`sided`: each step with f at $x \pm h$, widest
+/// first) show no kink that they all straddle, for output `o`: the finest
+/// gap is too small to matter within `tol`, or follows the $t$ law from the
+/// widest within twice `rounding` (`straddle.rs`).
 fn no_kink_straddled<F: Real>(
     sided: &[(F, Vec<F>, Vec<F>)],
     f0: F,
@@ -132,13 +126,12 @@ fn no_kink_straddled<F: Real>(
     rounding: F,
     tol: F,
 ) -> bool {
-    let two: F = cst(2.0);
-    let gap = |(h, plus, minus): &(F, Vec<F>, Vec<F>)| ((plus[o] + minus[o] - two * f0) / *h, *h);
+    let gap =
+        |(h, plus, minus): &(F, Vec<F>, Vec<F>)| (*h, straddle::gap(f0, plus[o], minus[o], *h));
     let (Some(widest), Some(finest)) = (sided.first(), sided.last()) else {
         return true;
     };
-    let ((g0, h0), (g, h)) = (gap(widest), gap(finest));
-    let small = g.abs() <= two * tol;
-    let follows = sided.len() > 1 && g.abs() <= two * (h / h0) * g0.abs() + two * rounding;
-    small || follows
+    let (widest, finest) = (gap(widest), gap(finest));
+    straddle::too_small_to_matter(finest.1, tol)
+        || straddle::levels_shrink(widest, finest, rounding)
 }

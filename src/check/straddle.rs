@@ -1,0 +1,52 @@
+//! Whether a central difference straddles a kink: the one-sided gap's law.
+//!
+//! Central differences are blind to a kink that their step straddles: for
+//! a kink of jump $J$ at a distance $d < h$ from x,
+//! $c(h) = L + J(1 - d/h)/2$, whose error is exactly half the **gap**
+//! $$g(h) = \frac{f(x+h) + f(x-h) - 2f_0}{h} = J(1 - d/h),$$
+//! and two such differences agree with each other (a ReLU at
+//! $x = -10^{-10}$ gives $c(h) = \tfrac12 - x/2h$ at every step, and the mean
+//! of its slopes passed Ridders' error estimate with a bar of $10^{-8}$).
+//! For a smooth f the gap is curvature, $g(h) = f''h + f''''h^3/12$: it
+//! shrinks with the step. So a central estimate passes a claim only where
+//! its gap is too small to matter ($|g|/2$ at most the tolerance, whatever
+//! made it) or follows the law of a smooth f:
+//!
+//! - **Ridders' levels** (steps $h_0$ down to $h_{min} = h_0/8$): the finest
+//!   gap is at most twice $(h_{min}/h_0)$ the widest, plus twice the slopes'
+//!   rounding. A kink within every level keeps its gap near $J$ at all of
+//!   them; one that only the wider levels straddle leaves Ridders' tableau
+//!   inconsistent, which its error estimate sees.
+//! - **Two steps $h$ and $2h$** (the fast mode's directions): the gap
+//!   doubles, $|g(2h) - 2g(h)| \le |g(h)|/8$ plus the rounding. A kink at
+//!   $d < h$ gives $g(2h) - 2g(h) = J(3d/2h - 1)$, which the bound admits
+//!   only for $d$ within $0.64h$ to $0.69h$ (where five symmetric points
+//!   fit a cubic exactly at $d = 2h/3$: the law of any fixed stencil has
+//!   such a point).
+
+use crate::float::{Real, cst};
+
+/// The one-sided gap $(f(x+h) + f(x-h) - 2f_0)/h$ of a central difference.
+pub(super) fn gap<F: Real>(f0: F, plus: F, minus: F, h: F) -> F {
+    (plus + minus - cst::<F>(2.0) * f0) / h
+}
+
+/// Whether a central difference with gap `gap` may pass within `tol`
+/// whatever made the gap: a straddled kink moves it by half the gap.
+pub(super) fn too_small_to_matter<F: Real>(gap: F, tol: F) -> bool {
+    gap.abs() <= cst::<F>(2.0) * tol
+}
+
+/// Ridders' levels' law (module doc): `widest` and `finest` as (step, gap),
+/// `rounding` the slopes' rounding at the finest step.
+pub(super) fn levels_shrink<F: Real>(widest: (F, F), finest: (F, F), rounding: F) -> bool {
+    let two: F = cst(2.0);
+    let ((h0, g0), (h, g)) = (widest, finest);
+    h < h0 && g.abs() <= two * (h / h0) * g0.abs() + two * rounding
+}
+
+/// The law at two steps $h$ and $2h$ (module doc): `single` the gap at
+/// $h$, `double` at $2h$, `rounding` the slopes' rounding at $h$.
+pub(super) fn doubles_with_the_step<F: Real>(single: F, double: F, rounding: F) -> bool {
+    (double - cst::<F>(2.0) * single).abs() <= single.abs() / cst::<F>(8.0) + rounding
+}
