@@ -139,3 +139,28 @@ fn a_noisy_kink_admits_only_what_its_slopes_resolve() {
         }
     }
 }
+
+/// The mean of a kink's slopes under call-to-call noise: a ReLU at
+/// $x_0 = 0$, claim 0.5. The noisy stage's central estimate reads that mean
+/// with a bar of $3\cdot10^{-6}$ (a straddled kink leaves no truncation in
+/// it), and it read **Pass** though the slopes 0 and 1 stood apart at both
+/// levels. Where they do, the central estimate passes nothing (`rule::judge`):
+/// 0.5 is a subgradient at 0 (Kink), and 0.1 beside the kink, where the
+/// derivative is 0, it fails.
+#[test]
+fn a_noisy_kink_passes_no_mean_of_its_slopes() {
+    let relu = |sigma: f64| {
+        let counter = AtomicU64::new(7);
+        move |p: &[f64]| p[0].max(0.0) + 0.5 * p[1] * p[1] + sigma * uniform(&counter)
+    };
+    let mean = |p: &[f64]| vec![0.5, p[1]];
+    for sigma in [1e-9, 1e-7] {
+        let at_zero = check_gradient(&relu(sigma), &mean, &[0.0, 0.7], &cfg()).unwrap();
+        assert_eq!(at_zero.verdict(), Verdict::Kink, "{sigma:e}: {at_zero}");
+        let beside = check_gradient(&relu(sigma), &mean, &[-0.1, 0.7], &cfg()).unwrap();
+        assert_eq!(beside.verdict(), Verdict::Fail, "{sigma:e}: {beside}");
+        let right = |p: &[f64]| vec![0.0, p[1]];
+        let beside = check_gradient(&relu(sigma), &right, &[-0.1, 0.7], &cfg()).unwrap();
+        assert_eq!(beside.verdict(), Verdict::Pass, "{sigma:e}: {beside}");
+    }
+}

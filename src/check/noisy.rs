@@ -30,7 +30,9 @@
 //!   times that there).
 //!
 //! The verdict is the one rule of [`rule::judge`](super::rule): Pass within
-//! the central bar, Kink when the slopes stand apart at both levels and
+//! the central bar unless the slopes stand apart at both levels (a kink the
+//! steps straddle leaves no truncation in $c_4$, which reads the mean of
+//! its slopes: the claim 0.5 passed at a ReLU at 0), Kink when the slopes stand apart at both levels and
 //! bracket the claim, Inconclusive when only a one-sided bar holds the claim,
 //! Fail otherwise. A pass states its resolution (the bar over the claim), so
 //! a pass at noise $10^{-4}$ says it could not see a $10^{-3}$ error. A

@@ -217,7 +217,9 @@ impl<F: Real> Sides<F> {
 }
 
 /// The verdict rule on evidence with error bars: **Pass** when the claim lies
-/// within the best estimate's bar; **Kink** when the one-sided slopes stand
+/// within the best estimate's bar and the slopes do not stand apart at every
+/// level (a kink within the steps: the central estimate reads the mean of
+/// its slopes, which passed at a ReLU under call-to-call noise); **Kink** when the one-sided slopes stand
 /// apart beyond their bars at every level and bracket the claim; **Fail** when
 /// the claim lies outside every plausible value (each estimate's bar);
 /// **Inconclusive** when it lies outside the best bar but inside the bar of
@@ -242,10 +244,13 @@ pub(crate) fn judge<F: Real>(
     if !finite {
         return Verdict::Inconclusive;
     }
-    if best.holds(a) {
+    // Slopes apart at every level: a kink within the steps, whose central
+    // difference reads the mean of its slopes (at x or straddled beside it),
+    // so the best estimate passes nothing.
+    let kink = !levels.is_empty() && levels.iter().all(Sides::apart);
+    if best.holds(a) && !kink {
         return Verdict::Pass;
     }
-    let kink = !levels.is_empty() && levels.iter().all(Sides::apart);
     if kink && levels[0].brackets(a) {
         return Verdict::Kink;
     }
