@@ -114,3 +114,47 @@ fn a_linear_function_costs_two_evaluations_per_direction() {
     assert_eq!(report.verdict(), Verdict::Pass, "{report}");
     assert_eq!(report.evaluations(), 2 * 4 + 1, "{report}");
 }
+
+/// Agreeing directions vouch for an entry only as far as that entry moves
+/// them: an error $E$ in entry $j$ moves $g \cdot v$ by $E v_j$, with $|v_j|$
+/// about $1/\sqrt n$. In `f32` over 64 inputs the directions' bar is 1.5e-3
+/// of $\sum_i |g_i v_i|$, and a claim with one entry 10 % off (5 % of the
+/// largest entry) read **Pass** with that resolution. Where the directions'
+/// per-entry resolution, $2\sqrt n\,\tau/\delta^{1/d}$ over the largest
+/// claim ($\delta = 10^{-6}$), is coarser than `max_resolution`, few inputs
+/// (up to `LOCALIZE_ABOVE`) are checked one by one.
+#[test]
+fn agreeing_directions_pass_only_what_they_resolve_per_entry() {
+    let n = 64;
+    let f = |x: &[f32]| {
+        x.iter()
+            .enumerate()
+            .map(|(i, v)| v.sin() * (1.0 + i as f32 / 64.0))
+            .sum::<f32>()
+    };
+    let g = |x: &[f32]| {
+        x.iter()
+            .enumerate()
+            .map(|(i, v)| v.cos() * (1.0 + i as f32 / 64.0))
+            .collect::<Vec<f32>>()
+    };
+    let x: Vec<f32> = (0..n)
+        .map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0)
+        .collect();
+    let fast = CheckConfig::default().directional(4);
+    let off = |p: &[f32]| {
+        let mut v = g(p);
+        v[5] *= 1.1;
+        v
+    };
+    let report = check_gradient(&f, &off, &x, &fast).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    assert!(
+        report
+            .entries()
+            .iter()
+            .any(|e| e.input == 5 && e.outcome == Verdict::Fail)
+    );
+    let right = check_gradient(&f, &g, &x, &fast).unwrap();
+    assert_eq!(right.verdict(), Verdict::Pass, "{right}");
+}

@@ -13,6 +13,18 @@
 //! trustworthy and within $4e$ plus its rounding). $2d + 1$ evaluations when
 //! every direction agrees.
 //!
+//! **Per entry.** A direction sees an error $E$ in entry $j$ as $Ev_j$, with
+//! $|v_j| \in [0.5, 1.5)/\sqrt n$, so it lets through entry errors up to
+//! about $2\sqrt n\,\tau$ (twice its bar $\tau$, the numeric error included),
+//! and errors spread over entries can cancel along it. The component $e\cdot v$
+//! of a fixed error has a density below $\sqrt n/2\max_j|e_j|$ (that of its
+//! largest entry's term), so $d$ independent directions all miss an error
+//! with $\max_j|e_j| > 2\sqrt n\,\tau/\delta^{1/d}$ with a chance below
+//! $\delta$ = [`ESCAPE`]. That, over the row's largest claim, is the
+//! per-entry resolution `directional_pass` returns beside its summary; where
+//! it is coarser than `max_resolution` and the inputs are at most
+//! [`LOCALIZE_ABOVE`], the per-coordinate check runs (`run.rs`).
+//!
 //! **A straddled kink.** Central differences are blind to a kink that their
 //! step straddles: the mean of a ReLU's slopes $10^{-10}$ beside x passed
 //! every direction. Where a direction's one-sided gap
@@ -210,7 +222,14 @@ fn no_kink_straddled<F: Real, E: FnMut(&[F], &mut [F])>(
     })
 }
 
-/// The fast mode's $d$ random directions.
+/// The chance, at most, that an error the per-entry resolution names slips
+/// past every direction: $10^{-6}$.
+pub const ESCAPE: f64 = 1e-6;
+
+/// The fast mode's $d$ random directions: their summary, and the resolution
+/// they vouch for per entry (module doc): over the rows, the largest
+/// $2\sqrt n\,\max_k \tau_k / \delta^{1/d}$ over the row's largest claim,
+/// $\delta$ = [`ESCAPE`].
 pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     f0: &[F],
@@ -219,27 +238,42 @@ pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     config: &CheckConfig,
     rounding: &MeasuredRounding<F>,
     count: usize,
-) -> DirectionalSummary {
+) -> (DirectionalSummary, f64) {
     let input = carried_before_noise(&carried_rounding(x, analytic), &rounding.value);
     let mut failed = 0;
     let mut worst = 0.0_f64;
     let mut resolution = 0.0_f64;
+    let mut widest = vec![0.0_f64; f0.len()];
     for v in RandomDirections::<F>::new(config.seed, x.len()).take(count) {
         let d = judge_direction(ev, f0, x, analytic, config, &input, rounding, &v);
         worst = d.errors.iter().fold(worst, |acc, e| acc.max(f64_of(*e)));
-        for (tol, scale) in d.tolerances.iter().zip(&d.scales) {
+        for ((tol, scale), w) in d.tolerances.iter().zip(&d.scales).zip(&mut widest) {
             resolution = resolution.max(f64_of(*tol / *scale));
+            *w = w.max(f64_of(*tol));
         }
         if !d.agrees {
             failed += 1;
         }
     }
-    DirectionalSummary {
+    let spread = 2.0 * (x.len() as f64).sqrt() / ESCAPE.powf(1.0 / count.max(1) as f64);
+    let per_entry = analytic
+        .iter()
+        .zip(&widest)
+        .map(|(row, tol)| {
+            let largest = row.iter().fold(0.0_f64, |m, a| m.max(f64_of(a.abs())));
+            spread * tol / largest
+        })
+        .fold(
+            0.0_f64,
+            |m, r| if r.is_nan() { f64::INFINITY } else { m.max(r) },
+        );
+    let summary = DirectionalSummary {
         directions: count,
         failed,
         worst_abs_error: worst,
         resolution,
-    }
+    };
+    (summary, per_entry)
 }
 
 /// The coordinates left to the per-coordinate check after the fast mode

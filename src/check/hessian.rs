@@ -34,9 +34,7 @@ use nalgebra::DMatrix;
 use super::matrix_claim::MatrixClaim;
 
 use super::report::EntryCheck;
-use super::{
-    CheckConfig, CheckReport, DirectionalSummary, Verdict, check_gradient, check_jacobian,
-};
+use super::{CheckConfig, CheckReport, DirectionalSummary, Verdict, check_jacobian};
 use crate::error::{OracleError, Result, require_finite};
 use crate::float::Real;
 use crate::numeric::directional::RandomDirections;
@@ -241,7 +239,7 @@ where
             seed: config.seed.wrapping_add(1 + k as u64),
             ..*config
         };
-        let r = check_gradient(&phi, &|_: &[F]| claim.clone(), x, &along)?;
+        let r = super::check_gradient_along(&phi, &|_: &[F]| claim.clone(), x, &along)?;
         evaluations += r.evaluations();
         if let Some(d) = r.directional() {
             summary.worst_abs_error = summary.worst_abs_error.max(d.worst_abs_error);

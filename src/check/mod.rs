@@ -176,7 +176,10 @@
 //! [`CheckConfig::directional`] checks $d$ random directions first
 //! ([`numeric::directional`](crate::numeric::directional)), $2d + 1$
 //! evaluations ($4d + 1$ where f curves along them: `straddle.rs`); only if one disagrees does it run the per-coordinate check,
-//! which names the culprit. That fallback is bounded: at most
+//! which names the culprit. Up to 256 inputs, it also runs where the
+//! directions agree but cannot vouch for every entry to `max_resolution`
+//! (`directional.rs`; above that, a pass's resolution is along the
+//! directions, a known limit in the guide). That fallback is bounded: at most
 //! [`MAX_FALLBACK`] coordinates are checked one by one (those the halving
 //! kept, in order); a failure among them is named, and if none fails while
 //! more were suspected, the report is **Inconclusive** and says how many were
@@ -231,7 +234,7 @@ use crate::error::{OracleError, Result, require_finite};
 use crate::float::Real;
 
 pub use run::MAX_FALLBACK;
-use run::run;
+use run::{FastPass, run};
 
 /// The evaluation as a trait object: the checker's stages are then compiled
 /// once per float type, not once per closure (a test file with fifty
@@ -287,6 +290,37 @@ where
         false,
         None,
         &spread,
+        FastPass::PerEntry,
+    )
+}
+
+/// [`check_gradient`] whose fast mode passes on its directions alone
+/// (`FastPass::AlongDirections`): `check_hvp` judges $Hv$ along one random
+/// direction per $v$, and states its resolution along those directions.
+pub(super) fn check_gradient_along<F, Func, Grad>(
+    f: &Func,
+    grad: &Grad,
+    x: &[F],
+    config: &CheckConfig,
+) -> Result<CheckReport>
+where
+    F: Real,
+    Func: Fn(&[F]) -> F + ?Sized,
+    Grad: Fn(&[F]) -> Vec<F> + ?Sized,
+{
+    let g = validated_gradient(grad, x, config)?;
+    let spread = gradient_spread(grad, x, &g, config);
+    let mut eval = |p: &[F], out: &mut [F]| out[0] = f(p);
+    run(
+        &mut erased(&mut eval),
+        1,
+        x,
+        &[g],
+        config,
+        false,
+        None,
+        &spread,
+        FastPass::AlongDirections,
     )
 }
 
@@ -323,6 +357,7 @@ where
         false,
         Some(&shared),
         &spread,
+        FastPass::PerEntry,
     )
 }
 
@@ -388,6 +423,7 @@ where
         false,
         None,
         &spread,
+        FastPass::PerEntry,
     )
 }
 
@@ -460,6 +496,7 @@ where
         true,
         None,
         &spread,
+        FastPass::PerEntry,
     )
 }
 

@@ -21,6 +21,17 @@ use crate::float::{Real, cst};
 /// The most coordinates the fast mode falls back to checking one by one.
 pub const MAX_FALLBACK: usize = 4096;
 
+/// What a fast-mode pass must resolve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FastPass {
+    /// Every entry, to `max_resolution` of its row (with the confidence of
+    /// `directional::ESCAPE`); where the directions cannot, and the inputs
+    /// are few enough to check one by one, the per-coordinate check runs.
+    PerEntry,
+    /// The directions alone (`check_hvp`, whose claim is a product along them).
+    AlongDirections,
+}
+
 /// A thread-safe evaluation, for checks spread over threads.
 pub(super) type SharedEval<'a, F> = &'a (dyn Fn(&[F], &mut [F]) + Sync);
 
@@ -34,6 +45,7 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     jacobian: bool,
     parallel: Option<SharedEval<'_, F>>,
     claim_spread: &[claim::RowSpread],
+    fast: FastPass,
 ) -> Result<CheckReport> {
     let n = x.len();
     let mut ev = Evaluator {
@@ -66,9 +78,14 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     };
     let directional = match config.directions {
         Some(d) => {
-            let summary =
+            let (summary, per_entry) =
                 directional::directional_pass(&mut ev, &f0, x, analytic, config, &rounding, d);
-            if summary.failed == 0 {
+            // Agreeing directions that cannot vouch for every entry hand few
+            // inputs to the per-coordinate check (`directional.rs`).
+            let resolved = fast == FastPass::AlongDirections
+                || n > directional::LOCALIZE_ABOVE
+                || per_entry <= config.max_resolution;
+            if summary.failed == 0 && resolved {
                 let mut report = CheckReport {
                     entries: Vec::new(),
                     outputs: m,
