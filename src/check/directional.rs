@@ -23,7 +23,9 @@
 //! $\delta$ = [`ESCAPE`]. That, over the row's largest claim, is the
 //! per-entry resolution `directional_pass` returns beside its summary; where
 //! it is coarser than `max_resolution` and the inputs are at most
-//! [`LOCALIZE_ABOVE`], the per-coordinate check runs (`run.rs`).
+//! [`LOCALIZE_ABOVE`], the per-coordinate check runs (`run.rs`); above
+//! that, the directions are read again at 8 and 64 times the step
+//! (`wide_resolution`), where f's rounding is that much finer.
 //!
 //! **A straddled kink.** Central differences are blind to a kink that their
 //! step straddles: the mean of a ReLU's slopes $10^{-10}$ beside x passed
@@ -57,6 +59,17 @@ use super::budget::{
 use super::f64_of;
 use super::probe::Evaluator;
 use super::straddle;
+
+/// What a fast-mode pass must resolve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FastPass {
+    /// Every entry, to `max_resolution` of its row (with the confidence of
+    /// [`ESCAPE`]); where the directions cannot, and the inputs
+    /// are few enough to check one by one, the per-coordinate check runs.
+    PerEntry,
+    /// The directions alone (`check_hvp`, whose claim is a product along them).
+    AlongDirections,
+}
 
 /// Above this many inputs a disagreeing fast mode localizes by halving.
 pub const LOCALIZE_ABOVE: usize = 256;
@@ -226,10 +239,13 @@ fn no_kink_straddled<F: Real, E: FnMut(&[F], &mut [F])>(
 /// past every direction: $10^{-6}$.
 pub const ESCAPE: f64 = 1e-6;
 
-/// The fast mode's $d$ random directions: their summary, and the resolution
-/// they vouch for per entry (module doc): over the rows, the largest
-/// $2\sqrt n\,\max_k \tau_k / \delta^{1/d}$ over the row's largest claim,
-/// $\delta$ = [`ESCAPE`].
+/// The fast mode's $d$ random directions: their summary, and whether they
+/// vouch for every entry (module doc). With `FastPass::PerEntry` the
+/// summary's resolution is per entry where they do; where they do not
+/// above [`LOCALIZE_ABOVE`] inputs (no per-coordinate check is affordable),
+/// the directions are read again at 8 and 64 times the step
+/// (`wide_resolution`), and otherwise the resolution stays along them.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     f0: &[F],
@@ -238,42 +254,168 @@ pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     config: &CheckConfig,
     rounding: &MeasuredRounding<F>,
     count: usize,
-) -> (DirectionalSummary, f64) {
+    fast: FastPass,
+) -> (DirectionalSummary, bool) {
     let input = carried_before_noise(&carried_rounding(x, analytic), &rounding.value);
     let mut failed = 0;
     let mut worst = 0.0_f64;
     let mut resolution = 0.0_f64;
-    let mut widest = vec![0.0_f64; f0.len()];
+    let mut widest = vec![F::zero(); f0.len()];
     for v in RandomDirections::<F>::new(config.seed, x.len()).take(count) {
         let d = judge_direction(ev, f0, x, analytic, config, &input, rounding, &v);
         worst = d.errors.iter().fold(worst, |acc, e| acc.max(f64_of(*e)));
         for ((tol, scale), w) in d.tolerances.iter().zip(&d.scales).zip(&mut widest) {
             resolution = resolution.max(f64_of(*tol / *scale));
-            *w = w.max(f64_of(*tol));
+            *w = w.max(*tol);
         }
         if !d.agrees {
             failed += 1;
         }
     }
-    let spread = 2.0 * (x.len() as f64).sqrt() / ESCAPE.powf(1.0 / count.max(1) as f64);
-    let per_entry = analytic
-        .iter()
-        .zip(&widest)
-        .map(|(row, tol)| {
-            let largest = row.iter().fold(0.0_f64, |m, a| m.max(f64_of(a.abs())));
-            spread * tol / largest
-        })
-        .fold(
-            0.0_f64,
-            |m, r| if r.is_nan() { f64::INFINITY } else { m.max(r) },
-        );
-    let summary = DirectionalSummary {
+    let mut summary = DirectionalSummary {
         directions: count,
         failed,
         worst_abs_error: worst,
         resolution,
     };
-    (summary, per_entry)
+    if fast == FastPass::AlongDirections {
+        return (summary, true);
+    }
+    let mut per_entry = per_entry_resolution(analytic, &widest, count);
+    if failed == 0 && per_entry > config.max_resolution && x.len() > LOCALIZE_ABOVE {
+        match wide_resolution(ev, f0, x, analytic, config, &input, rounding, count) {
+            Wide::Vouches(r) => per_entry = r,
+            // Finer than the small steps, they see the claim off: as if a
+            // direction had disagreed (the halving names the entries).
+            Wide::Disagrees => summary.failed += 1,
+            Wide::Unresolved => {}
+        }
+    }
+    let vouched = per_entry <= config.max_resolution;
+    if vouched {
+        summary.resolution = per_entry;
+    }
+    (summary, vouched)
+}
+
+/// The resolution per entry of directions whose largest bars per output
+/// were `widest` (module doc): over the rows, $2\sqrt n\,\tau/\delta^{1/d}$
+/// over the row's largest claim (infinite for a row of zeros).
+fn per_entry_resolution<F: Real>(analytic: &[Vec<F>], widest: &[F], count: usize) -> f64 {
+    let n = analytic.first().map_or(0, Vec::len);
+    let spread = 2.0 * (n as f64).sqrt() / ESCAPE.powf(1.0 / count.max(1) as f64);
+    analytic
+        .iter()
+        .zip(widest)
+        .map(|(row, tol)| {
+            let largest = row.iter().fold(0.0_f64, |m, a| m.max(f64_of(a.abs())));
+            spread * f64_of(*tol) / largest
+        })
+        .fold(
+            0.0_f64,
+            |m, r| if r.is_nan() { f64::INFINITY } else { m.max(r) },
+        )
+}
+
+/// What the directions read at wider steps found.
+enum Wide {
+    /// Every direction agrees, and they vouch for this resolution per entry.
+    Vouches(f64),
+    /// A direction, free of kinks, misses the claim beyond its bar.
+    Disagrees,
+    /// A kink within the steps, or a resolution still coarser than
+    /// `max_resolution`.
+    Unresolved,
+}
+
+/// The directions again at 8, then 64, times the step (4 evaluations each
+/// per direction): the slopes' rounding falls with the step, and the
+/// truncation is bounded by $|c(2h) - c(h)|$ (for $c(t) = f'_v + Ct^p$,
+/// $p \ge 1$, that is at least $c(h)$'s error). The first stretch at which
+/// every direction agrees within that bar, shows no straddled kink, and
+/// vouches for `max_resolution` per entry gives the resolution, unless a
+/// stretch free of kinks misses the claim; where every stretch free of
+/// kinks misses it beyond its bar, the directions disagree.
+#[allow(clippy::too_many_arguments)]
+fn wide_resolution<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    f0: &[F],
+    x: &[F],
+    analytic: &[Vec<F>],
+    config: &CheckConfig,
+    input: &[F],
+    rounding: &MeasuredRounding<F>,
+    count: usize,
+) -> Wide {
+    let m = f0.len();
+    let width = F::one().max(magnitude(x));
+    let (mut p1, mut m1, mut p2, mut m2) = (
+        vec![F::zero(); m],
+        vec![F::zero(); m],
+        vec![F::zero(); m],
+        vec![F::zero(); m],
+    );
+    let (mut vouched, mut disagreed, mut agreed) = (None, 0, 0);
+    for stretch in [8.0, 64.0] {
+        let h = cst::<F>(stretch) * DifferenceScheme::Central.optimal_step::<F>() * width;
+        let two: F = cst(2.0);
+        let mut widest = vec![F::zero(); m];
+        let (mut kink_free, mut agrees) = (true, true);
+        for v in RandomDirections::<F>::new(config.seed, x.len()).take(count) {
+            let l1 = v.iter().fold(F::zero(), |acc, vi| acc + vi.abs());
+            let claim: Vec<F> = rounding.claim.iter().map(|c| *c * l1).collect();
+            let t = Tolerances::<F>::new(&claim);
+            ev.along(x, &v, h, &mut p1);
+            ev.along(x, &v, -h, &mut m1);
+            ev.along(x, &v, two * h, &mut p2);
+            ev.along(x, &v, -(two * h), &mut m2);
+            for o in 0..m {
+                let gv = compensated_sum(analytic[o].iter().zip(&v).map(|(a, vi)| *a * *vi));
+                let scale: F = analytic[o]
+                    .iter()
+                    .zip(&v)
+                    .fold(F::zero(), |acc, (a, vi)| acc + (*a * *vi).abs());
+                let (c1, c2) = (
+                    (p1[o] - m1[o]) / (two * h),
+                    (p2[o] - m2[o]) / (cst::<F>(4.0) * h),
+                );
+                let rho = t.rounding(
+                    magnitude(&[f0[o], p1[o], m1[o], p2[o], m2[o]]) + input[o],
+                    F::zero(),
+                    h,
+                );
+                let tol = tolerance(config, &t, o, scale, c1, rho + (c2 - c1).abs());
+                let (g1, g2) = (
+                    straddle::gap(f0[o], p1[o], m1[o], h),
+                    straddle::gap(f0[o], p2[o], m2[o], two * h),
+                );
+                kink_free &= straddle::too_small_to_matter(g1, tol)
+                    || straddle::doubles_with_the_step(g1, g2, rho);
+                agrees &= (gv - c1).abs() <= tol;
+                widest[o] = widest[o].max(tol);
+            }
+        }
+        // A gap that does not double may be f's rounding at the narrower
+        // stretch (a sum of 10^5 terms rounds well above eps |f|): that
+        // stretch decides nothing, the wider one may.
+        if !kink_free {
+            continue;
+        }
+        if !agrees {
+            disagreed += 1;
+            continue;
+        }
+        agreed += 1;
+        let r = per_entry_resolution(analytic, &widest, count);
+        if r <= config.max_resolution && vouched.is_none() {
+            vouched = Some(r);
+        }
+    }
+    match (vouched, disagreed, agreed) {
+        (Some(r), 0, _) => Wide::Vouches(r),
+        (_, d, 0) if d > 0 => Wide::Disagrees,
+        _ => Wide::Unresolved,
+    }
 }
 
 /// The coordinates left to the per-coordinate check after the fast mode

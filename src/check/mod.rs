@@ -178,8 +178,9 @@
 //! evaluations ($4d + 1$ where f curves along them: `straddle.rs`); only if one disagrees does it run the per-coordinate check,
 //! which names the culprit. Up to 256 inputs, it also runs where the
 //! directions agree but cannot vouch for every entry to `max_resolution`
-//! (`directional.rs`; above that, a pass's resolution is along the
-//! directions, a known limit in the guide). That fallback is bounded: at most
+//! (`directional.rs`); above that, the directions are read again at 8 and
+//! 64 times the step, and where even that cannot vouch per entry a pass's
+//! resolution is along the directions (a known limit in the guide). That fallback is bounded: at most
 //! [`MAX_FALLBACK`] coordinates are checked one by one (those the halving
 //! kept, in order); a failure among them is named, and if none fails while
 //! more were suspected, the report is **Inconclusive** and says how many were
@@ -233,8 +234,9 @@ pub use verdict::{Evidence, Verdict};
 use crate::error::{OracleError, Result, require_finite};
 use crate::float::Real;
 
+use directional::FastPass;
 pub use run::MAX_FALLBACK;
-use run::{FastPass, run};
+use run::run;
 
 /// The evaluation as a trait object: the checker's stages are then compiled
 /// once per float type, not once per closure (a test file with fifty

@@ -5,6 +5,7 @@
 
 use super::budget::MeasuredRounding;
 use super::claim;
+use super::directional::FastPass;
 use super::noise_model::NoiseModel;
 use super::point::{Point, coarsest_bars};
 use super::probe::{Evaluator, Scratch};
@@ -20,17 +21,6 @@ use crate::float::{Real, cst};
 
 /// The most coordinates the fast mode falls back to checking one by one.
 pub const MAX_FALLBACK: usize = 4096;
-
-/// What a fast-mode pass must resolve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum FastPass {
-    /// Every entry, to `max_resolution` of its row (with the confidence of
-    /// `directional::ESCAPE`); where the directions cannot, and the inputs
-    /// are few enough to check one by one, the per-coordinate check runs.
-    PerEntry,
-    /// The directions alone (`check_hvp`, whose claim is a product along them).
-    AlongDirections,
-}
 
 /// A thread-safe evaluation, for checks spread over threads.
 pub(super) type SharedEval<'a, F> = &'a (dyn Fn(&[F], &mut [F]) + Sync);
@@ -78,13 +68,12 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
     };
     let directional = match config.directions {
         Some(d) => {
-            let (summary, per_entry) =
-                directional::directional_pass(&mut ev, &f0, x, analytic, config, &rounding, d);
+            let (summary, vouched) = directional::directional_pass(
+                &mut ev, &f0, x, analytic, config, &rounding, d, fast,
+            );
             // Agreeing directions that cannot vouch for every entry hand few
             // inputs to the per-coordinate check (`directional.rs`).
-            let resolved = fast == FastPass::AlongDirections
-                || n > directional::LOCALIZE_ABOVE
-                || per_entry <= config.max_resolution;
+            let resolved = vouched || n > directional::LOCALIZE_ABOVE;
             if summary.failed == 0 && resolved {
                 let mut report = CheckReport {
                     entries: Vec::new(),
