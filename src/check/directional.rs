@@ -77,6 +77,62 @@ pub const LOCALIZE_ABOVE: usize = 256;
 /// The size of the blocks that halving hands to the per-coordinate check.
 pub const BLOCK: usize = 64;
 
+/// What every direction is judged with: f at x, the point, the claim (one
+/// row per output), the settings, per output $\sum_i |x_i g_i|$ (the
+/// inputs' rounding carried through the claim) and the claim's measured
+/// rounding.
+struct Claimed<'a, F> {
+    f0: &'a [F],
+    x: &'a [F],
+    analytic: &'a [Vec<F>],
+    config: &'a CheckConfig,
+    input: Vec<F>,
+    rounding: &'a MeasuredRounding<F>,
+}
+
+impl<'a, F: Real> Claimed<'a, F> {
+    fn new(
+        f0: &'a [F],
+        x: &'a [F],
+        analytic: &'a [Vec<F>],
+        config: &'a CheckConfig,
+        rounding: &'a MeasuredRounding<F>,
+    ) -> Self {
+        let input = carried_before_noise(&carried_rounding(x, analytic), &rounding.value);
+        Self {
+            f0,
+            x,
+            analytic,
+            config,
+            input,
+            rounding,
+        }
+    }
+
+    /// f at x, the point, the claim, the settings, the claim's rounding
+    /// and the inputs' rounding carried through it.
+    #[allow(clippy::type_complexity)]
+    fn parts(
+        &self,
+    ) -> (
+        &'a [F],
+        &'a [F],
+        &'a [Vec<F>],
+        &'a CheckConfig,
+        &'a MeasuredRounding<F>,
+        &[F],
+    ) {
+        (
+            self.f0,
+            self.x,
+            self.analytic,
+            self.config,
+            self.rounding,
+            &self.input,
+        )
+    }
+}
+
 /// What one direction found: whether it agrees, and per output the error
 /// $|g\cdot v - D_v f|$ and the tolerance it was judged with.
 struct DirectionCheck<F> {
@@ -90,17 +146,12 @@ struct DirectionCheck<F> {
 /// central difference misses and Ridders looks again). `input` is, per
 /// output, $\sum_i |x_i g_i|$ (the inputs' rounding carried through the
 /// claim; the same for every direction).
-#[allow(clippy::too_many_arguments)]
 fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
-    f0: &[F],
-    x: &[F],
-    analytic: &[Vec<F>],
-    config: &CheckConfig,
-    input: &[F],
-    rounding: &MeasuredRounding<F>,
+    at: &Claimed<'_, F>,
     v: &[F],
 ) -> DirectionCheck<F> {
+    let (f0, x, analytic, config, rounding, input) = at.parts();
     let claim = &rounding.claim;
     // The claim's rounding reaches g.v through every entry: at most
     // sum_i |v_i| times each entry's allowance.
@@ -256,13 +307,13 @@ pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     count: usize,
     fast: FastPass,
 ) -> (DirectionalSummary, bool) {
-    let input = carried_before_noise(&carried_rounding(x, analytic), &rounding.value);
+    let at = Claimed::new(f0, x, analytic, config, rounding);
     let mut failed = 0;
     let mut worst = 0.0_f64;
     let mut resolution = 0.0_f64;
     let mut widest = vec![F::zero(); f0.len()];
     for v in RandomDirections::<F>::new(config.seed, x.len()).take(count) {
-        let d = judge_direction(ev, f0, x, analytic, config, &input, rounding, &v);
+        let d = judge_direction(ev, &at, &v);
         worst = d.errors.iter().fold(worst, |acc, e| acc.max(f64_of(*e)));
         for ((tol, scale), w) in d.tolerances.iter().zip(&d.scales).zip(&mut widest) {
             resolution = resolution.max(f64_of(*tol / *scale));
@@ -283,7 +334,7 @@ pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     }
     let mut per_entry = per_entry_resolution(analytic, &widest, count);
     if failed == 0 && per_entry > config.max_resolution && x.len() > LOCALIZE_ABOVE {
-        match wide_resolution(ev, f0, x, analytic, config, &input, rounding, count) {
+        match wide_resolution(ev, &at, count) {
             Wide::Vouches(r) => per_entry = r,
             // Finer than the small steps, they see the claim off: as if a
             // direction had disagreed (the halving names the entries).
@@ -336,17 +387,12 @@ enum Wide {
 /// vouches for `max_resolution` per entry gives the resolution, unless a
 /// stretch free of kinks misses the claim; where every stretch free of
 /// kinks misses it beyond its bar, the directions disagree.
-#[allow(clippy::too_many_arguments)]
 fn wide_resolution<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
-    f0: &[F],
-    x: &[F],
-    analytic: &[Vec<F>],
-    config: &CheckConfig,
-    input: &[F],
-    rounding: &MeasuredRounding<F>,
+    at: &Claimed<'_, F>,
     count: usize,
 ) -> Wide {
+    let (f0, x, analytic, config, rounding, input) = at.parts();
     let m = f0.len();
     let width = F::one().max(magnitude(x));
     let (mut p1, mut m1, mut p2, mut m2) = (
@@ -433,7 +479,7 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
     if n <= LOCALIZE_ABOVE {
         return (0..n).collect();
     }
-    let input = carried_before_noise(&carried_rounding(x, analytic), &rounding.value);
+    let at = Claimed::new(f0, x, analytic, config, rounding);
     let mut kept = Vec::new();
     let mut blocks = vec![(0, n)];
     let mut draw = 0u64;
@@ -451,7 +497,7 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
                 .unwrap_or_default();
             let mut v = vec![F::zero(); n];
             v[a..b].copy_from_slice(&part);
-            if !judge_direction(ev, f0, x, analytic, config, &input, rounding, &v).agrees {
+            if !judge_direction(ev, &at, &v).agrees {
                 blocks.push((a, b));
             }
         }

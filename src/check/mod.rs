@@ -279,31 +279,18 @@ where
     Grad: Fn(&[F]) -> Vec<F> + ?Sized,
     X: AsRef<[F]> + ?Sized,
 {
-    let x = x.as_ref();
-    let g = validated_gradient(grad, x, config)?;
-    let spread = gradient_spread(grad, x, &g, config);
-    let mut eval = |p: &[F], out: &mut [F]| out[0] = f(p);
-    run(
-        &mut erased(&mut eval),
-        1,
-        x,
-        &[g],
-        config,
-        false,
-        None,
-        &spread,
-        FastPass::PerEntry,
-    )
+    gradient_check(f, grad, x.as_ref(), config, FastPass::PerEntry)
 }
 
-/// [`check_gradient`] whose fast mode passes on its directions alone
-/// (`FastPass::AlongDirections`): `check_hvp` judges $Hv$ along one random
-/// direction per $v$, and states its resolution along those directions.
-pub(super) fn check_gradient_along<F, Func, Grad>(
+/// [`check_gradient`] with the fast mode's pass rule `fast`
+/// (`FastPass::AlongDirections` for `check_hvp`, which judges $Hv$ along
+/// one random direction per $v$ and states its resolution along them).
+fn gradient_check<F, Func, Grad>(
     f: &Func,
     grad: &Grad,
     x: &[F],
     config: &CheckConfig,
+    fast: FastPass,
 ) -> Result<CheckReport>
 where
     F: Real,
@@ -322,7 +309,7 @@ where
         false,
         None,
         &spread,
-        FastPass::AlongDirections,
+        fast,
     )
 }
 
