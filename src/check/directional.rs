@@ -382,11 +382,12 @@ enum Wide {
 /// The directions again at 8, then 64, times the step (4 evaluations each
 /// per direction): the slopes' rounding falls with the step, and the
 /// truncation is bounded by $|c(2h) - c(h)|$ (for $c(t) = f'_v + Ct^p$,
-/// $p \ge 1$, that is at least $c(h)$'s error). The first stretch at which
-/// every direction agrees within that bar, shows no straddled kink, and
-/// vouches for `max_resolution` per entry gives the resolution, unless a
-/// stretch free of kinks misses the claim; where every stretch free of
-/// kinks misses it beyond its bar, the directions disagree.
+/// $p \ge 1$, that is at least $c(h)$'s error), with the gap's doubling
+/// ruling out a straddled kink. The widest stretch free of kinks decides
+/// (its rounding is the finest): every direction agrees within its bar and
+/// it vouches for `max_resolution` per entry (the resolution), or a
+/// direction misses the claim beyond its bar (the directions disagree), or
+/// neither.
 fn wide_resolution<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     at: &Claimed<'_, F>,
@@ -401,7 +402,10 @@ fn wide_resolution<F: Real, E: FnMut(&[F], &mut [F])>(
         vec![F::zero(); m],
         vec![F::zero(); m],
     );
-    let (mut vouched, mut disagreed, mut agreed) = (None, 0, 0);
+    // The widest stretch free of kinks decides: its rounding is the finest
+    // (an agreement under a narrower stretch's coarser bar contradicts
+    // nothing).
+    let mut decided = Wide::Unresolved;
     for stretch in [8.0, 64.0] {
         let h = cst::<F>(stretch) * DifferenceScheme::Central.optimal_step::<F>() * width;
         let two: F = cst(2.0);
@@ -447,21 +451,16 @@ fn wide_resolution<F: Real, E: FnMut(&[F], &mut [F])>(
         if !kink_free {
             continue;
         }
-        if !agrees {
-            disagreed += 1;
-            continue;
-        }
-        agreed += 1;
         let r = per_entry_resolution(analytic, &widest, count);
-        if r <= config.max_resolution && vouched.is_none() {
-            vouched = Some(r);
-        }
+        decided = if !agrees {
+            Wide::Disagrees
+        } else if r <= config.max_resolution {
+            Wide::Vouches(r)
+        } else {
+            Wide::Unresolved
+        };
     }
-    match (vouched, disagreed, agreed) {
-        (Some(r), 0, _) => Wide::Vouches(r),
-        (_, d, 0) if d > 0 => Wide::Disagrees,
-        _ => Wide::Unresolved,
-    }
+    decided
 }
 
 /// The coordinates left to the per-coordinate check after the fast mode
