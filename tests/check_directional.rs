@@ -1,33 +1,43 @@
 //! The fast mode (`src/check/directional.rs`): random directions first, and
 //! a culprit found by halving when one disagrees.
 
-use gradient_oracle::{CheckConfig, Verdict, check_gradient};
+use gradient_oracle::{CheckConfig, Real, Verdict, check_gradient};
 
 fn cfg() -> CheckConfig {
     CheckConfig::default()
 }
 
+/// $f(x) = \sum_i \sin(k_i x_i) + x_i^2/2$ with $k_i = 1 + 0.1\,(i \bmod 7)$,
+/// its gradient, and a point in $[-1, 1]^n$: the fast mode's test function
+/// at scale, in either float type.
+#[allow(clippy::type_complexity)]
+fn sum_of_sines<F: Real>(n: usize) -> (fn(&[F]) -> F, fn(&[F]) -> Vec<F>, Vec<F>) {
+    fn k<F: Real>(i: usize) -> F {
+        <F as num_traits::NumCast>::from(1.0 + (i % 7) as f64 * 0.1).unwrap()
+    }
+    fn f<F: Real>(x: &[F]) -> F {
+        let half = <F as num_traits::NumCast>::from(0.5).unwrap();
+        // Each term whole before it is added, as the tests wrote it: the
+        // fast mode's verdict at 1e5 inputs depends on this order (note).
+        x.iter().enumerate().fold(F::zero(), |s, (i, v)| {
+            s + ((*v * k::<F>(i)).sin() + half * *v * *v)
+        })
+    }
+    fn g<F: Real>(x: &[F]) -> Vec<F> {
+        x.iter()
+            .enumerate()
+            .map(|(i, v)| k::<F>(i) * (*v * k::<F>(i)).cos() + *v)
+            .collect()
+    }
+    let x = (0..n)
+        .map(|i| <F as num_traits::NumCast>::from((i * 37 % 101) as f64 / 50.0 - 1.0).unwrap())
+        .collect();
+    (f::<F>, g::<F>, x)
+}
+
 #[test]
 fn the_fast_mode_at_scale_passes_cheaply_and_catches_one_flipped_entry() {
-    let n = 100_000;
-    let f = |x: &[f64]| {
-        x.iter()
-            .enumerate()
-            .map(|(i, v)| (v * (1.0 + (i % 7) as f64 * 0.1)).sin() + 0.5 * v * v)
-            .sum::<f64>()
-    };
-    let g = |x: &[f64]| {
-        x.iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let k = 1.0 + (i % 7) as f64 * 0.1;
-                k * (v * k).cos() + v
-            })
-            .collect::<Vec<f64>>()
-    };
-    let x: Vec<f64> = (0..n)
-        .map(|i| ((i * 37 % 101) as f64 / 50.0) - 1.0)
-        .collect();
+    let (f, g, x) = sum_of_sines::<f64>(100_000);
     let fast = cfg().directional(4);
     let report = check_gradient(&f, &g, &x, &fast).unwrap();
     assert_eq!(report.verdict(), Verdict::Pass, "{report}");
@@ -169,22 +179,7 @@ fn agreeing_directions_pass_only_what_they_resolve_per_entry() {
 #[test]
 fn many_inputs_pass_only_with_a_resolution_that_holds_per_entry() {
     let n = 10_000;
-    let k = |i: usize| 1.0 + (i % 7) as f64 * 0.1;
-    let f = |x: &[f64]| {
-        x.iter()
-            .enumerate()
-            .map(|(i, v)| (v * k(i)).sin() + 0.5 * v * v)
-            .sum::<f64>()
-    };
-    let g = |x: &[f64]| {
-        x.iter()
-            .enumerate()
-            .map(|(i, v)| k(i) * (v * k(i)).cos() + v)
-            .collect::<Vec<f64>>()
-    };
-    let x: Vec<f64> = (0..n)
-        .map(|i| ((i * 37 % 101) as f64 / 50.0) - 1.0)
-        .collect();
+    let (f, g, x) = sum_of_sines::<f64>(n);
     let largest = g(&x).iter().fold(0.0_f64, |m, v| m.max(v.abs()));
     let fast = CheckConfig::default().directional(4);
     let right = check_gradient(&f, &g, &x, &fast).unwrap();
@@ -210,22 +205,7 @@ fn many_inputs_pass_only_with_a_resolution_that_holds_per_entry() {
 #[test]
 fn the_finest_wide_reading_decides() {
     let n = 1000;
-    let k = |i: usize| 1.0 + (i % 7) as f32 * 0.1;
-    let f = |x: &[f32]| {
-        x.iter()
-            .enumerate()
-            .map(|(i, v)| (v * k(i)).sin() + 0.5 * v * v)
-            .sum::<f32>()
-    };
-    let g = |x: &[f32]| {
-        x.iter()
-            .enumerate()
-            .map(|(i, v)| k(i) * (v * k(i)).cos() + v)
-            .collect::<Vec<f32>>()
-    };
-    let x: Vec<f32> = (0..n)
-        .map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0)
-        .collect();
+    let (f, g, x) = sum_of_sines::<f32>(n);
     let largest = g(&x).iter().fold(0.0_f32, |m, v| m.max(v.abs()));
     let off = |p: &[f32]| {
         let mut v = g(p);

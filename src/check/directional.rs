@@ -109,27 +109,37 @@ impl<'a, F: Real> Claimed<'a, F> {
         }
     }
 
-    /// f at x, the point, the claim, the settings, the claim's rounding
-    /// and the inputs' rounding carried through it.
+    /// f at x, the point, the claim, the settings and the inputs' rounding
+    /// carried through the claim.
     #[allow(clippy::type_complexity)]
-    fn parts(
-        &self,
-    ) -> (
-        &'a [F],
-        &'a [F],
-        &'a [Vec<F>],
-        &'a CheckConfig,
-        &'a MeasuredRounding<F>,
-        &[F],
-    ) {
-        (
-            self.f0,
-            self.x,
-            self.analytic,
-            self.config,
-            self.rounding,
-            &self.input,
-        )
+    fn parts(&self) -> (&'a [F], &'a [F], &'a [Vec<F>], &'a CheckConfig, &[F]) {
+        (self.f0, self.x, self.analytic, self.config, &self.input)
+    }
+}
+
+impl<F: Real> Claimed<'_, F> {
+    /// The claim along `v`, per output: its tolerances (the claim's rounding
+    /// reaches $g \cdot v$ through every entry: at most $\sum_i |v_i|$ times
+    /// each entry's allowance), $g \cdot v$ (compensated) and
+    /// $\sum_i |g_i v_i|$.
+    fn along(&self, v: &[F]) -> (Tolerances<F>, Vec<F>, Vec<F>) {
+        let l1 = v.iter().fold(F::zero(), |acc, vi| acc + vi.abs());
+        let claim: Vec<F> = self.rounding.claim.iter().map(|c| *c * l1).collect();
+        let gv = self
+            .analytic
+            .iter()
+            .map(|row| compensated_sum(row.iter().zip(v).map(|(a, vi)| *a * *vi)))
+            .collect();
+        let scales = self
+            .analytic
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(v)
+                    .fold(F::zero(), |acc, (a, vi)| acc + (*a * *vi).abs())
+            })
+            .collect();
+        (Tolerances::<F>::new(&claim), gv, scales)
     }
 }
 
@@ -151,30 +161,13 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
     at: &Claimed<'_, F>,
     v: &[F],
 ) -> DirectionCheck<F> {
-    let (f0, x, analytic, config, rounding, input) = at.parts();
-    let claim = &rounding.claim;
-    // The claim's rounding reaches g.v through every entry: at most
-    // sum_i |v_i| times each entry's allowance.
-    let l1 = v.iter().fold(F::zero(), |acc, vi| acc + vi.abs());
-    let claim: Vec<F> = claim.iter().map(|c| *c * l1).collect();
-    let t = Tolerances::<F>::new(&claim);
+    let (f0, x, _, config, input) = at.parts();
+    let (t, gv, scales) = at.along(v);
     let m = f0.len();
     let width = F::one().max(magnitude(x));
     let h = DifferenceScheme::Central.optimal_step::<F>() * width;
     let h0 = cst::<F>(config.ridders.initial_step) * width;
     let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
-    let gv: Vec<F> = analytic
-        .iter()
-        .map(|row| compensated_sum(row.iter().zip(v).map(|(a, vi)| *a * *vi)))
-        .collect();
-    let scales: Vec<F> = analytic
-        .iter()
-        .map(|row| {
-            row.iter()
-                .zip(v)
-                .fold(F::zero(), |acc, (a, vi)| acc + (*a * *vi).abs())
-        })
-        .collect();
     ev.along(x, v, h, &mut plus);
     ev.along(x, v, -h, &mut minus);
     let mut agrees = true;
@@ -242,8 +235,7 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
         errors[o] = (gv[o] - r[o].value).abs();
         let clear = match (levels.first(), levels.last()) {
             (Some((h0, g0)), Some((h, g))) => {
-                straddle::too_small_to_matter(g[o], tolerances[o])
-                    || straddle::levels_shrink((*h0, g0[o]), (*h, g[o]), rounding)
+                straddle::levels_clear((*h0, g0[o]), (*h, g[o]), rounding, tolerances[o])
             }
             _ => false,
         };
@@ -393,7 +385,7 @@ fn wide_resolution<F: Real, E: FnMut(&[F], &mut [F])>(
     at: &Claimed<'_, F>,
     count: usize,
 ) -> Wide {
-    let (f0, x, analytic, config, rounding, input) = at.parts();
+    let (f0, x, analytic, config, input) = at.parts();
     let m = f0.len();
     let width = F::one().max(magnitude(x));
     let (mut p1, mut m1, mut p2, mut m2) = (
@@ -412,19 +404,12 @@ fn wide_resolution<F: Real, E: FnMut(&[F], &mut [F])>(
         let mut widest = vec![F::zero(); m];
         let (mut kink_free, mut agrees) = (true, true);
         for v in RandomDirections::<F>::new(config.seed, x.len()).take(count) {
-            let l1 = v.iter().fold(F::zero(), |acc, vi| acc + vi.abs());
-            let claim: Vec<F> = rounding.claim.iter().map(|c| *c * l1).collect();
-            let t = Tolerances::<F>::new(&claim);
+            let (t, gv, scales) = at.along(&v);
             ev.along(x, &v, h, &mut p1);
             ev.along(x, &v, -h, &mut m1);
             ev.along(x, &v, two * h, &mut p2);
             ev.along(x, &v, -(two * h), &mut m2);
             for o in 0..m {
-                let gv = compensated_sum(analytic[o].iter().zip(&v).map(|(a, vi)| *a * *vi));
-                let scale: F = analytic[o]
-                    .iter()
-                    .zip(&v)
-                    .fold(F::zero(), |acc, (a, vi)| acc + (*a * *vi).abs());
                 let (c1, c2) = (
                     (p1[o] - m1[o]) / (two * h),
                     (p2[o] - m2[o]) / (cst::<F>(4.0) * h),
@@ -434,14 +419,14 @@ fn wide_resolution<F: Real, E: FnMut(&[F], &mut [F])>(
                     F::zero(),
                     h,
                 );
-                let tol = tolerance(config, &t, o, scale, c1, rho + (c2 - c1).abs());
+                let tol = tolerance(config, &t, o, scales[o], c1, rho + (c2 - c1).abs());
                 let (g1, g2) = (
                     straddle::gap(f0[o], p1[o], m1[o], h),
                     straddle::gap(f0[o], p2[o], m2[o], two * h),
                 );
                 kink_free &= straddle::too_small_to_matter(g1, tol)
                     || straddle::doubles_with_the_step(g1, g2, rho);
-                agrees &= (gv - c1).abs() <= tol;
+                agrees &= (gv[o] - c1).abs() <= tol;
                 widest[o] = widest[o].max(tol);
             }
         }

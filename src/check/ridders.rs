@@ -131,7 +131,5 @@ fn no_kink_straddled<F: Real>(
     let (Some(widest), Some(finest)) = (sided.first(), sided.last()) else {
         return true;
     };
-    let (widest, finest) = (gap(widest), gap(finest));
-    straddle::too_small_to_matter(finest.1, tol)
-        || straddle::levels_shrink(widest, finest, rounding)
+    straddle::levels_clear(gap(widest), gap(finest), rounding, tol)
 }

@@ -37,12 +37,14 @@ pub(super) fn too_small_to_matter<F: Real>(gap: F, tol: F) -> bool {
     gap.abs() <= cst::<F>(2.0) * tol
 }
 
-/// Ridders' levels' law (module doc): `widest` and `finest` as (step, gap),
-/// `rounding` the slopes' rounding at the finest step.
-pub(super) fn levels_shrink<F: Real>(widest: (F, F), finest: (F, F), rounding: F) -> bool {
+/// Whether levels of shrinking steps straddle no kink (module doc):
+/// `widest` and `finest` as (step, gap), `rounding` the slopes' rounding at
+/// the finest step. The finest gap is too small to matter within `tol`, or
+/// follows Ridders' levels' law from the widest.
+pub(super) fn levels_clear<F: Real>(widest: (F, F), finest: (F, F), rounding: F, tol: F) -> bool {
     let two: F = cst(2.0);
     let ((h0, g0), (h, g)) = (widest, finest);
-    h < h0 && g.abs() <= two * (h / h0) * g0.abs() + two * rounding
+    too_small_to_matter(g, tol) || (h < h0 && g.abs() <= two * (h / h0) * g0.abs() + two * rounding)
 }
 
 /// The law at two steps $h$ and $2h$ (module doc): `single` the gap at
