@@ -188,6 +188,18 @@ pub(super) struct MeasuredRounding<F> {
     /// Per output and entry, how much the claim's own jumps could explain
     /// (`claim.rs`, [`rule::settle`](super::rule::settle)).
     pub(super) jump_doubt: Vec<Vec<f64>>,
+    /// Per output, f's noise read by ECnoise before the fast mode's
+    /// directions above `LOCALIZE_ABOVE` inputs (`noise_reading.rs`): a sum
+    /// of $n$ terms rounds near $\sqrt n\,\varepsilon|f|$, not $\varepsilon|f|$,
+    /// and the directions have no other measure of it. Empty otherwise.
+    pub(super) noise: Vec<F>,
+}
+
+impl<F: Real> MeasuredRounding<F> {
+    /// The measured noise of output `o` (0 where none was read).
+    pub(super) fn noise(&self, o: usize) -> F {
+        self.noise.get(o).copied().unwrap_or(F::zero())
+    }
 }
 
 /// Per output, $\sum_i |x_i g_i|$: $\varepsilon$ times this is the inputs'

@@ -23,9 +23,20 @@
 //! $\delta$ = [`ESCAPE`]. That, over the row's largest claim, is the
 //! per-entry resolution `directional_pass` returns beside its summary; where
 //! it is coarser than `max_resolution` and the inputs are at most
-//! [`LOCALIZE_ABOVE`], the per-coordinate check runs (`run.rs`); above
-//! that, the directions are read again at 8 and 64 times the step
-//! (`wide_resolution`), where f's rounding is that much finer.
+//! [`LOCALIZE_ABOVE`], the per-coordinate check runs (`run.rs`).
+//!
+//! **Above [`LOCALIZE_ABOVE`] inputs** no per-coordinate check is
+//! affordable, and f is typically a sum over them, whose rounding grows as
+//! $\sqrt n\,\varepsilon|f|$: f's noise is measured first (ECnoise's finest
+//! reading, 28 to 112 evaluations, `MeasuredRounding::noise`), and every
+//! bar here carries it. Where the small step cannot vouch per entry,
+//! [`WIDE_DIRECTIONS`] directions are read again at 8, 64, 512 and 4096
+//! times the step (`wide_resolution`, 256 evaluations): rounding falls with
+//! the step, and $\delta^{1/16}$ brings the per-entry bound down from
+//! $63\sqrt n\,\tau$ to $4.7\sqrt n\,\tau$. The kink-free stretch with the
+//! finest per-entry resolution decides. Where it still cannot vouch, the
+//! report keeps that per-entry resolution, and is Inconclusive (no vacuous
+//! Pass): a pass never rests on the directions' resolution along them.
 //!
 //! **A straddled kink.** Central differences are blind to a kink that their
 //! step straddles: the mean of a ReLU's slopes $10^{-10}$ beside x passed
@@ -38,7 +49,8 @@
 //!
 //! When one disagrees, the wrong entries are **localized** by halving (for
 //! more than [`LOCALIZE_ABOVE`] inputs): a random direction supported on each
-//! half of a disagreeing block is judged the same way, and only the halves
+//! half of a disagreeing block is judged the same way (at the wide stretch
+//! that disagreed, where only a wide reading did), and only the halves
 //! that disagree are split again, down to blocks of [`BLOCK`] coordinates,
 //! which the per-coordinate check then judges. One wrong entry among $10^5$
 //! costs about 11 levels of 2 directions, plus one block, instead of $3\cdot10^5$
@@ -109,6 +121,12 @@ impl<'a, F: Real> Claimed<'a, F> {
         }
     }
 
+    /// f's rounding bar for output `o` at step `h`: values of magnitude
+    /// `scale`, and the measured noise where there is one.
+    fn rounding(&self, t: &Tolerances<F>, o: usize, scale: F, h: F) -> F {
+        t.rounding(scale, self.rounding.noise(o), h)
+    }
+
     /// f at x, the point, the claim, the settings and the inputs' rounding
     /// carried through the claim.
     #[allow(clippy::type_complexity)]
@@ -177,18 +195,14 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
     for o in 0..m {
         let d = (plus[o] - minus[o]) / (h + h);
         let scale = magnitude(&[f0[o], plus[o], minus[o]]) + input[o];
-        tolerances[o] = tolerance(config, &t, o, scales[o], d, t.rounding(scale, F::zero(), h));
+        tolerances[o] = tolerance(config, &t, o, scales[o], d, at.rounding(&t, o, scale, h));
         errors[o] = (gv[o] - d).abs();
         agrees &= errors[o] <= tolerances[o];
         gaps[o] = straddle::gap(f0[o], plus[o], minus[o], h);
     }
     if agrees {
         agrees = no_kink_straddled(ev, (x, v, h), f0, &gaps, &tolerances, |o| {
-            t.rounding(
-                magnitude(&[f0[o], plus[o], minus[o]]) + input[o],
-                F::zero(),
-                h,
-            )
+            at.rounding(&t, o, magnitude(&[f0[o], plus[o], minus[o]]) + input[o], h)
         });
     }
     if agrees {
@@ -223,7 +237,7 @@ fn judge_direction<F: Real, E: FnMut(&[F], &mut [F])>(
     for o in 0..m {
         let trusted = r[o].error <= t.trust * F::one().max(r[o].value.abs());
         let scale = f0[o].abs() + input[o];
-        let rounding = t.rounding(scale, F::zero(), h_min);
+        let rounding = at.rounding(&t, o, scale, h_min);
         tolerances[o] = tolerance(
             config,
             &t,
@@ -282,12 +296,23 @@ fn no_kink_straddled<F: Real, E: FnMut(&[F], &mut [F])>(
 /// past every direction: $10^{-6}$.
 pub const ESCAPE: f64 = 1e-6;
 
-/// The fast mode's $d$ random directions: their summary, and whether they
-/// vouch for every entry (module doc). With `FastPass::PerEntry` the
-/// summary's resolution is per entry where they do; where they do not
-/// above [`LOCALIZE_ABOVE`] inputs (no per-coordinate check is affordable),
-/// the directions are read again at 8 and 64 times the step
-/// (`wide_resolution`), and otherwise the resolution stays along them.
+/// The fast mode's $d$ random directions: their summary, whether they
+/// vouch for every entry, and where a wide reading alone disagreed (module
+/// doc). With `FastPass::PerEntry` the summary's resolution is per entry
+/// where they vouch, and above [`LOCALIZE_ABOVE`] inputs (no per-coordinate
+/// check is affordable) always, after the wide read (`wide_resolution`)
+/// where the small step could not vouch; otherwise it stays along them.
+/// What the fast mode's directions found (`directional_pass`).
+pub(super) struct FastOutcome {
+    /// The summary the report carries.
+    pub(super) summary: DirectionalSummary,
+    /// Whether they vouch for every entry to `max_resolution`.
+    pub(super) vouched: bool,
+    /// Where they disagreed at a wide stretch only, that stretch: the
+    /// halving reads there (`suspects`).
+    pub(super) disagreed_at: Option<f64>,
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
@@ -298,7 +323,7 @@ pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     rounding: &MeasuredRounding<F>,
     count: usize,
     fast: FastPass,
-) -> (DirectionalSummary, bool) {
+) -> FastOutcome {
     let at = Claimed::new(f0, x, analytic, config, rounding);
     let mut failed = 0;
     let mut worst = 0.0_f64;
@@ -322,23 +347,40 @@ pub(super) fn directional_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         resolution,
     };
     if fast == FastPass::AlongDirections {
-        return (summary, true);
+        return FastOutcome {
+            summary,
+            vouched: true,
+            disagreed_at: None,
+        };
     }
     let mut per_entry = per_entry_resolution(analytic, &widest, count);
-    if failed == 0 && per_entry > config.max_resolution && x.len() > LOCALIZE_ABOVE {
+    let many = x.len() > LOCALIZE_ABOVE;
+    let mut disagreed_at = None;
+    if failed == 0 && per_entry > config.max_resolution && many {
         match wide_resolution(ev, &at, count) {
             Wide::Vouches(r) => per_entry = r,
             // Finer than the small steps, they see the claim off: as if a
-            // direction had disagreed (the halving names the entries).
-            Wide::Disagrees => summary.failed += 1,
-            Wide::Unresolved => {}
+            // direction had disagreed (the halving, at that stretch, names
+            // the entries).
+            Wide::Disagrees(stretch) => {
+                summary.failed += 1;
+                disagreed_at = Some(stretch);
+            }
+            Wide::Unresolved(r) => per_entry = per_entry.min(r),
         }
     }
     let vouched = per_entry <= config.max_resolution;
-    if vouched {
+    // Above LOCALIZE_ABOVE nothing checks the entries one by one after
+    // agreeing directions: the resolution they vouch for per entry is the
+    // report's (coarser than max_resolution, it is Inconclusive).
+    if vouched || many {
         summary.resolution = per_entry;
     }
-    (summary, vouched)
+    FastOutcome {
+        summary,
+        vouched,
+        disagreed_at,
+    }
 }
 
 /// The resolution per entry of directions whose largest bars per output
@@ -364,88 +406,138 @@ fn per_entry_resolution<F: Real>(analytic: &[Vec<F>], widest: &[F], count: usize
 enum Wide {
     /// Every direction agrees, and they vouch for this resolution per entry.
     Vouches(f64),
-    /// A direction, free of kinks, misses the claim beyond its bar.
-    Disagrees,
-    /// A kink within the steps, or a resolution still coarser than
-    /// `max_resolution`.
-    Unresolved,
+    /// A direction, free of kinks, misses the claim beyond its bar at this
+    /// stretch (where the halving then reads).
+    Disagrees(f64),
+    /// A kink within every stretch (infinite), or agreement at this
+    /// resolution, still coarser than `max_resolution`.
+    Unresolved(f64),
 }
 
-/// The directions again at 8, then 64, times the step (4 evaluations each
-/// per direction): the slopes' rounding falls with the step, and the
+/// How many directions the wide read draws: $\delta^{1/16} = 0.42$, so
+/// they vouch per entry for $4.7\sqrt n\,\tau$, where the fast mode's 4
+/// vouch for $63\sqrt n\,\tau$ (module doc).
+pub const WIDE_DIRECTIONS: usize = 16;
+
+/// The wide read's steps, in multiples of the fast mode's.
+const STRETCHES: [f64; 4] = [8.0, 64.0, 512.0, 4096.0];
+
+/// The directions again at 8, 64 and 512 times the step,
+/// [`WIDE_DIRECTIONS`] of them at least (4 evaluations each per direction
+/// and stretch): the slopes' rounding falls with the step, and the
 /// truncation is bounded by $|c(2h) - c(h)|$ (for $c(t) = f'_v + Ct^p$,
 /// $p \ge 1$, that is at least $c(h)$'s error), with the gap's doubling
-/// ruling out a straddled kink. The widest stretch free of kinks decides
-/// (its rounding is the finest): every direction agrees within its bar and
-/// it vouches for `max_resolution` per entry (the resolution), or a
-/// direction misses the claim beyond its bar (the directions disagree), or
-/// neither.
+/// ruling out a straddled kink. Of the stretches free of kinks, the one
+/// that vouches for the finest resolution per entry decides: every
+/// direction agrees within its bar (the resolution, `Vouches` if within
+/// `max_resolution`), or a direction misses the claim beyond its bar (the
+/// directions disagree).
 fn wide_resolution<F: Real, E: FnMut(&[F], &mut [F])>(
     ev: &mut Evaluator<'_, F, E>,
     at: &Claimed<'_, F>,
     count: usize,
 ) -> Wide {
-    let (f0, x, analytic, config, input) = at.parts();
+    let config = at.config;
+    let count = count.max(WIDE_DIRECTIONS);
+    let mut finest: Option<(f64, bool, f64)> = None;
+    for stretch in STRETCHES {
+        let Some((resolution, agrees)) = stretch_reading(ev, at, count, stretch) else {
+            continue;
+        };
+        if finest.is_none_or(|(r, _, _)| resolution < r) {
+            finest = Some((resolution, agrees, stretch));
+        }
+    }
+    match finest {
+        Some((_, false, stretch)) => Wide::Disagrees(stretch),
+        Some((r, true, _)) if r <= config.max_resolution => Wide::Vouches(r),
+        Some((r, true, _)) => Wide::Unresolved(r),
+        None => Wide::Unresolved(f64::INFINITY),
+    }
+}
+
+/// The `count` directions read at `stretch` times the fast mode's step:
+/// the resolution per entry they vouch for and whether every one agrees,
+/// or `None` where a gap that does not double leaves a kink possible (or
+/// f's rounding at that stretch: it decides nothing, another may).
+fn stretch_reading<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    at: &Claimed<'_, F>,
+    count: usize,
+    stretch: f64,
+) -> Option<(f64, bool)> {
+    let mut widest = vec![F::zero(); at.f0.len()];
+    let (mut kink_free, mut agrees) = (true, true);
+    for v in RandomDirections::<F>::new(at.config.seed, at.x.len()).take(count) {
+        let read = read_wide(ev, at, &v, stretch);
+        kink_free &= read.kink_free;
+        agrees &= read.agrees;
+        for (w, tol) in widest.iter_mut().zip(&read.tolerances) {
+            *w = w.max(*tol);
+        }
+    }
+    kink_free.then(|| (per_entry_resolution(at.analytic, &widest, count), agrees))
+}
+
+/// One direction read at a wide step.
+struct WideRead<F> {
+    /// Per output, the gap is too small to matter or doubles at $2h$.
+    kink_free: bool,
+    /// Every output's $|g\cdot v - c(h)|$ within its tolerance.
+    agrees: bool,
+    /// Per output, the tolerance: rounding plus $|c(2h) - c(h)|$.
+    tolerances: Vec<F>,
+}
+
+/// The claim along `v` judged at `stretch` times the fast mode's step $h$
+/// (4 evaluations): the central differences $c(h)$ and $c(2h)$, the first
+/// judged within its rounding plus $|c(2h) - c(h)|$, and the gaps at both
+/// steps for a straddled kink.
+fn read_wide<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    at: &Claimed<'_, F>,
+    v: &[F],
+    stretch: f64,
+) -> WideRead<F> {
+    let (f0, x, _, config, input) = at.parts();
     let m = f0.len();
     let width = F::one().max(magnitude(x));
+    let h = cst::<F>(stretch) * DifferenceScheme::Central.optimal_step::<F>() * width;
+    let two: F = cst(2.0);
     let (mut p1, mut m1, mut p2, mut m2) = (
         vec![F::zero(); m],
         vec![F::zero(); m],
         vec![F::zero(); m],
         vec![F::zero(); m],
     );
-    // The widest stretch free of kinks decides: its rounding is the finest
-    // (an agreement under a narrower stretch's coarser bar contradicts
-    // nothing).
-    let mut decided = Wide::Unresolved;
-    for stretch in [8.0, 64.0] {
-        let h = cst::<F>(stretch) * DifferenceScheme::Central.optimal_step::<F>() * width;
-        let two: F = cst(2.0);
-        let mut widest = vec![F::zero(); m];
-        let (mut kink_free, mut agrees) = (true, true);
-        for v in RandomDirections::<F>::new(config.seed, x.len()).take(count) {
-            let (t, gv, scales) = at.along(&v);
-            ev.along(x, &v, h, &mut p1);
-            ev.along(x, &v, -h, &mut m1);
-            ev.along(x, &v, two * h, &mut p2);
-            ev.along(x, &v, -(two * h), &mut m2);
-            for o in 0..m {
-                let (c1, c2) = (
-                    (p1[o] - m1[o]) / (two * h),
-                    (p2[o] - m2[o]) / (cst::<F>(4.0) * h),
-                );
-                let rho = t.rounding(
-                    magnitude(&[f0[o], p1[o], m1[o], p2[o], m2[o]]) + input[o],
-                    F::zero(),
-                    h,
-                );
-                let tol = tolerance(config, &t, o, scales[o], c1, rho + (c2 - c1).abs());
-                let (g1, g2) = (
-                    straddle::gap(f0[o], p1[o], m1[o], h),
-                    straddle::gap(f0[o], p2[o], m2[o], two * h),
-                );
-                kink_free &= straddle::too_small_to_matter(g1, tol)
-                    || straddle::doubles_with_the_step(g1, g2, rho);
-                agrees &= (gv[o] - c1).abs() <= tol;
-                widest[o] = widest[o].max(tol);
-            }
-        }
-        // A gap that does not double may be f's rounding at the narrower
-        // stretch (a sum of 10^5 terms rounds well above eps |f|): that
-        // stretch decides nothing, the wider one may.
-        if !kink_free {
-            continue;
-        }
-        let r = per_entry_resolution(analytic, &widest, count);
-        decided = if !agrees {
-            Wide::Disagrees
-        } else if r <= config.max_resolution {
-            Wide::Vouches(r)
-        } else {
-            Wide::Unresolved
-        };
+    let (t, gv, scales) = at.along(v);
+    ev.along(x, v, h, &mut p1);
+    ev.along(x, v, -h, &mut m1);
+    ev.along(x, v, two * h, &mut p2);
+    ev.along(x, v, -(two * h), &mut m2);
+    let mut read = WideRead {
+        kink_free: true,
+        agrees: true,
+        tolerances: vec![F::zero(); m],
+    };
+    for o in 0..m {
+        let (c1, c2) = (
+            (p1[o] - m1[o]) / (two * h),
+            (p2[o] - m2[o]) / (cst::<F>(4.0) * h),
+        );
+        let scale = magnitude(&[f0[o], p1[o], m1[o], p2[o], m2[o]]) + input[o];
+        let rho = at.rounding(&t, o, scale, h);
+        let tol = tolerance(config, &t, o, scales[o], c1, rho + (c2 - c1).abs());
+        let (g1, g2) = (
+            straddle::gap(f0[o], p1[o], m1[o], h),
+            straddle::gap(f0[o], p2[o], m2[o], two * h),
+        );
+        read.kink_free &=
+            straddle::too_small_to_matter(g1, tol) || straddle::doubles_with_the_step(g1, g2, rho);
+        read.agrees &= (gv[o] - c1).abs() <= tol;
+        read.tolerances[o] = tol;
     }
-    decided
+    read
 }
 
 /// The coordinates left to the per-coordinate check after the fast mode
@@ -458,6 +550,7 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
     analytic: &[Vec<F>],
     config: &CheckConfig,
     rounding: &MeasuredRounding<F>,
+    disagreed_at: Option<f64>,
 ) -> Vec<usize> {
     let n = x.len();
     if n <= LOCALIZE_ABOVE {
@@ -481,7 +574,16 @@ pub(super) fn suspects<F: Real, E: FnMut(&[F], &mut [F])>(
                 .unwrap_or_default();
             let mut v = vec![F::zero(); n];
             v[a..b].copy_from_slice(&part);
-            if !judge_direction(ev, &at, &v).agrees {
+            let disagrees = match disagreed_at {
+                None => !judge_direction(ev, &at, &v).agrees,
+                // Where only a wide stretch saw the claim off, the halves are
+                // read there; one that straddles a kink stays a suspect.
+                Some(stretch) => {
+                    let read = read_wide(ev, &at, &v, stretch);
+                    !(read.kink_free && read.agrees)
+                }
+            };
+            if disagrees {
                 blocks.push((a, b));
             }
         }

@@ -178,9 +178,11 @@
 //! evaluations ($4d + 1$ where f curves along them: `straddle.rs`); only if one disagrees does it run the per-coordinate check,
 //! which names the culprit. Up to 256 inputs, it also runs where the
 //! directions agree but cannot vouch for every entry to `max_resolution`
-//! (`directional.rs`); above that, the directions are read again at 8 and
-//! 64 times the step, and where even that cannot vouch per entry a pass's
-//! resolution is along the directions (a known limit in the guide). That fallback is bounded: at most
+//! (`directional.rs`); above that, f's noise is measured first (a sum of
+//! $n$ terms rounds near $\sqrt n\,\varepsilon|f|$), 16 directions are read
+//! again at 8 to 4096 times the step, and where even that cannot vouch per
+//! entry the report is **Inconclusive** with the per-entry resolution it
+//! reached. That fallback is bounded: at most
 //! [`MAX_FALLBACK`] coordinates are checked one by one (those the halving
 //! kept, in order); a failure among them is named, and if none fails while
 //! more were suspected, the report is **Inconclusive** and says how many were

@@ -15,7 +15,7 @@ use super::budget::f32_or_coarser;
 use super::probe::Evaluator;
 use crate::float::{Real, cst};
 use crate::numeric::noise::{
-    estimate_noise_sides, estimate_noise_sides_read_at, estimate_noise_sides_relative,
+    NoiseSides, estimate_noise_sides, estimate_noise_sides_read_at, estimate_noise_sides_relative,
 };
 
 /// The step ratio between [`measured`]'s coarse reading and
@@ -79,6 +79,49 @@ fn coarsest_step<F: Real>() -> F {
     }
 }
 
+/// ECnoise on each side of x from $\sqrt\varepsilon$ along the usual
+/// direction, and where an output cannot be read there, along relative
+/// moves: the sides' readings and the evaluations spent.
+fn fine_sides<F: Real>(
+    eval: &mut impl FnMut(&[F], &mut [F]),
+    x: &[F],
+    f0: &[F],
+) -> (NoiseSides<F>, usize) {
+    let step = F::epsilon().sqrt();
+    let (mut fine, mut count) = estimate_noise_sides(eval, x, f0, step);
+    // Unmeasurable along the usual direction (its moves of max(1, |x_j|)
+    // can be 1e83 times a tiny coordinate f is proportional to): once
+    // more with relative moves, for those outputs.
+    if fine.lower.iter().any(Option::is_none) {
+        let (relative, n) = estimate_noise_sides_relative(eval, x, f0, step);
+        count += n;
+        for o in 0..f0.len() {
+            if fine.lower[o].is_none() {
+                fine.lower[o] = relative.lower[o];
+                fine.upper[o] = relative.upper[o];
+            }
+        }
+    }
+    (fine, count)
+}
+
+/// Per output, f's noise at x read at the finest step only (the smaller
+/// side's ECnoise reading, 28 to 112 evaluations; 0 where it could not
+/// read): the rounding of f's own arithmetic, a sum's included. The fast
+/// mode's directions above `LOCALIZE_ABOVE` inputs carry it
+/// (`budget::MeasuredRounding::noise`).
+pub(super) fn finest<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    x: &[F],
+    f0: &[F],
+) -> Vec<F> {
+    let (sides, count) = fine_sides(&mut *ev.eval, x, f0);
+    ev.count += count;
+    (sides.lower.into_iter())
+        .map(|s| s.filter(|s| s.is_finite()).unwrap_or(F::zero()))
+        .collect()
+}
+
 /// f's noise at x by ECnoise (see [`Reading`]): 28 to 112 evaluations, as
 /// many again with relative moves for an output the usual direction cannot
 /// read, and in `f64` 84 to 336 more from $\varepsilon^{1/4}$.
@@ -87,22 +130,8 @@ pub(super) fn measured<F: Real, E: FnMut(&[F], &mut [F])>(
     x: &[F],
     f0: &[F],
 ) -> Reading<F> {
-    let eps = F::epsilon();
     let ((lower, upper, count), magnitude) = recording(&mut *ev.eval, f0, |mut eval| {
-        let (mut fine, mut count) = estimate_noise_sides(&mut eval, x, f0, eps.sqrt());
-        // Unmeasurable along the usual direction (its moves of max(1, |x_j|)
-        // can be 1e83 times a tiny coordinate f is proportional to): once
-        // more with relative moves, for those outputs.
-        if fine.lower.iter().any(Option::is_none) {
-            let (relative, n) = estimate_noise_sides_relative(&mut eval, x, f0, eps.sqrt());
-            count += n;
-            for o in 0..f0.len() {
-                if fine.lower[o].is_none() {
-                    fine.lower[o] = relative.lower[o];
-                    fine.upper[o] = relative.upper[o];
-                }
-            }
-        }
+        let (fine, mut count) = fine_sides(&mut eval, x, f0);
         if f32_or_coarser::<F>() {
             return (fine.lower.clone(), fine.lower, count);
         }

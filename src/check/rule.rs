@@ -298,6 +298,14 @@ pub(crate) fn vacuous(
     {
         return None;
     }
+    if report.entries.is_empty() && report.directional.is_some() {
+        // Agreeing directions over more inputs than the fast mode checks
+        // one by one (`directional.rs`): the per-entry bound is the limit.
+        return Some(format!(
+            "the fast mode's directions agree, but over {} inputs they vouch per entry only for {resolution:.2e} of a row's largest claim (an entry off by that much could slip past every direction), coarser than max_resolution {:.0e}; check without directional() to judge each entry",
+            report.inputs, config.max_resolution
+        ));
+    }
     Some(format!(
         "the check reached a resolution of {resolution:.2e} (a claim off by that fraction of its row's largest entry, or for a row claiming zeros of the slopes f shows about x, could pass), coarser than max_resolution {:.0e}",
         config.max_resolution

@@ -7,6 +7,7 @@ use super::budget::MeasuredRounding;
 use super::claim;
 use super::directional::FastPass;
 use super::noise_model::NoiseModel;
+use super::noise_reading;
 use super::point::{Point, coarsest_bars};
 use super::probe::{Evaluator, Scratch};
 use super::quantized::Quantization;
@@ -57,6 +58,7 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
             value: f64_of(*v),
         });
     }
+    let fast_and_wide = config.directions.is_some() && n > directional::LOCALIZE_ABOVE;
     let rounding = MeasuredRounding {
         claim: claim::allowance(analytic, claim_spread, config),
         jump_doubt: claim::jump_doubt(claim_spread),
@@ -65,12 +67,20 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         } else {
             Vec::new()
         },
+        noise: if fast_and_wide && config.derives_tolerances() {
+            noise_reading::finest(&mut ev, x, &f0)
+        } else {
+            Vec::new()
+        },
     };
+    let mut disagreed_at = None;
     let directional = match config.directions {
         Some(d) => {
-            let (summary, vouched) = directional::directional_pass(
+            let outcome = directional::directional_pass(
                 &mut ev, &f0, x, analytic, config, &rounding, d, fast,
             );
+            let (summary, vouched) = (outcome.summary, outcome.vouched);
+            disagreed_at = outcome.disagreed_at;
             // Agreeing directions that cannot vouch for every entry hand few
             // inputs to the per-coordinate check (`directional.rs`).
             let resolved = vouched || n > directional::LOCALIZE_ABOVE;
@@ -96,7 +106,7 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         None => None,
     };
     let coordinates: Vec<usize> = if directional.is_some() {
-        directional::suspects(&mut ev, &f0, x, analytic, config, &rounding)
+        directional::suspects(&mut ev, &f0, x, analytic, config, &rounding, disagreed_at)
     } else {
         (0..n).collect()
     };
@@ -121,10 +131,21 @@ pub(super) fn run<F: Real + Send + Sync, E: FnMut(&[F], &mut [F])>(
         parallel,
     );
     let mut unsure = rule::settle(&mut entries, config, &rounding.jump_doubt);
-    if suspected > coordinates.len() && !entries.iter().any(|e| e.outcome == Verdict::Fail) {
+    let failed = entries.iter().any(|e| e.outcome == Verdict::Fail);
+    if suspected > coordinates.len() && !failed {
         unsure.get_or_insert(format!(
             "the fast mode's directions disagreed and halving kept {suspected} coordinates; the first {} were checked one by one (the fast mode's budget) and none failed, the rest were not checked",
             coordinates.len()
+        ));
+    } else if coordinates.len() < n && !failed {
+        // The blocks halving kept agree entry by entry, so what the
+        // directions saw is elsewhere: spread thin over entries no half
+        // showed, or a half's reading at its edge. The entries not checked
+        // are vouched for by nothing.
+        unsure.get_or_insert(format!(
+            "the fast mode's directions disagreed, and the {} coordinates halving kept agree one by one; the other {} were not checked, and what the directions saw is not found",
+            coordinates.len(),
+            n - coordinates.len()
         ));
     }
     let diagnosis = diagnose::diagnose(&entries, m, n, jacobian);
