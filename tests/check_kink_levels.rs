@@ -239,3 +239,43 @@ fn an_f32_layernorm_jacobian_without_its_mean_term_is_not_a_kink() {
     let right = check_jacobian(&f, &|x: &[f32]| jacobian(x, true), &x, &cfg).unwrap();
     assert_ne!(right.verdict(), Verdict::Fail, "{right}");
 }
+
+/// A sum of $10^4$ terms rounds near $100\varepsilon|f|$, and $|f|$ here is
+/// $1.3\cdot10^7$ while the derivative is 9.6: every level of the kink
+/// analysis is rounding, its gap never stands clear of it, and the levels'
+/// steps shrink tenfold each, so the last level's bar (1710) was a thousand
+/// times the central step's. That bar decided: a claim 10 % off read
+/// Inconclusive with a tolerance of 1710. Where no level's gap ever stood
+/// clear, a kink the central step straddles moves its central difference by
+/// at most half its gap, so that step's estimate, with that allowance and
+/// its truncation, decides: 10 % off fails, and 1 % off is Inconclusive at a
+/// resolution of 2 %, not 177.
+#[test]
+fn a_sum_whose_levels_show_no_kink_is_judged_at_its_central_step() {
+    let k = |i: usize| 1.0 + (i % 7) as f64 * 0.1;
+    let shift = |i: usize| 50.0 + (i * 37 % 101) as f64 / 50.0 - 1.0;
+    let weight = |i: usize| if (i * 7919) % 13 < 6 { 1e-3 } else { -1e-3 };
+    let f = move |x: &[f64]| {
+        (0..10_000).fold(48.0 * x[0], |acc, i| {
+            let v = shift(i) + weight(i) * x[0];
+            (acc + (v * k(i)).sin()) + 0.5 * v * v
+        })
+    };
+    let g = move |x: &[f64]| {
+        48.0 + (0..10_000)
+            .map(|i| {
+                let v = shift(i) + weight(i) * x[0];
+                weight(i) * (k(i) * (v * k(i)).cos() + v)
+            })
+            .sum::<f64>()
+    };
+    let cfg = CheckConfig::default();
+    let off = |by: f64| move |x: &[f64]| vec![g(x) * (1.0 + by)];
+    let report = check_gradient(&f, &off(0.1), &[0.0], &cfg).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    let report = check_gradient(&f, &off(0.01), &[0.0], &cfg).unwrap();
+    assert_ne!(report.verdict(), Verdict::Pass, "{report}");
+    assert!(report.resolution() < 0.05, "{report}");
+    let right = check_gradient(&f, &off(0.0), &[0.0], &cfg).unwrap();
+    assert_eq!(right.verdict(), Verdict::Pass, "{right}");
+}

@@ -48,6 +48,9 @@ pub(super) struct LevelsSeen<'a, F> {
     /// This output's slopes at the finest step f's rounding allows, where
     /// its gap stood at every level (`kink_location.rs`).
     pub closest: Option<Probe<F>>,
+    /// Level 0 (the central step) as evidence for this output, where no
+    /// level's gap stood clear of its rounding (`kink_levels.rs`).
+    pub quiet: Option<LevelData<F>>,
 }
 
 impl<F: Real> LevelsSeen<'_, F> {
@@ -255,6 +258,12 @@ pub(super) fn judge_smooth<F: Real>(
             }
         }
     }
+    if let Some(quiet) = seen.quiet {
+        let bar = tolerance(config, t, o, a, quiet.central, quiet.tolerance);
+        if bar < tol {
+            return judge_quiet(seen, o, a, quiet, bar, ridders_tolerance);
+        }
+    }
     if rule::within(a, c, tol) {
         return entry(
             o,
@@ -311,6 +320,38 @@ pub(super) fn judge_smooth<F: Real>(
             e
         }
     }
+}
+
+/// A coordinate no level showed a kink at, judged by level 0's central
+/// difference (`quiet`, with its tolerance `bar`), finer than the level
+/// [`judge_smooth`] would use: **Pass** within its bar, else the rule with
+/// the finer levels' one-sided limits and a trustworthy Ridders value as the
+/// other evidence (**Fail**, or **Inconclusive** where one of them, at
+/// least as precise, holds the claim).
+fn judge_quiet<F: Real>(
+    seen: &LevelsSeen<'_, F>,
+    o: usize,
+    a: F,
+    quiet: LevelData<F>,
+    bar: F,
+    ridders_tolerance: f64,
+) -> EntryCheck {
+    let best = rule::Estimate {
+        value: quiet.central,
+        bar,
+    };
+    let levels = seen.limits_from(o, 0);
+    let ridders = seen.trusted[o].then(|| rule::Estimate {
+        value: seen.ridders[o].value,
+        bar: cst::<F>(ridders_tolerance),
+    });
+    let outcome = rule::judge(a, best, &levels, ridders.as_slice());
+    let (c, l, r) = (quiet.central, quiet.left, quiet.right);
+    let mut e = entry(o, seen.i, a, c, l, r, bar, outcome, Evidence::Central);
+    if matches!(outcome, Verdict::Kink | Verdict::Inconclusive) {
+        (e.abs_error, e.rel_error) = (0.0, 0.0);
+    }
+    e
 }
 
 /// One side's limit from Ridders' one-sided slopes (steps shrinking by
