@@ -503,3 +503,36 @@ fn generated_f32_networks_never_fail_their_correct_gradient() {
         }
     }
 }
+
+/// An `f32` LayerNorm of four inputs 0.05 apart: the central step
+/// $h = 4.9\cdot10^{-3}w_i$ reaches its features, and $c(h)$, $c(2h)$ read
+/// 0.34 and 0.85 above the derivative (not the $t^2$ law's 1 : 4). The
+/// Richardson value $c_4$, 0.16 off, passed the claim without eps (0.2 off)
+/// under a bar of 0.05. Step 2b now also reads $c(h/2)$ in `f32` and
+/// judges the finer Richardson value, its truncation bounded by the two
+/// values' difference: no entry read Pass or Kink lies beyond twice its
+/// tolerance from the truth.
+#[test]
+fn an_f32_richardson_value_off_its_square_law_passes_nothing_beyond_its_bar() {
+    let x = [-2.475_952_6_f32, -2.489_059, -2.441_723_8, -2.455_073_4];
+    let c = [0.364_520_13_f32, 0.583_701_85, 1.059_365_4, -0.758_963];
+    let x64: Vec<f64> = x.iter().map(|v| f64::from(*v)).collect();
+    let c64: Vec<f64> = c.iter().map(|v| f64::from(*v)).collect();
+    let truth = layernorm_grad(&x64, &c64, LnBug::None);
+    for bug in [LnBug::None, LnBug::MissingEps] {
+        let f = |p: &[f32]| layernorm_loss(p, &c);
+        let g = |p: &[f32]| layernorm_grad(p, &c, bug);
+        let report = check_gradient(&f, &g, &x, &CheckConfig::default()).unwrap();
+        for e in report.entries() {
+            if matches!(e.outcome, Verdict::Pass | Verdict::Kink) {
+                let off = (e.analytic - truth[e.input]).abs();
+                assert!(
+                    off <= 2.0 * e.tolerance,
+                    "{bug:?} entry {}: {off:e} off, tolerance {:e}\n{report}",
+                    e.input,
+                    e.tolerance
+                );
+            }
+        }
+    }
+}

@@ -16,8 +16,14 @@
 //! **In `f32`** the central difference at $h$ does not pass alone: its bar
 //! is rounding only, and $h = 4.9\cdot10^{-3}w_i$ can reach f's features,
 //! where its truncation is unbounded (an `f32` LayerNorm's mirrored index
-//! passed 10 tolerances off). Step 2b's $c_4$, with its truncation bar and
-//! its $t^2$ law, decides.
+//! passed 10 tolerances off). Step 2b decides, and there $c_4$'s bar
+//! $|c - c_4|/16$ assumes the $t^4$ term is small, which at such steps it
+//! need not be: an `f32` LayerNorm of four inputs 0.05 apart read
+//! $c(h), c(2h)$ 0.34 and 0.85 above the derivative (not the $t^2$ law's
+//! 1 : 4), and $c_4$, 0.16 off, passed a claim 0.2 off under a bar of 0.05.
+//! So in `f32` step 2b also reads $c(h/2)$ (2 more evaluations) and judges
+//! the finer Richardson value $c_4' = (4c(h/2) - c(h))/3$, its truncation
+//! bounded by $|c_4' - c_4|$ and its rounding at $h/2$.
 
 use super::budget::{f32_or_coarser, tolerance};
 use super::point::{Point, Walk, entry, pass_refined};
@@ -104,6 +110,13 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
         let two: F = cst(2.0);
         ev.at(i, two * h, &mut s.plus2);
         ev.at(i, -(two * h), &mut s.minus2);
+        // In f32 the Richardson step is checked against one from h/2 (2 more).
+        let half = f32_or_coarser::<F>().then(|| {
+            let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
+            ev.at(i, h / two, &mut plus);
+            ev.at(i, -(h / two), &mut minus);
+            (plus, minus)
+        });
         any_pending = false;
         for o in 0..m {
             if !s.pending[o] {
@@ -117,7 +130,15 @@ pub(super) fn central_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             // Rounding of c4 (4/3 of c(h)'s plus a sixth of c(2h)'s, doubled) and its
             // truncation, bounded by a sixteenth of the correction it made.
             let rounding = w.t.bar(cst(3.0), scale, cst(5.0), w.sigma[o], h);
-            let noise = rounding + (c1 - c4).abs() / cst::<F>(16.0);
+            let (c4, noise) = match &half {
+                None => (c4, rounding + (c1 - c4).abs() / cst::<F>(16.0)),
+                Some((plus, minus)) => {
+                    let c_half = (plus[o] - minus[o]) / h;
+                    let fine = (cst::<F>(4.0) * c_half - c1) / cst::<F>(3.0);
+                    let finer_rounding = w.t.bar(cst(3.0), scale, cst(5.0), w.sigma[o], h / two);
+                    (fine, finer_rounding + (fine - c4).abs())
+                }
+            };
             let tol = tolerance(config, &w.t, o, a, c4, noise);
             let law = follows_the_square_law(&s.wide, o, h, w.h3, c1, c2, rounding);
             let gaps = [
