@@ -290,12 +290,7 @@ fn an_entry_only_the_wide_steps_see_is_named() {
 fn directions_that_cannot_vouch_per_entry_pass_nothing() {
     let fast = CheckConfig::default().directional(4);
     let (f, g, x) = sum_of_sines::<f32>(300);
-    let largest = g(&x).iter().fold(0.0_f32, |m, v| m.max(v.abs()));
-    let off = |p: &[f32]| {
-        let mut v = g(p);
-        v[100] += 1e-2 * largest;
-        v
-    };
+    let off = one_entry_off(g, &x, 100, 1e-2);
     let report = check_gradient(&f, &off, &x, &fast).unwrap();
     assert_ne!(report.verdict(), Verdict::Pass, "{report}");
     let right = check_gradient(&f, &g, &x, &fast).unwrap();
@@ -307,12 +302,53 @@ fn directions_that_cannot_vouch_per_entry_pass_nothing() {
     let (f64f, _, x64) = sum_of_sines::<f64>(5000);
     let x32: Vec<f32> = x64.iter().map(|v| *v as f32).collect();
     let (_, g32, _) = sum_of_sines::<f32>(5000);
-    let largest = g32(&x32).iter().fold(0.0_f32, |m, v| m.max(v.abs()));
-    let off = |p: &[f32]| {
-        let mut v = g32(p);
-        v[1666] += 1e-2 * largest;
-        v
-    };
+    let off = one_entry_off(g32, &x32, 1666, 1e-2);
     let mixed = check_gradient_mixed(&f64f, &off, &x32, &fast).unwrap();
     assert_ne!(mixed.verdict(), Verdict::Pass, "{mixed}");
+}
+
+/// The claim `g` with entry `j` moved by `by` of its largest entry at `x`.
+fn one_entry_off(
+    g: fn(&[f32]) -> Vec<f32>,
+    x: &[f32],
+    j: usize,
+    by: f32,
+) -> impl Fn(&[f32]) -> Vec<f32> {
+    let largest = g(x).iter().fold(0.0_f32, |m, v| m.max(v.abs()));
+    move |p: &[f32]| {
+        let mut v = g(p);
+        v[j] += by * largest;
+        v
+    }
+}
+
+/// A disagreement the halving cannot place is not a pass. Over $10^4$
+/// inputs near 50, summed with `.sum()`, one entry off by $10^{-3}$ of the
+/// largest: 3 of 4 directions disagreed, the halving kept a block that
+/// agreed entry by entry, and the report read Pass with the resolution of
+/// that block alone (it now fails, named). Off by $10^{-4}$, one wide
+/// reading disagrees and the halving keeps 39 coordinates that agree: the
+/// other 9961 were checked by nothing, so the report is Inconclusive and
+/// says so.
+#[test]
+fn a_disagreement_the_halving_cannot_place_passes_nothing() {
+    let n = 10_000;
+    let (f, g, x) = summed_sines(n, 50.0);
+    let largest = g.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let mut wrong = g.clone();
+    wrong[n / 3] += 1e-4 * largest;
+    let fast = CheckConfig::default().directional(4);
+    let report = check_gradient(&f, &|_: &[f64]| wrong.clone(), &x, &fast).unwrap();
+    assert_eq!(report.verdict(), Verdict::Inconclusive, "{report}");
+    let why = report.inconclusive_reason().unwrap_or_default();
+    assert!(why.contains("not checked"), "{why}");
+    assert!(
+        format!("{report}").contains("checked one by one agree"),
+        "{report}"
+    );
+    wrong[n / 3] = g[n / 3] + 1e-3 * largest;
+    let report = check_gradient(&f, &|_: &[f64]| wrong.clone(), &x, &fast).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    let culprits: Vec<usize> = report.failures().iter().map(|e| e.input).collect();
+    assert_eq!(culprits, [n / 3], "{report}");
 }

@@ -324,6 +324,12 @@ impl fmt::Display for CheckReport {
                 "{} of {total} {what} cannot be decided, the rest agree",
                 unsure.len()
             )?,
+            // The fast mode's fallback checked some entries one by one.
+            (0, 0) if self.entries.len() < total => write!(
+                f,
+                "the {} of {total} {what} checked one by one agree",
+                self.entries.len()
+            )?,
             (0, 0) => write!(f, "all {total} {what} agree")?,
             (0, k) => write!(
                 f,
