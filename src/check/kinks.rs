@@ -297,19 +297,8 @@ pub(super) fn judge_smooth<F: Real>(
             Evidence::ShrunkStep,
         ),
         None => {
-            // The rule on the one-sided limits of the finer levels: a claim
-            // that one of them holds is no failure the evidence can prove.
-            let levels = seen.limits_from(o, k);
             let best = rule::Estimate { value: c, bar: tol };
-            // Ridders' value, where trusted, is evidence too: from wider
-            // steps, it can hold the claim to a bar finer than the levels'
-            // (a gradient that rounds far above eps |g|, e.g. c (1 - t*t) x
-            // at a saturated tanh, puts its rounding into the small steps).
-            let ridders = seen.trusted[o].then(|| rule::Estimate {
-                value: seen.ridders[o].value,
-                bar: cst::<F>(ridders_tolerance),
-            });
-            let outcome = match rule::judge(a, best, &levels, ridders.as_slice()) {
+            let outcome = match judged_beside_finer_levels(seen, o, k, a, best, ridders_tolerance) {
                 Verdict::Pass => Verdict::Fail,
                 v => v,
             };
@@ -340,18 +329,35 @@ fn judge_quiet<F: Real>(
         value: quiet.central,
         bar,
     };
-    let levels = seen.limits_from(o, 0);
-    let ridders = seen.trusted[o].then(|| rule::Estimate {
-        value: seen.ridders[o].value,
-        bar: cst::<F>(ridders_tolerance),
-    });
-    let outcome = rule::judge(a, best, &levels, ridders.as_slice());
+    let outcome = judged_beside_finer_levels(seen, o, 0, a, best, ridders_tolerance);
     let (c, l, r) = (quiet.central, quiet.left, quiet.right);
     let mut e = entry(o, seen.i, a, c, l, r, bar, outcome, Evidence::Central);
     if matches!(outcome, Verdict::Kink | Verdict::Inconclusive) {
         (e.abs_error, e.rel_error) = (0.0, 0.0);
     }
     e
+}
+
+/// The verdict rule on `best` with the one-sided limits of the levels
+/// finer than `k` (a claim one of them holds is no failure the evidence can
+/// prove) and, where trusted, Ridders' value: from wider steps it can hold
+/// the claim to a bar finer than the levels' (a gradient that rounds far
+/// above eps |g|, e.g. c (1 - t*t) x at a saturated tanh, puts its rounding
+/// into the small steps).
+fn judged_beside_finer_levels<F: Real>(
+    seen: &LevelsSeen<'_, F>,
+    o: usize,
+    k: usize,
+    a: F,
+    best: rule::Estimate<F>,
+    ridders_tolerance: f64,
+) -> Verdict {
+    let levels = seen.limits_from(o, k);
+    let ridders = seen.trusted[o].then(|| rule::Estimate {
+        value: seen.ridders[o].value,
+        bar: cst::<F>(ridders_tolerance),
+    });
+    rule::judge(a, best, &levels, ridders.as_slice())
 }
 
 /// One side's limit from Ridders' one-sided slopes (steps shrinking by
