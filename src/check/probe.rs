@@ -72,6 +72,18 @@ pub(super) struct Scratch<F> {
     pub(super) structure: Vec<Structure>,
     /// Per output, the jump of a kink at x that $n_3 - n_4$ implies, $6|n_3 - n_4|$.
     pub(super) jump: Vec<F>,
+    /// The two-point look's estimates at its steps below $h_3$, where it ran
+    /// for this coordinate: the first pass's $n_4$ must hold there.
+    pub(super) look: Option<LookValues<F>>,
+}
+
+/// What the two-point look (`two_point.rs`) read: its steps and, per output,
+/// its estimate $d$ and the magnitude $\nu$ of the values it came from.
+pub(super) struct LookValues<F> {
+    /// The steps $h_+$ and $h_-$.
+    pub(super) steps: (F, F),
+    /// Per output, $d$ and its values' magnitude.
+    pub(super) estimates: Vec<(F, F)>,
 }
 
 impl<F: Real> Scratch<F> {
@@ -87,6 +99,7 @@ impl<F: Real> Scratch<F> {
             pending: vec![false; m],
             structure: vec![Structure::Unseen; m],
             jump: vec![F::zero(); m],
+            look: None,
         }
     }
 
