@@ -15,23 +15,35 @@ use crate::float::{Real, cst};
 /// nonzero difference at an offset with many significant bits must be among
 /// them. `None` without a nonzero difference or without such a grid.
 pub(super) fn value_grid<F: Real>(f0: F, samples: &[(F, F)], confirmed: bool) -> Option<F> {
+    let largest = samples.iter().fold(f0.abs(), |m, (_, v)| m.max(v.abs()));
+    let witnessed = !confirmed
+        || samples.iter().any(|(t, v)| {
+            *v != f0 && (*v - f0).is_finite() && t.integer_decode().0.trailing_zeros() < 32
+        });
+    let (g, _) = power_of_two_dividing(samples.iter().map(|(_, v)| *v - f0))?;
+    (witnessed && g >= cst::<F>(65536.0) * F::epsilon() * largest && rounding_quantum(g, largest))
+        .then_some(g)
+}
+
+/// The coarsest power of two of which every nonzero finite difference is a
+/// whole multiple, and how many such differences there are; `None` without
+/// one. Rounding leaves a difference's low bits random, so a coarse power
+/// means values on a grid: the ulp of the largest term they were summed from.
+pub(super) fn power_of_two_dividing<F: Real>(
+    differences: impl IntoIterator<Item = F>,
+) -> Option<(F, usize)> {
     let mut exponent: Option<i32> = None;
-    let mut largest = f0.abs();
-    let mut witnessed = !confirmed;
-    for &(t, v) in samples {
-        largest = largest.max(v.abs());
-        let d = v - f0;
+    let mut count = 0;
+    for d in differences {
         if d == F::zero() || !d.is_finite() {
             continue;
         }
-        witnessed |= t.integer_decode().0.trailing_zeros() < 32;
+        count += 1;
         let (mantissa, exp, _) = d.integer_decode();
         let e = i32::from(exp) + mantissa.trailing_zeros() as i32;
         exponent = Some(exponent.map_or(e, |x| x.min(e)));
     }
-    let g = cst::<F>(2.0).powi(exponent?);
-    (witnessed && g >= cst::<F>(65536.0) * F::epsilon() * largest && rounding_quantum(g, largest))
-        .then_some(g)
+    Some((cst::<F>(2.0).powi(exponent?), count))
 }
 
 /// Whether a quantum `q` can come from rounding: the ulp of an intermediate

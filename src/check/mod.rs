@@ -10,7 +10,7 @@
 //! | stage | file | evaluations |
 //! |---|---|---|
 //! | probe width: steps scale with $w_i = \max(1,|x_i|)$, narrowed where f is not finite at a probe | `walk.rs`, `probe.rs` | as the stages below, again per narrowing |
-//! | the claim's rounding, measured: the claim again at points moved by 1 to 2 ulps, and in `f32` at pairs moved by 16 and 256; a split in two values is a jump, capped | `claim.rs` | 8 claim evaluations (no f), 12 in `f32` |
+//! | the claim's rounding, measured: the claim again at points moved by 1 to 2 ulps, and in `f32` at pairs moved by 16 and 256 (and 16384, for the grid of its values: the ulp of the terms an `f32` sum cancelled); a split in two values is a jump, capped | `claim.rs` | 8 claim evaluations (no f), 14 in `f32` |
 //! | f's rounding, measured (`f32` only): half second differences at pairs moved by 1 to 512 ulps raise $\nu$ until ECnoise measures the noise | `value_rounding.rs` | 8 once per check in `f32`, none in `f64` |
 //! | f's value grid (an intermediate that absorbed f's low bits) | `grid.rs` | (none: reads values taken) |
 //! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance`; ECnoise readings with the magnitude of the values they were read among (at a zero of f, f's rounding is relative to them and every stage's $\nu$ carries it) | `budget.rs`, `noise_model.rs`, `noise_reading.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 112 to 448 once per check (and as many again, away from x, where it exceeds its cap), or 16 |
