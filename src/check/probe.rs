@@ -125,7 +125,7 @@ pub(super) enum Structure {
     /// within its rounding, so no kink of consequence lies within $2h_3$.
     Unseen,
     /// The fourth difference follows the $h^4$ law from $h_3$ to $2h_3$
-    /// (grows 8 to 32 times, one sign): f is smooth there, and
+    /// (grows 11 to 23 times, one sign): f is smooth there, and
     /// $|n_3 - n_4|/16$ bounds $n_4$'s truncation.
     Smooth,
     /// Neither law: noise (call-to-call noise makes $|n_3 - n_4|$ large at
