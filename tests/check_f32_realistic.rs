@@ -432,12 +432,16 @@ fn generated_network(base: u64, seed: u64) -> (Mlp, Vec<f32>, String) {
 /// $-1.4\cdot10^{-4}$ by a fourth-order value of $6.7\cdot10^{-5}$ where the
 /// derivative is $7.6\cdot10^{-4}$, until the fourth-order value had to hold
 /// at the central step's scale too; seeds 1, 23 and 75 broke it before the
-/// `f32` stages asked for their asymptotic range.
+/// `f32` stages asked for their asymptotic range. Seed 277 (one sample, one
+/// ReLU kink $0.15h_3$ from x, under the fourth differences' rounding)
+/// passed a claim at 0.39 of the left slope by a fourth-order value at 0.58
+/// of it, until the stencil's one-sided gap had to double from $h_3$ to
+/// $2h_3$ (it stayed near the jump: 0.85 and 0.93 of it).
 #[test]
 fn generated_f32_networks_pass_no_mirrored_entry_beyond_its_tolerance() {
     let config = CheckConfig::default();
     let mut breaches = Vec::new();
-    for seed in 0..80 {
+    for seed in (0..80).chain([277]) {
         let (mlp, p, tag) = generated_network(33000, seed);
         let p64: Vec<f64> = p.iter().map(|v| f64::from(*v)).collect();
         let exact = mlp.grad(&p64, false);

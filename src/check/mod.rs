@@ -15,7 +15,7 @@
 //! | f's value grid (an intermediate that absorbed f's low bits) | `grid.rs` | (none: reads values taken) |
 //! | noise and tolerance budget: $\nu$, $\hat\sigma$, $\rho(h)$, the one `tolerance`; ECnoise readings with the magnitude of the values they were read among (at a zero of f, f's rounding is relative to them and every stage's $\nu$ carries it) | `budget.rs`, `noise_model.rs`, `noise_reading.rs`, [`numeric::noise`](crate::numeric::noise) | 2 + 112 to 448 once per check (and as many again, away from x, where it exceeds its cap), or 16 |
 //! | 0. two-point look: $f(x + h)$, $f(x - 0.618h)$ at $h = \varepsilon^{1/3}w_i$, second order; passes only a claim it resolves, asymmetric so that a kink's conventional claims go on | `two_point.rs` | 2, or none where its bar, foreseen from f(x), would not resolve the claim |
-//! | 1. first pass: third- and fourth-order stencils, with the **kink evidence** of the fourth difference's growth from $h_3$ to $2h_3$; $n_4$ must agree with the two-point look's $d$ (unmeasured noise shows there) | `first_pass.rs` | 3, + 1, + 2 where the fourth difference shows |
+//! | 1. first pass: third- and fourth-order stencils, with the **kink evidence** of the fourth difference's growth from $h_3$ to $2h_3$; $n_4$ must agree with the two-point look's $d$ (unmeasured noise shows there), and its one-sided gap must double from $h_3$ to $2h_3$ (no kink straddled) | `first_pass.rs` | 3, + 1, + 2 where the fourth difference shows |
 //! | noisy stage, for a nondeterministic f | `noisy.rs` | 6 |
 //! | 2. central differences and Richardson | `central.rs` | 2 + 2 |
 //! | 3. Ridders' extrapolation, passing only where its levels' one-sided gaps shrink with the step (no kink they all straddle) | `ridders.rs`, `straddle.rs` | 8 |
