@@ -29,6 +29,18 @@ fn layernorm_draw(seed: u64, n: usize) -> (Vec<f32>, Vec<f32>) {
     (x, c)
 }
 
+/// A LayerNorm draw over wider decades (means to 100, spreads from
+/// $3\cdot10^{-3}$ to 10), from `r`: inputs and upstream gradients.
+fn wide_layernorm_draw(r: &mut rand::rngs::StdRng, n: usize) -> (Vec<f32>, Vec<f32>) {
+    let offset = normal(r) * 10f64.powf(r.random_range(-1.0..2.0));
+    let spread = 10f64.powf(r.random_range(-2.5..1.0));
+    let x = (0..n)
+        .map(|_| (offset + spread * normal(r)) as f32)
+        .collect();
+    let c = (0..n).map(|_| normal(r) as f32).collect();
+    (x, c)
+}
+
 fn mixed_layernorm(x: &[f32], c: &[f32], bug: LnBug) -> gradient_oracle::CheckReport {
     let c64: Vec<f64> = c.iter().map(|v| f64::from(*v)).collect();
     let f = |p: &[f64]| layernorm_loss(p, &c64);
@@ -118,12 +130,7 @@ fn f32_layernorm_entries_read_pass_or_kink_are_within_their_tolerance() {
     for n in [3, 4, 5, 8, 16, 32, 64] {
         for seed in 0..30 {
             let mut r = rng(700 + seed);
-            let offset = normal(&mut r) * 10f64.powf(r.random_range(-1.0..2.0));
-            let spread = 10f64.powf(r.random_range(-2.5..1.0));
-            let x: Vec<f32> = (0..n)
-                .map(|_| (offset + spread * normal(&mut r)) as f32)
-                .collect();
-            let c: Vec<f32> = (0..n).map(|_| normal(&mut r) as f32).collect();
+            let (x, c) = wide_layernorm_draw(&mut r, n);
             let x64: Vec<f64> = x.iter().map(|v| f64::from(*v)).collect();
             let c64: Vec<f64> = c.iter().map(|v| f64::from(*v)).collect();
             let truth = layernorm_grad(&x64, &c64, LnBug::None);
@@ -626,12 +633,7 @@ fn torch_layernorm_grad(x: &[f32], dy: &[f32], mirrored: bool) -> Vec<f32> {
 fn an_f32_layernorm_wider_than_its_spread_passes_no_entry_beyond_its_tolerance() {
     let (n, seed) = (32_u64, 4_u64);
     let mut r = rng(5000 + seed * 31 + n);
-    let offset = normal(&mut r) * 10f64.powf(r.random_range(-1.0..2.0));
-    let spread = 10f64.powf(r.random_range(-2.5..1.0));
-    let x: Vec<f32> = (0..n)
-        .map(|_| (offset + spread * normal(&mut r)) as f32)
-        .collect();
-    let c: Vec<f32> = (0..n).map(|_| normal(&mut r) as f32).collect();
+    let (x, c) = wide_layernorm_draw(&mut r, n as usize);
     let gamma: Vec<f32> = (0..n)
         .map(|_| (1.0 + 0.3 * normal(&mut r)) as f32)
         .collect();

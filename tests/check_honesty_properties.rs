@@ -583,18 +583,25 @@ fn f32_gradients_on_a_lattice_of_two_values_are_no_failure_mixed() {
         ),
     ];
     for (comp, x) in cases {
-        let x32 = [x as f32];
-        let truth = comp.gradient(&[f64::from(x32[0])]);
-        let claim = |p: &[f32]| comp.gradient(p);
-        let f = |p: &[f64]| comp.value(p);
-        let report = check_gradient_mixed(&f, &claim, &x32, &CheckConfig::default()).unwrap();
-        assert_ne!(report.verdict(), Verdict::Fail, "{report}");
-        honest(&report, &truth).unwrap();
         // A claim 1 % off is still caught.
-        let off = |p: &[f32]| apply(Slip::Scaled(0, 1.01), comp.gradient(p));
-        let report = check_gradient_mixed(&f, &off, &x32, &CheckConfig::default()).unwrap();
-        assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+        exact_f32_claim_holds_mixed_and_scaled_fails(&comp, x, 1.01);
     }
+}
+
+/// Judged mixed at `x` rounded to f32: the f32 gradient of `comp` is no
+/// failure and honest (H1 to H3), and the same with its entry 0 scaled by
+/// `off` fails.
+fn exact_f32_claim_holds_mixed_and_scaled_fails(comp: &Composition, x: f64, off: f64) {
+    let x32 = [x as f32];
+    let truth = comp.gradient(&[f64::from(x32[0])]);
+    let claim = |p: &[f32]| comp.gradient(p);
+    let f = |p: &[f64]| comp.value(p);
+    let report = check_gradient_mixed(&f, &claim, &x32, &CheckConfig::default()).unwrap();
+    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
+    honest(&report, &truth).unwrap();
+    let scaled = |p: &[f32]| apply(Slip::Scaled(0, off), comp.gradient(p));
+    let report = check_gradient_mixed(&f, &scaled, &x32, &CheckConfig::default()).unwrap();
+    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
 }
 
 /// Correct f32 gradients that cancel from terms of 0.036 to 5.7e-4 and of
@@ -612,16 +619,7 @@ fn f32_gradients_on_the_grid_of_their_terms_are_no_failure_mixed(
     #[case] comp: Composition,
     #[case] x: f64,
 ) {
-    let x32 = [x as f32];
-    let truth = comp.gradient(&[f64::from(x32[0])]);
-    let claim = |p: &[f32]| comp.gradient(p);
-    let f = |p: &[f64]| comp.value(p);
-    let report = check_gradient_mixed(&f, &claim, &x32, &CheckConfig::default()).unwrap();
-    assert_ne!(report.verdict(), Verdict::Fail, "{report}");
-    honest(&report, &truth).unwrap();
-    let off = |p: &[f32]| apply(Slip::Scaled(0, 1.001), comp.gradient(p));
-    let report = check_gradient_mixed(&f, &off, &x32, &CheckConfig::default()).unwrap();
-    assert_eq!(report.verdict(), Verdict::Fail, "{report}");
+    exact_f32_claim_holds_mixed_and_scaled_fails(&comp, x, 1.001);
 }
 
 /// An f64 function with an f32 intermediate and a claim with its two entries
