@@ -46,6 +46,11 @@
 //!   rule with the finer levels' limits below (the levels' rounding grows
 //!   tenfold per level: for a sum of $10^4$ terms the last level's bar was
 //!   1710 on a derivative of 9.6, and a claim 10 % off read Inconclusive).
+//!   In `f32` its **Fail** also needs level 1's rounding $\rho_1$ below
+//!   $|a - c_0| - \text{bar}$: two kinks, one inside level 1's step and one
+//!   on the other side, can cancel in $G_0$ and move $c_0$ by their jump,
+//!   and only level 1's gap could show the first (`kinks.rs`,
+//!   `finer_level_would_show`); else **Inconclusive**.
 //!   Otherwise **Pass** or **Fail** by $c_k$; a **Fail** needs the next
 //!   level's $c_{k+1}$ to disagree with $a$ beyond its own tolerance too (a
 //!   kink just inside $h_k$ shrinks the gap below $0.3\,G_{k-1}$ while $c_k$
