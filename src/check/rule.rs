@@ -30,8 +30,9 @@ pub const CONTROL_OFFSET: f64 = 1e-3;
 /// inconclusive: an estimate or tolerance that is not finite, evidence
 /// that contradicts itself (an estimate as precise as the deciding one holds
 /// the claim while that one does not; the wide steps' slope holds it while
-/// the small steps' does not), or a Fail by less than the claim's own
-/// jumps. `jump_doubt[o][i]` is four times entry (o, i)'s jump between
+/// the small steps' does not; in `f32`, a central step's miss that kinks
+/// under a finer level's rounding could explain, `kinks.rs`), or a Fail by
+/// less than the claim's own jumps. `jump_doubt[o][i]` is four times entry (o, i)'s jump between
 /// points a few units in the last place apart (`claim.rs`: the allowance caps
 /// jumps, since they may be a kink). Where a smooth estimate (no kink
 /// analysis, or its shrunk step where the slopes agree) decided Fail within
@@ -111,7 +112,7 @@ pub(crate) fn settle(
     }
     if let (count, Some((o, i))) = undecided {
         reasons.push(format!(
-            "{count} entries (the first: output {o}, input {i}) have evidence that contradicts itself (an estimate at least as precise as the deciding one holds the claim while that one does not), so nothing decides them"
+            "{count} entries (the first: output {o}, input {i}) have evidence that contradicts itself or cannot rule out a kink that explains the miss (an estimate at least as precise as the deciding one holds the claim while that one does not; in f32, kinks as large as the miss could hide under a finer step's rounding), so nothing decides them"
         ));
     }
     if let (count, Some((o, i))) = jumpy {
