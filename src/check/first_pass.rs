@@ -278,11 +278,11 @@ fn own_error<F: Real>(s: &Scratch<F>, o: usize, below: Option<F>, n4: F, h3: F) 
 }
 
 /// In `f32` (`below` the central step $h$; always `true` otherwise), whether
-/// $n_4$ holds at $h$'s scale too: $c(h)$ within $n_4$'s tolerance plus its
-/// own bars, its rounding and twice $(h/h_3)^2$ the truncation
-/// $c(h_3) - n_4$. Kinks at every distance under $h_3$ (an `f32` ReLU network
-/// of weights $9\cdot10^{-3}$) leave f a smooth parabola at $h_3$'s scale,
-/// whose $n_4$, $6.7\cdot10^{-5}$, passed a claim where f' is $7.6\cdot10^{-4}$.
+/// $n_4$ holds at $h$'s scale too ([`agrees_at_finer_step`], with $c(h)$
+/// and its rounding). Kinks at every distance under $h_3$ (an `f32` ReLU
+/// network of weights $9\cdot10^{-3}$) leave f a smooth parabola at $h_3$'s
+/// scale, whose $n_4$, $6.7\cdot10^{-5}$, passed a claim where f' is
+/// $7.6\cdot10^{-4}$.
 fn holds_below_h3<F: Real>(
     w: &Walk<'_, F>,
     s: &Scratch<F>,
@@ -292,39 +292,48 @@ fn holds_below_h3<F: Real>(
     tol: F,
 ) -> bool {
     below.is_none_or(|h| {
-        let two = cst::<F>(2.0);
-        let [_, minus, plus, _] = s.wide.each_ref().map(|v| v[o]);
         let c = (s.plus[o] - s.minus[o]) / (h + h);
-        let c3 = (plus - minus) / (two * w.h3);
         let scale = w.point.noise.nu(o, &[w.point.f0[o], s.plus[o], s.minus[o]]);
-        let ratio = h / w.h3;
-        let bar = w.t.bar(F::one(), scale, cst(4.0), w.sigma[o], h)
-            + two * ratio * ratio * (c3 - n4).abs();
-        (c - n4).abs() <= tol + bar
+        let rounding = w.t.bar(F::one(), scale, cst(4.0), w.sigma[o], h);
+        agrees_at_finer_step(w, s, o, (n4, tol), c, rounding, h * h)
     })
 }
 
 /// Whether $n_4$ agrees with the two-point look's $d$ (`true` where the
-/// look did not run): within $n_4$'s tolerance, $d$'s rounding bar and
-/// twice $d$'s truncation $h_+h_-f'''/6$, with $f'''/6$ read from the
-/// truncation $c(h_3) - n_4 \approx h_3^2 f'''/6$. The look's steps are 20
-/// times finer than $h_3$, so noise the check has not measured yet shows
-/// there as a gap far above those bars, while at $h_3$ its fourth
-/// differences can grow sixteenfold by chance and pass for the $h^4$ law:
-/// deterministic noise of $3\cdot10^{-9}$ on f of 1.5 gave $n_3 - n_4$ of
-/// $6\cdot10^{-7}$, a bar of $4\cdot10^{-8}$, and passed a claim $10^{-6}$
-/// off (property seeds 38 and 44). The entry goes on unpassed; once the
-/// noise is measured, $d$'s bar carries it.
+/// look did not run; [`agrees_at_finer_step`], with $d$'s rounding bar). The
+/// look's steps are 20 times finer than $h_3$, so noise the check has not
+/// measured yet shows there as a gap far above those bars, while at $h_3$
+/// its fourth differences can grow sixteenfold by chance and pass for the
+/// $h^4$ law: deterministic noise of $3\cdot10^{-9}$ on f of 1.5 gave
+/// $n_3 - n_4$ of $6\cdot10^{-7}$, a bar of $4\cdot10^{-8}$, and passed a
+/// claim $10^{-6}$ off (property seeds 38 and 44). The entry goes on
+/// unpassed; once the noise is measured, $d$'s bar carries it.
 fn holds_at_look<F: Real>(w: &Walk<'_, F>, s: &Scratch<F>, o: usize, n4: F, tol: F) -> bool {
-    s.look.as_ref().is_none_or(|look| {
-        let (h, h_minus) = look.steps;
-        let (d, scale) = look.estimates[o];
-        let [_, minus, plus, _] = s.wide.each_ref().map(|v| v[o]);
-        let c3 = (plus - minus) / (cst::<F>(2.0) * w.h3);
-        let truncation = cst::<F>(2.0) * (h * h_minus / (w.h3 * w.h3)) * (c3 - n4).abs();
+    s.look_steps.is_none_or(|(h, h_minus)| {
+        let (d, scale) = s.look[o];
         let rounding = w.t.bar(F::one(), scale, cst(6.0), w.sigma[o], h_minus);
-        (d - n4).abs() <= tol + rounding + truncation
+        agrees_at_finer_step(w, s, o, (n4, tol), d, rounding, h * h_minus)
     })
+}
+
+/// Whether a second-order estimate `finer`, read at steps whose product is
+/// `step_product` ($h^2$ for $c(h)$, $h_+h_-$ for the look's $d$), agrees
+/// with $n_4$ (and its tolerance): within that tolerance, `rounding` (the
+/// finer estimate's) and twice its truncation, `step_product` over $h_3^2$
+/// times the truncation $c(h_3) - n_4 \approx h_3^2 f'''/6$.
+fn agrees_at_finer_step<F: Real>(
+    w: &Walk<'_, F>,
+    s: &Scratch<F>,
+    o: usize,
+    (n4, tol): (F, F),
+    finer: F,
+    rounding: F,
+    step_product: F,
+) -> bool {
+    let [_, minus, plus, _] = s.wide.each_ref().map(|v| v[o]);
+    let c3 = (plus - minus) / (cst::<F>(2.0) * w.h3);
+    let truncation = cst::<F>(2.0) * (step_product / (w.h3 * w.h3)) * (c3 - n4).abs();
+    (finer - n4).abs() <= tol + rounding + truncation
 }
 
 /// Whether the stencil's one-sided gap follows a smooth f's law from $h_3$

@@ -84,6 +84,12 @@ impl<F: Real> LevelsSeen<'_, F> {
             })
     }
 
+    /// The rounding of output `o`'s one-sided slopes at `step`.
+    fn slope_rounding(&self, o: usize, step: F) -> F {
+        let scale = self.f0[o].abs() + self.input_noise[o];
+        self.t.rounding(scale, self.sigma[o], step)
+    }
+
     /// The one-sided limits at the levels from `k` on (index into `history`),
     /// each freed of its curvature term by one Richardson step with the next
     /// finer level, $L^* = (10L_{j+1} - L_j)/9$: a slope's truncation is
@@ -91,13 +97,12 @@ impl<F: Real> LevelsSeen<'_, F> {
     /// apart. Each bar: the finer level's rounding (times 11/9), a ninth of
     /// the change left (the next Richardson term), and the relative floor.
     fn limits_from(&self, o: usize, k: usize) -> Vec<rule::Sides<F>> {
-        let scale = self.f0[o].abs() + self.input_noise[o];
         let (ten, nine) = (cst::<F>(10.0), cst::<F>(9.0));
         (k + 1..self.slopes.len().saturating_sub(1))
             .map(|j| {
                 let (l0, r0) = self.slopes[j][o];
                 let (l1, r1) = self.slopes[j + 1][o];
-                let rounding = self.t.rounding(scale, self.sigma[o], self.steps[j + 1]);
+                let rounding = self.slope_rounding(o, self.steps[j + 1]);
                 let limit = |coarse: F, fine: F| {
                     let value = (ten * fine - coarse) / nine;
                     let bar = rounding * cst::<F>(11.0) / nine
@@ -358,11 +363,10 @@ fn judge_quiet<F: Real>(
 /// $10^{-3}$ off on level 0 alone; the pair of cancelling kinks it would
 /// take is a known limit there (the guide).
 fn finer_level_would_show<F: Real>(seen: &LevelsSeen<'_, F>, o: usize, excess: F) -> bool {
-    let Some(step) = seen.steps.get(1).filter(|_| f32_or_coarser::<F>()) else {
-        return true;
-    };
-    let scale = seen.f0[o].abs() + seen.input_noise[o];
-    seen.t.rounding(scale, seen.sigma[o], *step) < excess
+    seen.steps
+        .get(1)
+        .filter(|_| f32_or_coarser::<F>())
+        .is_none_or(|step| seen.slope_rounding(o, *step) < excess)
 }
 
 /// The verdict rule on `best` with the one-sided limits of the levels

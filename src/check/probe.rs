@@ -72,18 +72,12 @@ pub(super) struct Scratch<F> {
     pub(super) structure: Vec<Structure>,
     /// Per output, the jump of a kink at x that $n_3 - n_4$ implies, $6|n_3 - n_4|$.
     pub(super) jump: Vec<F>,
-    /// The two-point look's estimates at its steps below $h_3$, where it ran
-    /// for this coordinate: the first pass's $n_4$ must hold there.
-    pub(super) look: Option<LookValues<F>>,
-}
-
-/// What the two-point look (`two_point.rs`) read: its steps and, per output,
-/// its estimate $d$ and the magnitude $\nu$ of the values it came from.
-pub(super) struct LookValues<F> {
-    /// The steps $h_+$ and $h_-$.
-    pub(super) steps: (F, F),
-    /// Per output, $d$ and its values' magnitude.
-    pub(super) estimates: Vec<(F, F)>,
+    /// The two-point look's steps $h_+$ and $h_-$, where it ran for this
+    /// coordinate: the first pass's $n_4$ must hold at its scale.
+    pub(super) look_steps: Option<(F, F)>,
+    /// Per output, the look's estimate $d$ and the magnitude $\nu$ of the
+    /// values it came from (read where `look_steps` is set).
+    pub(super) look: Vec<(F, F)>,
 }
 
 impl<F: Real> Scratch<F> {
@@ -99,7 +93,8 @@ impl<F: Real> Scratch<F> {
             pending: vec![false; m],
             structure: vec![Structure::Unseen; m],
             jump: vec![F::zero(); m],
-            look: None,
+            look_steps: None,
+            look: vec![(F::zero(), F::zero()); m],
         }
     }
 

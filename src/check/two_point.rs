@@ -49,7 +49,7 @@
 
 use super::budget::{f32_or_coarser, magnitude, tolerance};
 use super::point::{Point, Walk, entry};
-use super::probe::{Evaluator, LookValues, Scratch};
+use super::probe::{Evaluator, Scratch};
 use super::resolve::{resolves, size_to_resolve};
 use super::{EntryCheck, Evidence, Verdict};
 use crate::float::{Real, cst};
@@ -102,14 +102,14 @@ pub(super) fn two_point_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     ev.at(i, h, &mut s.plus);
     ev.at(i, -h_minus, &mut s.minus);
     let mut all = true;
-    let mut estimates = Vec::with_capacity(f0.len());
+    s.look_steps = Some((h, h_minus));
     for o in 0..f0.len() {
         let a = analytic[o][i];
         let (rise, fall) = (s.plus[o] - f0[o], f0[o] - s.minus[o]);
         let d = (h_minus * h_minus * rise + h * h * fall) / (h * h_minus * (h + h_minus));
         let scale = magnitude(&[f0[o], s.plus[o], s.minus[o]]) + noise.input[o];
         let tol = tolerance(config, &w.t, o, a, d, bar(o, scale));
-        estimates.push((d, scale));
+        s.look[o] = (d, scale);
         // A pass that does not resolve its claim (`resolve.rs`) is left to the
         // first pass, whose bar at its wider step is finer: else step 6
         // spends 6 evaluations on it.
@@ -128,10 +128,6 @@ pub(super) fn two_point_pass<F: Real, E: FnMut(&[F], &mut [F])>(
             Evidence::TwoPoint,
         ));
     }
-    s.look = Some(LookValues {
-        steps: (h, h_minus),
-        estimates,
-    });
     all
 }
 

@@ -112,7 +112,7 @@ pub(super) fn decide_coordinate<F: Real, E: FnMut(&[F], &mut [F])>(
     let m = f0.len();
     let first = entries.len();
     s.far = None;
-    s.look = None;
+    s.look_steps = None;
     s.central_ready = false;
     s.structure.iter_mut().for_each(|v| *v = Structure::Unseen);
     // Method::Ridders skips the first passes and escalates everything.
