@@ -28,7 +28,9 @@
 //!   change on a smooth f, a ninth where f'' jumps at x, as for $\max(0, x)^2$
 //!   at 0 or a squared hinge at its margin, whose $c(h) = f' + Ch$)
 //!   $+ 64\varepsilon\max(|a|,|c_k|)$. If a trustworthy Ridders
-//!   estimate agrees with $c_k$, Ridders' sharper verdict stands: **Fail** —
+//!   estimate agrees with $c_k$ and its levels' gaps follow a smooth f's law
+//!   from one to the next (no kink that only its wider steps straddle,
+//!   `straddle.rs`), Ridders' sharper verdict stands: **Fail** —
 //!   unless the one-sided slopes, Richardson-extrapolated from Ridders' own
 //!   evaluations, differ beyond their error estimates and bracket $a$ (and
 //!   the plain slopes, which could have seen that jump at x, do not deny it;

@@ -19,6 +19,7 @@ use super::point::entry;
 use super::probe::Evaluator;
 use super::quantized::{Quantization, QuantizedLook, Unresolved, quantized_pass};
 use super::rule;
+use super::straddle;
 use super::wide_stencil::WideKink;
 
 /// What the kink analysis measured along coordinate `i`.
@@ -82,6 +83,22 @@ impl<F: Real> LevelsSeen<'_, F> {
                     .max(p.rounding);
                 (p.right - p.left).abs() + rounding + rounding <= three_quarters
             })
+    }
+
+    /// Whether Ridders' levels straddle a kink, for output `o` judged within
+    /// `tol`: their one-sided gaps do not follow a smooth f's law from level to
+    /// level (`straddle::every_level_follows`; the gaps' rounding taken as four
+    /// times the slopes'). Its value then carries that kink (an `f32` ReLU
+    /// network with a kink $6.9\cdot10^{-3}$ from x, inside Ridders' two wider
+    /// steps: its tableau read $-2.6295\cdot10^{-4}$ with an error estimate of
+    /// $7\cdot10^{-7}$ where the derivative is $-2.5819\cdot10^{-4}$).
+    fn ridders_straddles_a_kink(&self, o: usize, tol: F) -> bool {
+        let gaps: Vec<(F, F)> = self
+            .sided
+            .iter()
+            .map(|(h, plus, minus)| (*h, straddle::gap(self.f0[o], plus[o], minus[o], *h)))
+            .collect();
+        !straddle::every_level_follows(&gaps, |h| cst::<F>(4.0) * self.slope_rounding(o, h), tol)
     }
 
     /// The rounding of output `o`'s one-sided slopes at `step`.
@@ -247,6 +264,10 @@ pub(super) fn judge_smooth<F: Real>(
             // Ridders' steps reach a kink off x: its estimate carries that
             // kink, and the small steps' central difference decides below.
             BelowTheSlopes::OffX => {}
+            // Ridders' levels straddle a kink (off x: one at x bracketing the
+            // claim was found above): its value carries it, as above.
+            BelowTheSlopes::Nothing if seen.ridders_straddles_a_kink(o, cst(ridders_tolerance)) => {
+            }
             BelowTheSlopes::Nothing => {
                 let rt = cst::<F>(ridders_tolerance);
                 return entry(

@@ -21,7 +21,7 @@
 //! | 3. Ridders' extrapolation, passing only where its levels' one-sided gaps shrink with the step (no kink they all straddle) | `ridders.rs`, `straddle.rs` | 8 |
 //! | 4. kink analysis: the wide stencil, one-sided slopes at shrinking levels, their decisions; where a gap stood at every level, the slopes at the finest step f's rounding allows (at least $1024\varepsilon w_i$) tell a kink at x from one just off it | `wide_stencil.rs`, `kink_levels.rs`, `kinks.rs`, `kink_location.rs` | 2 + 8 (+ 4, + 2 to 8) |
 //! | 5. quantized look | `quantized.rs` | 2 to 6 |
-//! | 6. a weak pass at a wider step | `resolve.rs` | 6 |
+//! | 6. a weak pass at a wider step, with the one-sided gap doubling from $t$ to $2t$ (no kink straddled) | `resolve.rs`, `straddle.rs` | 6 |
 //! | 7. the edge of f's domain: a one-sided extrapolated difference from the finite side | `domain_edge.rs` | up to 3 per rung, at most 40 rungs a side |
 //! | 8. a coordinate with a would-be **Fail**: f's rounding measured along $e_i$; four times the check's and a quantum an intermediate's rounding can make, the coordinate judged again with it | `rounding_look.rs` | 84 to 336 (then the stages again), at most 16 coordinates per check |
 //! | 9. a coordinate still failing: central differences with Richardson at $2^{-5}w_i$ to $2^{-3}w_i$ (then at 4 times those where that could not tell) and the stairs' rounding from their values; where they hold the claim and stand apart from the small steps' estimate, f moves in stairs wider than the small steps (an `f32` intermediate near its stationary point) and the entry is Inconclusive | `wide_steps.rs` | 8 (or 16), at most 16 coordinates per check (`f64` only) |

@@ -22,7 +22,12 @@
 //!   $d < h$ gives $g(2h) - 2g(h) = J(3d/2h - 1)$, which the bound admits
 //!   only for $d$ within $0.64h$ to $0.69h$ (where five symmetric points
 //!   fit a cubic exactly at $d = 2h/3$: the law of any fixed stencil has
-//!   such a point).
+//!   such a point). Step 6's weak pass at $t$ and $2t$ keeps the same law.
+//! - **Ridders' value as evidence for a Fail** (the kink analysis): every
+//!   level's gap is the next finer one's times the steps' ratio, within a
+//!   sixteenth and the rounding, or too small to matter. A kink that only
+//!   the wider levels straddle leaves the finest gap clear while the tableau
+//!   still carries it.
 
 use crate::float::{Real, cst};
 
@@ -45,6 +50,27 @@ pub(super) fn levels_clear<F: Real>(widest: (F, F), finest: (F, F), rounding: F,
     let two: F = cst(2.0);
     let ((h0, g0), (h, g)) = (widest, finest);
     too_small_to_matter(g, tol) || (h < h0 && g.abs() <= two * (h / h0) * g0.abs() + two * rounding)
+}
+
+/// Whether every level of a sequence of shrinking steps (`levels`, widest
+/// first, each as (step, gap)) follows a smooth f's law from the level
+/// before: each coarser gap is too small to matter within `tol`, or is the
+/// finer one scaled by the steps' ratio, within a sixteenth of itself and
+/// `rounding` at the finer step (for a ratio of 2, the law of two steps). A
+/// kink that only the wider levels straddle breaks it where the steps pass
+/// it: $g$ follows $J(1 - d/h)$ there, not $f''h$.
+pub(super) fn every_level_follows<F: Real>(
+    levels: &[(F, F)],
+    rounding: impl Fn(F) -> F,
+    tol: F,
+) -> bool {
+    levels.windows(2).all(|w| {
+        let ((coarse_step, coarse), (fine_step, fine)) = (w[0], w[1]);
+        let ratio = coarse_step / fine_step;
+        too_small_to_matter(coarse, tol)
+            || (coarse - ratio * fine).abs()
+                <= ratio * fine.abs() / cst::<F>(16.0) + rounding(fine_step)
+    })
 }
 
 /// The law at two steps $h$ and $2h$ (module doc): `single` the gap at
