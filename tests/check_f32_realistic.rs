@@ -448,13 +448,17 @@ fn generated_network(base: u64, seed: u64) -> (Mlp, Vec<f32>, String) {
 /// another at $2.8t$) kept the central differences' changes near the $t^2$
 /// law, 3.1 to 1, and passed a claim $4.3\cdot10^{-3}$ off under a tolerance of
 /// $9.3\cdot10^{-4}$, until step 6's pass needed the one-sided gap to double
-/// from t to 2t.
+/// from t to 2t. Seed 223 of base 37000 (kinks $7.6\cdot10^{-4}$ and
+/// $1.6\cdot10^{-3}$ either side of x, inside $h_3$ and under the small steps'
+/// rounding) read Kink by the wide stencil's slopes for a claim
+/// $3.3\cdot10^{-3}$ off under a tolerance of $5.5\cdot10^{-4}$, until that
+/// kink's bar included its jump.
 #[test]
 fn generated_f32_networks_pass_no_mirrored_entry_beyond_its_tolerance() {
     let config = CheckConfig::default();
     let mut breaches = Vec::new();
     let drawn = (0..80).map(|seed| (33000, seed));
-    for (base, seed) in drawn.chain([(33000, 277), (36000, 305)]) {
+    for (base, seed) in drawn.chain([(33000, 277), (36000, 305), (37000, 223)]) {
         let (mlp, p, tag) = generated_network(base, seed);
         let p64: Vec<f64> = p.iter().map(|v| f64::from(*v)).collect();
         let exact = mlp.grad(&p64, false);

@@ -786,7 +786,8 @@ pub(super) struct LastLook<'a, F> {
 }
 
 /// A **Fail** gets two last looks: the quantized look (step 5), and the wide
-/// stencil's kink, for a jump too small for the small steps. A kink at x of
+/// stencil's kink, for a jump too small for the small steps, whose bar
+/// includes the jump (the kink is placed only within the wide steps). A kink at x of
 /// jump J leaves every level's gap near J; where two levels whose rounding is
 /// well under J show no gap at all (f linear through x: ReLU at $10^{-6}$ and
 /// $|x|$ at $10^{-5}$ under $h_3 = 1.2\cdot10^{-4}$), the kink the wide stencil
@@ -832,6 +833,15 @@ pub(super) fn last_looks<F: Real, E: FnMut(&[F], &mut [F])>(
     // not: that kink is off x.
     let blind = |k: &WideKink<F>| !seen.deny_kink(o, k.right - k.left);
     if let Some(kink) = look.wide_kink.filter(blind) {
+        // The wide stencil places its kink only within its steps, and the
+        // small steps, blind to it, cannot place it closer: x may lie beside
+        // it, where f is differentiable with one of its slopes (or, between
+        // two kinks, a slope between them). A claim between the slopes is
+        // then within the jump of x's derivative, and no closer: the kink's
+        // bar includes the jump (an f32 ReLU network with kinks 1.3e-3 and
+        // 1.9e-3 either side of x, both inside h3 and under the small steps'
+        // rounding, read Kink for a claim 3.0e-3 off under a bar of 3.0e-4).
+        let bar = kink.tolerance.max((kink.right - kink.left).abs());
         let kink_entry = entry(
             o,
             i,
@@ -839,11 +849,11 @@ pub(super) fn last_looks<F: Real, E: FnMut(&[F], &mut [F])>(
             kink.nearest,
             kink.left,
             kink.right,
-            kink.tolerance,
+            bar,
             Verdict::Kink,
             Evidence::OneSided,
         );
-        *e = unless_loose(kink_entry, kink.tolerance, seen.coarsest[o]);
+        *e = unless_loose(kink_entry, bar, seen.coarsest[o]);
         e.abs_error = 0.0;
         e.rel_error = 0.0;
     }
