@@ -32,7 +32,9 @@
 //!   $+ 64\varepsilon\max(|a|,|c_k|)$. If a trustworthy Ridders
 //!   estimate agrees with $c_k$ and its levels' gaps follow a smooth f's law
 //!   from one to the next (no kink that only its wider steps straddle,
-//!   `straddle.rs`), Ridders' sharper verdict stands: **Fail** —
+//!   `straddle.rs`; and in `f32`, where its two finest gaps stand, level 1
+//!   able to show kinks inside its step that explain the miss, as below),
+//!   Ridders' sharper verdict stands: **Fail** —
 //!   unless the one-sided slopes, Richardson-extrapolated from Ridders' own
 //!   evaluations, differ beyond their error estimates and bracket $a$ (and
 //!   the plain slopes, which could have seen that jump at x, do not deny it;

@@ -73,6 +73,15 @@ pub(super) fn every_level_follows<F: Real>(
     })
 }
 
+/// Whether a one-sided gap stands between two steps, `coarse` and `fine`
+/// as (step, gap): the finer gap is clear of `rounding` and the coarser one
+/// is under $(1 + r)/2$ times it ($r$ the steps' ratio), where a smooth f's
+/// would be $r$ times it: kinks within both steps, whose gap is their jump.
+pub(super) fn stands<F: Real>(coarse: (F, F), fine: (F, F), rounding: F) -> bool {
+    let ratio = coarse.0 / fine.0;
+    fine.1.abs() > rounding && coarse.1.abs() < (F::one() + ratio) / cst::<F>(2.0) * fine.1.abs()
+}
+
 /// The law at two steps $h$ and $2h$ (module doc): `single` the gap at
 /// $h$, `double` at $2h$, `rounding` the slopes' rounding at $h$.
 pub(super) fn doubles_with_the_step<F: Real>(single: F, double: F, rounding: F) -> bool {
