@@ -671,3 +671,36 @@ fn an_f32_layernorm_wider_than_its_spread_passes_no_entry_beyond_its_tolerance()
         assert_eq!(fails, mirrored, "{report}");
     }
 }
+
+/// A smooth `f32` LayerNorm (n = 16) whose wide stencil, beyond its
+/// asymptotic range, read one-sided slopes 31.141 and 31.202 along input 8
+/// where the derivative is 30.893: a spurious kink of jump 0.06, which
+/// admitted the backward without eps, 0.236 off, as **Kink** under a
+/// tolerance of 0.017 (then 0.06, the jump). A kink at x leaves the central
+/// differences at the midpoint of its slopes; this midpoint stood 0.31 from
+/// level 0's central difference, and that distance is now part of the
+/// kink's bar: no entry read Pass or Kink lies beyond twice its tolerance.
+#[test]
+fn a_spurious_wide_stencil_kink_on_a_smooth_layernorm_admits_nothing_beyond_its_tolerance() {
+    let (n, seed) = (16_u64, 19_u64);
+    let mut r = rng(77000 + seed * 131 + n);
+    let (x, c) = wide_layernorm_draw(&mut r, n as usize);
+    let x64: Vec<f64> = x.iter().map(|v| f64::from(*v)).collect();
+    let c64: Vec<f64> = c.iter().map(|v| f64::from(*v)).collect();
+    let truth = layernorm_grad(&x64, &c64, LnBug::None);
+    let f = |p: &[f32]| layernorm_loss(p, &c);
+    let g = |p: &[f32]| layernorm_grad(p, &c, LnBug::MissingEps);
+    let report = check_gradient(&f, &g, &x, &CheckConfig::default()).unwrap();
+    for e in report.entries() {
+        let off = (e.analytic - truth[e.input]).abs();
+        if matches!(e.outcome, Verdict::Pass | Verdict::Kink) {
+            assert!(
+                off <= 2.0 * e.tolerance,
+                "entry {}: {:?} off {off:e}, tolerance {:e}\n{report}",
+                e.input,
+                e.outcome,
+                e.tolerance
+            );
+        }
+    }
+}

@@ -12,7 +12,9 @@
 //! $h_3$ to $2h_3$ turns a would-be **Fail** into **Kink** when $a$ lies
 //! between $L_2$ and $R_2$, with the jump as its bar (placed only within the
 //! wide steps, the kink may lie beside x, whose derivative is then one of its
-//! slopes). Then the
+//! slopes) plus the distance of their midpoint from level 0's central
+//! difference (a kink at x leaves every central difference at that midpoint:
+//! the distance is the wide slopes' own error). Then the
 //! one-sided slopes $L_k = (f_0 - f(x - h_k e_i))/h_k$,
 //! $R_k = (f(x + h_k e_i) - f_0)/h_k$ at $h_k = 10^{-k} h$. On a smooth
 //! function their gap is $h_k |f''|$ and shrinks tenfold per level; across a

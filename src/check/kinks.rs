@@ -877,7 +877,15 @@ pub(super) fn last_looks<F: Real, E: FnMut(&[F], &mut [F])>(
         // bar includes the jump (an f32 ReLU network with kinks 1.3e-3 and
         // 1.9e-3 either side of x, both inside h3 and under the small steps'
         // rounding, read Kink for a claim 3.0e-3 off under a bar of 3.0e-4).
-        let bar = kink.tolerance.max((kink.right - kink.left).abs());
+        // The central differences of a kink at x read the midpoint of its
+        // slopes at every step: the wide slopes are trusted only as far as
+        // their midpoint agrees with level 0's (a smooth f32 LayerNorm beyond
+        // the wide steps' asymptotic range read slopes 31.141 and 31.202,
+        // midpoint 0.31 from level 0's 30.864, where f' is 30.893).
+        let (l0, r0) = seen.slopes[0][o];
+        let midpoint = (kink.left + kink.right) / cst::<F>(2.0);
+        let own_error = (midpoint - (l0 + r0) / cst::<F>(2.0)).abs();
+        let bar = kink.tolerance.max((kink.right - kink.left).abs()) + own_error;
         let kink_entry = entry(
             o,
             i,
