@@ -20,7 +20,9 @@ use crate::check::report::EntryCheck;
 use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 
+use super::budget::Tolerances;
 use super::grid::value_grid;
+use super::noise_model::NoiseModel;
 use super::point::{Point, entry};
 use super::probe::Evaluator;
 use super::rule;
@@ -98,11 +100,9 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
     if !entries.iter().any(|e| weak(e).is_some()) {
         return;
     }
-    let four: F = cst(4.0);
-    let m = f0.len();
-    let sigma = noise.so_far(m);
+    let sigma = noise.so_far(f0.len());
     let t = noise.tolerances(&sigma, f0);
-    let reach = width / four;
+    let reach = width / cst::<F>(4.0);
     // Per output: the step at which the claim moves f by 128 times its rounding
     // (2048 eps nu), for the weak passes it can resolve: far above the ulps where
     // absorbed digits and nearby kinks play.
@@ -122,30 +122,80 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
     let Some(step) = wanted.iter().flatten().copied().reduce(F::max) else {
         return;
     };
-    let two: F = cst(2.0);
-    // f at x +- t, x +- 2t, x +- 4t (6 evaluations, all outputs).
-    let [(p1, m1), (p2, m2), (p4, m4)] = [F::one(), two, four].map(|k| {
-        let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
-        ev.at(i, k * step, &mut plus);
-        ev.at(i, -(k * step), &mut minus);
-        (plus, minus)
-    });
+    let look = WideLook {
+        i,
+        f0,
+        noise,
+        t: &t,
+        sigma: &sigma,
+        samples: WideSamples::read(ev, i, step, f0.len()),
+    };
     for (e, want) in entries.iter_mut().zip(&wanted) {
-        if want.is_none() {
-            continue;
+        if want.is_some() {
+            let a = analytic[e.output][i];
+            if let Some(judged) = look.judge(e.output, a, cst(e.tolerance)) {
+                *e = judged;
+            }
         }
-        let o = e.output;
-        let a = analytic[o][i];
-        let c1 = (p1[o] - m1[o]) / (two * step);
-        let c2 = (p2[o] - m2[o]) / (four * step);
-        let scale = noise.nu(o, &[f0[o], p1[o], m1[o], p2[o], m2[o]]);
-        let rho = t.rounding(scale, sigma[o], step);
+    }
+}
+
+/// f at $x \pm t$, $x \pm 2t$, $x \pm 4t$ along one coordinate, every output
+/// (6 evaluations): `plus[k]` and `minus[k]` at $2^k t$.
+struct WideSamples<F> {
+    step: F,
+    plus: [Vec<F>; 3],
+    minus: [Vec<F>; 3],
+}
+
+impl<F: Real> WideSamples<F> {
+    fn read<E: FnMut(&[F], &mut [F])>(
+        ev: &mut Evaluator<'_, F, E>,
+        i: usize,
+        step: F,
+        m: usize,
+    ) -> Self {
+        let [(p1, m1), (p2, m2), (p4, m4)] = [F::one(), cst(2.0), cst(4.0)].map(|k| {
+            let (mut plus, mut minus) = (vec![F::zero(); m], vec![F::zero(); m]);
+            ev.at(i, k * step, &mut plus);
+            ev.at(i, -(k * step), &mut minus);
+            (plus, minus)
+        });
+        WideSamples {
+            step,
+            plus: [p1, p2, p4],
+            minus: [m1, m2, m4],
+        }
+    }
+}
+
+/// What step 6 judges a weak pass with: the wide samples, and the noise
+/// budget of the coordinate.
+struct WideLook<'a, F> {
+    i: usize,
+    f0: &'a [F],
+    noise: &'a NoiseModel<F>,
+    t: &'a Tolerances<F>,
+    sigma: &'a [F],
+    samples: WideSamples<F>,
+}
+
+impl<F: Real> WideLook<'_, F> {
+    /// Output `o`'s claim `a`, a weak pass of tolerance `passed_with`, at the
+    /// wide steps (see [`resolve_weak_passes`]): a resolved **Pass**, a
+    /// **Fail**, or `None` (the pass stands, unresolved).
+    fn judge(&self, o: usize, a: F, passed_with: F) -> Option<EntryCheck> {
+        let (two, four) = (cst::<F>(2.0), cst::<F>(4.0));
+        let (t, f0, step) = (self.t, self.f0[o], self.samples.step);
+        let [p1, p2, p4] = self.samples.plus.each_ref().map(|v| v[o]);
+        let [m1, m2, m4] = self.samples.minus.each_ref().map(|v| v[o]);
+        let c1 = (p1 - m1) / (two * step);
+        let c2 = (p2 - m2) / (four * step);
+        let scale = self.noise.nu(o, &[f0, p1, m1, p2, m2]);
+        let rho = t.rounding(scale, self.sigma[o], step);
         let tol = rho + (c1 - c2).abs() + t.relative(o) * a.abs().max(c1.abs()) + t.absolute(o);
-        let (left1, right1) = ((f0[o] - m1[o]) / step, (p1[o] - f0[o]) / step);
-        let (left2, right2) = (
-            (f0[o] - m2[o]) / (two * step),
-            (p2[o] - f0[o]) / (two * step),
-        );
+        let (left1, right1) = ((f0 - m1) / step, (p1 - f0) / step);
+        let (left2, right2) = ((f0 - m2) / (two * step), (p2 - f0) / (two * step));
         // In the asymptotic range c(t) = f' + C t^2: c(4t) - c(2t) is four times
         // c(2t) - c(t). Wide steps on a function that changes character (a
         // softmax logit moved by 2) are not; nor is a kink between them, nor
@@ -154,74 +204,60 @@ pub(super) fn resolve_weak_passes<F: Real, E: FnMut(&[F], &mut [F])>(
         // 3.3 eps nu / t; 2 rho is ten times that (8 rho let an f32 ReLU network
         // of weights 3.5e-3 through, its changes 8.8e-5 and 4.3e-5 at t = 0.08,
         // and the exact claim failed).
-        let c4 = (p4[o] - m4[o]) / (cst::<F>(8.0) * step);
+        let c4 = (p4 - m4) / (cst::<F>(8.0) * step);
         let asymptotic = ((c4 - c2) - four * (c2 - c1)).abs() <= (c4 - c2).abs() / two + two * rho;
-        // |c1 - c2| bounds c1's truncation only in the asymptotic range: where
-        // the steps outgrow f's features (an f32 LayerNorm of spread 0.01), the
-        // claim is not resolved here.
-        // A kink inside the steps moves c1 by half the one-sided gap and can
-        // keep the changes near the t^2 law (an f32 ReLU network, a kink at
-        // 0.29t and another at 2.8t: c(4t) - c(2t) = 3.1 (c(2t) - c(t)), and a
-        // claim 4.3e-3 off passed under 9.3e-4): the gap must double from t to
-        // 2t, or be too small to matter (`straddle.rs`).
-        let kink_free = too_small_to_matter(gap(f0[o], p1[o], m1[o], step), tol)
-            || doubles_with_the_step(
-                gap(f0[o], p1[o], m1[o], step),
-                gap(f0[o], p2[o], m2[o], two * step),
-                rho,
-            );
-        if rule::within(a, c1, tol) {
-            if asymptotic && kink_free && tol < cst(e.tolerance) {
-                *e = entry(
-                    o,
-                    i,
-                    a,
-                    c1,
-                    left1,
-                    right1,
-                    tol,
-                    Verdict::Pass,
-                    Evidence::WideStep,
-                );
-            }
-            continue;
-        }
-        // The one-sided slopes freed of their curvature term (L(t) = f'- - f'' t / 2 + ..):
-        // on a smooth f both limits are f', across a kink at x they differ by the jump.
-        let (left0, right0) = (two * left1 - left2, two * right1 - right2);
-        // They agree to within the truncation the central values drift by and
-        // the rounding, too: on a smooth f their gap is of order t^3 f''''.
-        // Kinks of a ReLU network in f32 at every distance under a step of 0.1
-        // left them 2.1e-3 apart, under a quarter of a miss of 8.7e-3 but far
-        // over a drift of 1.1e-4: not smooth.
-        let gap = (right0 - left0).abs();
-        let smooth = gap <= (a - c1).abs() / four && gap <= four * ((c1 - c2).abs() + rho);
-        let samples = [
-            (step, p1[o]),
-            (-step, m1[o]),
-            (two * step, p2[o]),
-            (-(two * step), m2[o]),
-            (four * step, p4[o]),
-            (-(four * step), m4[o]),
-        ];
-        let on_grid = value_grid(f0[o], &samples, false).is_some();
-        let moved = samples.iter().all(|(_, v)| *v != f0[o]);
-        let gross = (a - c1).abs() > (two * tol).max(a.abs().max(c1.abs()) / four);
-        // The wide step's own value must stand clear of its rounding (a loss of
-        // 27 whose entry is 1e-13 shows only ulps even at a step of 10).
-        let resolved = c1.abs() >= cst::<F>(16.0) * rho;
-        if smooth && asymptotic && resolved && moved && !on_grid && gross {
-            *e = entry(
+        let judged = |outcome| {
+            entry(
                 o,
-                i,
+                self.i,
                 a,
                 c1,
                 left1,
                 right1,
                 tol,
-                Verdict::Fail,
+                outcome,
                 Evidence::WideStep,
-            );
+            )
+        };
+        if rule::within(a, c1, tol) {
+            // |c1 - c2| bounds c1's truncation only in the asymptotic range: where
+            // the steps outgrow f's features (an f32 LayerNorm of spread 0.01), the
+            // claim is not resolved here. A kink inside the steps moves c1 by half
+            // the one-sided gap and can keep the changes near the t^2 law (an f32
+            // ReLU network, a kink at 0.29t and another at 2.8t: c(4t) - c(2t) =
+            // 3.1 (c(2t) - c(t)), and a claim 4.3e-3 off passed under 9.3e-4): the
+            // gap must double from t to 2t, or be too small to matter
+            // (`straddle.rs`).
+            let single = gap(f0, p1, m1, step);
+            let kink_free = too_small_to_matter(single, tol)
+                || doubles_with_the_step(single, gap(f0, p2, m2, two * step), rho);
+            return (asymptotic && kink_free && tol < passed_with).then(|| judged(Verdict::Pass));
         }
+        // The one-sided slopes freed of their curvature term (L(t) = f'- - f'' t / 2 + ..):
+        // on a smooth f both limits are f', across a kink at x they differ by the jump.
+        let (left0, right0) = (two * left1 - left2, two * right1 - right2);
+        // They agree to within the truncation the central values drift by and
+        // the rounding, too: on a smooth f their distance is of order t^3 f''''.
+        // Kinks of a ReLU network in f32 at every distance under a step of 0.1
+        // left them 2.1e-3 apart, under a quarter of a miss of 8.7e-3 but far
+        // over a drift of 1.1e-4: not smooth.
+        let apart = (right0 - left0).abs();
+        let smooth = apart <= (a - c1).abs() / four && apart <= four * ((c1 - c2).abs() + rho);
+        let samples = [
+            (step, p1),
+            (-step, m1),
+            (two * step, p2),
+            (-(two * step), m2),
+            (four * step, p4),
+            (-(four * step), m4),
+        ];
+        let on_grid = value_grid(f0, &samples, false).is_some();
+        let moved = samples.iter().all(|(_, v)| *v != f0);
+        let gross = (a - c1).abs() > (two * tol).max(a.abs().max(c1.abs()) / four);
+        // The wide step's own value must stand clear of its rounding (a loss of
+        // 27 whose entry is 1e-13 shows only ulps even at a step of 10).
+        let resolved = c1.abs() >= cst::<F>(16.0) * rho;
+        (smooth && asymptotic && resolved && moved && !on_grid && gross)
+            .then(|| judged(Verdict::Fail))
     }
 }
