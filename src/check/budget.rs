@@ -150,6 +150,15 @@ impl<F: Real> Tolerances<F> {
     }
 }
 
+/// The bare rounding of a one-sided slope at step `h`: two units of f's
+/// last place at `scale`, or twice its measured noise `sigma`, over `h`
+/// (what the slopes' rounding typically is; the stages' bars are 8 to 16
+/// times it).
+pub(super) fn bare_rounding<F: Real>(scale: F, sigma: F, h: F) -> F {
+    let two: F = cst(2.0);
+    (two * F::epsilon() * scale).max(two * sigma) / h
+}
+
 /// Whether the float type is `f32` or coarser: its rounding is then the
 /// size of the errors a check must catch (the two-point look does not run),
 /// and an intermediate rounded to `f32` is f's own type (no coarse noise

@@ -88,6 +88,7 @@
 //!   Ridders and wide-stencil kinks below by the same measure.
 //!
 
+use super::budget::bare_rounding;
 use super::config::MAX_KINK_LEVELS as LEVEL_CAP;
 use super::kink_location::{Probe, off_x_side, probe_steps, probe_values, side_bars};
 use super::kinks::{Last, LevelData, LevelsSeen};
@@ -279,13 +280,12 @@ fn closest_probe<F: Real, E: FnMut(&[F], &mut [F])>(
         let (p, q) = probe_values(ev, w.i, step, f0.len())?;
         let nu = noise.nu(o, &[f0[o], p[o], q[o]]);
         let rounding = w.t.rounding(nu, w.sigma[o], step);
-        let two: F = cst(2.0);
         Some(Probe {
             step,
             left: (f0[o] - q[o]) / step,
             right: (p[o] - f0[o]) / step,
             rounding: plateau_rounding(rounding, moved, f0[o], q[o], p[o], step),
-            bare: (two * F::epsilon() * nu).max(two * w.sigma[o]) / step,
+            bare: bare_rounding(nu, w.sigma[o], step),
         })
     };
     // The finest step first: a kink at x keeps its gap there, and nothing

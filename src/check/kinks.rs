@@ -12,7 +12,7 @@ use crate::check::verdict::{Evidence, Verdict};
 use crate::float::{Real, cst};
 use crate::numeric::extrapolation::{Extrapolated, richardson};
 
-use super::budget::{Tolerances, f32_or_coarser, tolerance};
+use super::budget::{Tolerances, bare_rounding, f32_or_coarser, tolerance};
 use super::f64_of;
 use super::kink_location::{Probe, Side, off_x_side, side_bars};
 use super::point::entry;
@@ -91,7 +91,7 @@ impl<F: Real> LevelsSeen<'_, F> {
     /// times the slopes'). Its value then carries that kink (an `f32` ReLU
     /// network with a kink $6.9\cdot10^{-3}$ from x, inside Ridders' two wider
     /// steps: its tableau read $-2.6295\cdot10^{-4}$ with an error estimate of
-    /// $7\cdot10^{-7}$ where the derivative is $-2.5819\cdot10^{-4}$).
+    /// $2.6\cdot10^{-8}$ where the derivative is $-2.5819\cdot10^{-4}$).
     fn ridders_straddles_a_kink(&self, o: usize, tol: F) -> bool {
         let gaps: Vec<(F, F)> = self
             .sided
@@ -119,9 +119,9 @@ impl<F: Real> LevelsSeen<'_, F> {
             straddle::gap(f0, pc[o], mc[o], *hc),
             straddle::gap(f0, pf[o], mf[o], *hf),
         );
+        // A gap's rounding: twice a slope's.
         let scale = f0.abs() + self.input_noise[o];
-        let four: F = cst(4.0);
-        let rounding = (four * F::epsilon() * scale).max(four * self.sigma[o]) / *hf;
+        let rounding = cst::<F>(2.0) * bare_rounding(scale, self.sigma[o], *hf);
         straddle::stands((*hc, coarse), (*hf, fine), rounding)
     }
 

@@ -68,9 +68,15 @@ pub(super) fn every_level_follows<F: Real>(
         let ((coarse_step, coarse), (fine_step, fine)) = (w[0], w[1]);
         let ratio = coarse_step / fine_step;
         too_small_to_matter(coarse, tol)
-            || (coarse - ratio * fine).abs()
-                <= ratio * fine.abs() / cst::<F>(16.0) + rounding(fine_step)
+            || follows_the_step(fine, coarse, ratio, rounding(fine_step))
     })
+}
+
+/// A smooth f's law between a `fine` gap and a `coarse` one at `ratio`
+/// times its step: the coarse gap is the fine one times the ratio, within a
+/// sixteenth of that and `rounding`.
+fn follows_the_step<F: Real>(fine: F, coarse: F, ratio: F, rounding: F) -> bool {
+    (coarse - ratio * fine).abs() <= ratio * fine.abs() / cst::<F>(16.0) + rounding
 }
 
 /// Whether a one-sided gap stands between two steps, `coarse` and `fine`
@@ -85,5 +91,5 @@ pub(super) fn stands<F: Real>(coarse: (F, F), fine: (F, F), rounding: F) -> bool
 /// The law at two steps $h$ and $2h$ (module doc): `single` the gap at
 /// $h$, `double` at $2h$, `rounding` the slopes' rounding at $h$.
 pub(super) fn doubles_with_the_step<F: Real>(single: F, double: F, rounding: F) -> bool {
-    (double - cst::<F>(2.0) * single).abs() <= single.abs() / cst::<F>(8.0) + rounding
+    follows_the_step(single, double, cst(2.0), rounding)
 }
