@@ -452,13 +452,27 @@ fn generated_network(base: u64, seed: u64) -> (Mlp, Vec<f32>, String) {
 /// $1.6\cdot10^{-3}$ either side of x, inside $h_3$ and under the small steps'
 /// rounding) read Kink by the wide stencil's slopes for a claim
 /// $3.3\cdot10^{-3}$ off under a tolerance of $5.5\cdot10^{-4}$, until that
-/// kink's bar included its jump.
+/// kink's bar included its jump. Bases 39000, 40000, 43000 and 45000 (seeds
+/// 353, 399, 241 and 25: kinks a fraction of $h_3$ either side of x, whose
+/// gaps cancel or double by chance) passed claims 2 to 4 times their
+/// tolerance off by the fourth-order value, while the central step's $c(h)$
+/// stood nearer f' within its rounding bar, until that disagreement beyond
+/// $c(h)$'s typical rounding joined the tolerance.
 #[test]
 fn generated_f32_networks_pass_no_mirrored_entry_beyond_its_tolerance() {
     let config = CheckConfig::default();
     let mut breaches = Vec::new();
     let drawn = (0..80).map(|seed| (33000, seed));
-    for (base, seed) in drawn.chain([(33000, 277), (36000, 305), (37000, 223)]) {
+    let found = [
+        (33000, 277),
+        (36000, 305),
+        (37000, 223),
+        (39000, 353),
+        (40000, 399),
+        (43000, 241),
+        (45000, 25),
+    ];
+    for (base, seed) in drawn.chain(found) {
         let (mlp, p, tag) = generated_network(base, seed);
         let p64: Vec<f64> = p.iter().map(|v| f64::from(*v)).collect();
         let exact = mlp.grad(&p64, false);
