@@ -26,7 +26,7 @@ use super::noise_model::NoiseModel;
 use super::point::{Point, entry};
 use super::probe::Evaluator;
 use super::rule;
-use super::straddle::{doubles_with_the_step, gap, too_small_to_matter};
+use super::straddle::{doubles_with_the_step, gap, grows_with_the_step, too_small_to_matter};
 
 /// The size a pass must resolve: the claim `a`, or for a claim of 0 the
 /// numeric value that passed it (a noisy numeric value must not shorten the
@@ -64,7 +64,12 @@ pub(super) fn resolves<F: Real>(tol: F, size: F) -> bool {
 /// kink at $d = rt$ inside the steps leaves them $J|1 - 1.5r|$ apart while
 /// $c_1$ is off by $J(1 - r)/2$: they pass for smooth only for $r$ in
 /// $[0.64, 0.69]$, where the drift $|c_1 - c_2|$ is over $0.16J$ and $c_1$ is
-/// off by under $0.19J$, inside twice the tolerance.
+/// off by under $0.19J$, inside twice the tolerance. Nor may the steps
+/// straddle a kink: the one-sided gap grows from $t$ to $2t$ and from $2t$
+/// to $4t$ as a smooth f's can, 1.5 to 4 times with the same sign, however
+/// small it is (`straddle.rs`): kinks either side of x whose jumps cancel
+/// leave f smooth at the wide steps, at the slope outside them, while x's
+/// own derivative lies between the kinks.
 /// A wide-step value within 16 times its rounding, values on a coarse grid
 /// (see `value_grid`), or a sample equal to $f_0$
 /// (f flat, or absorbed by a larger intermediate: a saturated softmax under a
@@ -257,7 +262,17 @@ impl<F: Real> WideLook<'_, F> {
         // The wide step's own value must stand clear of its rounding (a loss of
         // 27 whose entry is 1e-13 shows only ulps even at a step of 10).
         let resolved = c1.abs() >= cst::<F>(16.0) * rho;
-        (smooth && asymptotic && resolved && moved && !on_grid && gross)
+        // No kink straddled: the one-sided gap grows from t to 2t and from 2t
+        // to 4t as a smooth f's does, however small it is (`straddle.rs`).
+        // Kinks either side of x whose jumps cancel leave f smooth at the wide
+        // steps, at the slope outside them: an f32 ReLU network read c(t) =
+        // 7.58e-3 at t = 0.16 where f' is 1.50e-2 (kinks 2.1e-4 and 2.9e-3 from
+        // x), its gaps 7.5e-4, 9.0e-4, 9.9e-4.
+        let [g1, g2, g4] = [(p1, m1, F::one()), (p2, m2, two), (p4, m4, four)]
+            .map(|(p, m, k)| gap(f0, p, m, k * step));
+        let kink_free =
+            grows_with_the_step(g1, g2, two, rho) && grows_with_the_step(g2, g4, two, rho / two);
+        (smooth && asymptotic && resolved && moved && !on_grid && gross && kink_free)
             .then(|| judged(Verdict::Fail))
     }
 }

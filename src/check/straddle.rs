@@ -28,6 +28,14 @@
 //!   sixteenth and the rounding, or too small to matter. A kink that only
 //!   the wider levels straddle leaves the finest gap clear while the tableau
 //!   still carries it.
+//! - **Step 6's wide steps as evidence for a Fail** (`resolve.rs`): the gap
+//!   grows from $t$ to $2t$ and from $2t$ to $4t$ by 1.5 to 4 times (as
+//!   loose as that step's test of the central differences' $t^2$ law), with
+//!   no exemption for a small gap. Kinks of jumps $J_k$ at distances $d_k < h$ give the gap
+//!   $\sum_k J_k(1 - d_k/h)$, and the central difference an error of half
+//!   the right side's share less the left side's: opposite jumps either
+//!   side of x cancel in the gap and add in the error, so a small gap is no
+//!   evidence for a Fail.
 
 use crate::float::{Real, cst};
 
@@ -86,6 +94,18 @@ fn follows_the_step<F: Real>(fine: F, coarse: F, ratio: F, rounding: F) -> bool 
 pub(super) fn stands<F: Real>(coarse: (F, F), fine: (F, F), rounding: F) -> bool {
     let ratio = coarse.0 / fine.0;
     fine.1.abs() > rounding && coarse.1.abs() < (F::one() + ratio) / cst::<F>(2.0) * fine.1.abs()
+}
+
+/// Whether a gap grows from a `fine` step to one `ratio` times wider as a
+/// smooth f's can, in or near its asymptotic range: with the same sign, by
+/// at least $(1 + r)/2$ (under it, kinks within both steps: [`stands`]) and
+/// at most $2r$ (as step 6's asymptotic test lets the central differences'
+/// changes grow up to twice their law), within `rounding` at the fine step.
+pub(super) fn grows_with_the_step<F: Real>(fine: F, coarse: F, ratio: F, rounding: F) -> bool {
+    let two: F = cst(2.0);
+    let along = coarse * fine.signum();
+    along >= (F::one() + ratio) / two * fine.abs() - rounding
+        && along <= two * ratio * fine.abs() + rounding
 }
 
 /// The law at two steps $h$ and $2h$ (module doc): `single` the gap at
