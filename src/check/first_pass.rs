@@ -94,157 +94,178 @@ pub(super) fn first_pass<F: Real, E: FnMut(&[F], &mut [F])>(
     s: &mut Scratch<F>,
     entries: &mut Vec<EntryCheck>,
 ) -> bool {
+    if !w.auto {
+        return false;
+    }
+    // Step 0: the two-point look (2 evaluations).
+    if two_point_pass(ev, w, s, entries) {
+        return true;
+    }
+    // Step 1: the third-order stencil (3 evaluations).
+    if !third_order_look(ev, w, s, entries) {
+        return true;
+    }
+    // Step 1b: f(x - 2 h3) completes the fourth-order central stencil (1 evaluation);
+    // its gap to the third-order value bounds the latter's truncation.
+    let (i, h3, first) = (w.i, w.h3, w.first);
+    ev.at(i, -(cst::<F>(2.0) * h3), &mut s.wide[0]);
+    let below = read_f32_scales(ev, w, s);
+    loop {
+        let mut any_pending = false;
+        for o in 0..w.point.f0.len() {
+            if s.pending[o] {
+                fourth_order_look(ev, w, s, o, below, &mut entries[first + o]);
+                any_pending |= s.pending[o];
+            }
+        }
+        if !any_pending {
+            return true;
+        }
+        if w.measured {
+            return false;
+        }
+        // Still unsure: measure f's noise (once per check) and look again with it,
+        // for a function that loses digits inside (cancellation, long sums).
+        let Point { f0, x, noise, .. } = w.point;
+        w.sigma = noise.get(ev, x, f0);
+        if noise.noise_everywhere() {
+            let pending = s.pending.clone();
+            noisy::judge_noisy(
+                ev,
+                w.point,
+                i,
+                w.width,
+                &w.sigma,
+                &pending,
+                &mut entries[first..],
+            );
+            return true;
+        }
+        w.t = noise.tolerances(&w.sigma, f0);
+        w.measured = true;
+    }
+}
+
+/// Step 1: the third-order stencil on $x - h_3$, x, $x + h_3$, $x + 2h_3$ (3
+/// evaluations), for every pending output; a pass here (never in `f32`)
+/// decides it. `true` while some output is still pending.
+fn third_order_look<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    s: &mut Scratch<F>,
+    entries: &mut [EntryCheck],
+) -> bool {
     let Point {
         f0,
-        x,
         analytic,
         config,
         noise,
         ..
     } = w.point;
-    let (i, width, first, auto, h3) = (w.i, w.width, w.first, w.auto, w.h3);
-    let m = f0.len();
-    let two: F = cst(2.0);
+    let (i, first, h3) = (w.i, w.first, w.h3);
+    let [_, minus, plus, plus2] = &mut s.wide;
+    ev.at(i, h3, plus);
+    ev.at(i, -h3, minus);
+    ev.at(i, cst::<F>(2.0) * h3, plus2);
     let mut any_pending = false;
-    if auto {
-        // Step 0: the two-point look (2 evaluations).
-        if two_point_pass(ev, w, s, entries) {
-            return true;
+    for o in 0..f0.len() {
+        if !s.pending[o] {
+            continue;
         }
-        // Step 1: the third-order stencil on x - h3, x, x + h3, x + 2 h3 (3 evaluations).
-        let [minus2, minus, plus, plus2] = &mut s.wide;
-        ev.at(i, h3, plus);
-        ev.at(i, -h3, minus);
-        ev.at(i, two * h3, plus2);
-        for o in 0..m {
-            if !s.pending[o] {
-                continue;
-            }
-            let a = analytic[o][i];
-            let n3 = third_order(minus[o], f0[o], plus[o], plus2[o], h3);
-            let scale =
-                magnitude(&[f0[o], plus[o], minus[o], plus2[o]]) + noise.carried(o, w.measured);
-            // Its rounding is at most 2 eps nu / h3, typically 1.18; the bar is 4 eps nu / h3,
-            // or with measured noise its 1.18 sigma / h3 five times over.
-            let tol = tolerance(
-                config,
-                &w.t,
-                o,
-                a,
-                n3,
-                w.t.bar(F::one(), scale, cst(6.0), w.sigma[o], h3),
-            );
-            // In f32 the third-order value does not pass alone (module doc).
-            let pass = !f32_or_coarser::<F>() && w.point.passes(o, a, n3, tol);
-            s.pending[o] = !pass;
-            any_pending |= !pass;
-            entries[first + o] = entry(
-                o,
-                i,
-                a,
-                n3,
-                (f0[o] - minus[o]) / h3,
-                (plus[o] - f0[o]) / h3,
-                tol,
-                Verdict::Pass,
-                Evidence::HigherOrder,
-            );
-        }
-        if !any_pending {
-            return true;
-        }
-        // Step 1b: f(x - 2 h3) completes the fourth-order central stencil (1 evaluation);
-        // its gap to the third-order value bounds the latter's truncation.
-        ev.at(i, -(two * h3), minus2);
-        let below = read_f32_scales(ev, w, s);
-        loop {
-            any_pending = false;
-            for o in 0..m {
-                if !s.pending[o] {
-                    continue;
-                }
-                let a = analytic[o][i];
-                let [minus2, minus, plus, plus2] = s.wide.each_ref().map(|v| v[o]);
-                let n3 = third_order(minus, f0[o], plus, plus2, h3);
-                let n4 = fourth_order(minus2, minus, plus, plus2, h3);
-                let scale =
-                    magnitude(&[f0[o], plus, minus, plus2, minus2]) + noise.carried(o, w.measured);
-                // Rounding at most (8 + 8 + 1 + 1)/12 eps nu / h3, times `strict`; the
-                // truncation left, bounded by a sixteenth of the third-order value's
-                // where f follows the h^4 law at this scale (no kink within 2 h3).
-                let rounding = w.t.bar(cst(1.5), scale, cst(5.0), w.sigma[o], h3);
-                // (Judged again once the noise is measured: what looked like structure
-                // may be noise.)
-                s.structure[o] = if (n3 - n4).abs() > rounding {
-                    structure_at_h3(ev, i, h3, f0, o, s, scale, w.sigma[o], &w.t)
-                } else {
-                    Structure::Unseen
-                };
-                // A kink of jump J at x gives n3 - n4 = J/6.
-                s.jump[o] = cst::<F>(6.0) * (n3 - n4).abs();
-                // That bound takes n4's own error as far below n3's: in f32, at least
-                // a quarter of n4's move to 2 h3 ([`own_error`]).
-                let moved = own_error(s, o, below, n4, h3);
-                let allowance = rounding + ((n3 - n4).abs() / cst::<F>(16.0)).max(moved);
-                let tol = tolerance(config, &w.t, o, a, n4, allowance);
-                // |n3 - n4| / 16 bounds the truncation only if the gap is
-                // truncation: call-to-call noise makes it large too (noise of
-                // 3e-6 over h3 = 1e-4 passed a zeroed entry of 0.018 within
-                // 1e-3). Before the noise is measured, a gap that follows
-                // neither the h^4 law nor a kink's passes nothing; once
-                // measured, the noisy stage takes a noisy f.
-                let unexplained = (!w.measured || f32_or_coarser::<F>())
-                    && s.structure[o] == Structure::Unexplained;
-                // In f32, n4's disagreement with c(h) beyond c(h)'s own error joins
-                // the tolerance it passes with ([`excess_below_h3`]).
-                let excess = excess_below_h3(w, s, o, below, n4, tol);
-                let holds_below = excess.is_some()
-                    && holds_at_look(w, s, o, n4, tol)
-                    && gap_doubles(w, s, o, scale, tol);
-                if holds_below
-                    && !unexplained
-                    && w.point.passes(o, a, n4, tol)
-                    && s.kink_clear_of(o, &[], tol)
-                {
-                    s.pending[o] = false;
-                    let reported = tol + excess.unwrap_or(F::zero());
-                    pass_refined(
-                        &mut entries[first + o],
-                        a,
-                        n4,
-                        reported,
-                        Evidence::HigherOrder,
-                    );
-                }
-                any_pending |= s.pending[o];
-            }
-            if !any_pending {
-                return true;
-            }
-            if w.measured {
-                break;
-            }
-            // Still unsure: measure f's noise (once per check) and look again with it,
-            // for a function that loses digits inside (cancellation, long sums).
-            w.sigma = noise.get(ev, x, f0);
-            if noise.noise_everywhere() {
-                let pending = s.pending.clone();
-                noisy::judge_noisy(
-                    ev,
-                    w.point,
-                    i,
-                    width,
-                    &w.sigma,
-                    &pending,
-                    &mut entries[first..],
-                );
-                return true;
-            }
-            w.t = noise.tolerances(&w.sigma, f0);
-            w.measured = true;
-        }
+        let a = analytic[o][i];
+        let n3 = third_order(minus[o], f0[o], plus[o], plus2[o], h3);
+        let scale = magnitude(&[f0[o], plus[o], minus[o], plus2[o]]) + noise.carried(o, w.measured);
+        // Its rounding is at most 2 eps nu / h3, typically 1.18; the bar is 4 eps nu / h3,
+        // or with measured noise its 1.18 sigma / h3 five times over.
+        let tol = tolerance(
+            config,
+            &w.t,
+            o,
+            a,
+            n3,
+            w.t.bar(F::one(), scale, cst(6.0), w.sigma[o], h3),
+        );
+        // In f32 the third-order value does not pass alone (module doc).
+        let pass = !f32_or_coarser::<F>() && w.point.passes(o, a, n3, tol);
+        s.pending[o] = !pass;
+        any_pending |= !pass;
+        entries[first + o] = entry(
+            o,
+            i,
+            a,
+            n3,
+            (f0[o] - minus[o]) / h3,
+            (plus[o] - f0[o]) / h3,
+            tol,
+            Verdict::Pass,
+            Evidence::HigherOrder,
+        );
     }
-    false
+    any_pending
+}
+
+/// Step 1b for output `o`, pending: the fourth-order value $n_4$, the kink
+/// evidence of the fourth difference, and the pass (which clears
+/// `s.pending[o]`) where every check of the module doc holds. `below` is
+/// the central step where [`read_f32_scales`] read it (`f32`).
+fn fourth_order_look<F: Real, E: FnMut(&[F], &mut [F])>(
+    ev: &mut Evaluator<'_, F, E>,
+    w: &Walk<'_, F>,
+    s: &mut Scratch<F>,
+    o: usize,
+    below: Option<F>,
+    e: &mut EntryCheck,
+) {
+    let Point {
+        f0,
+        analytic,
+        config,
+        noise,
+        ..
+    } = w.point;
+    let (i, h3) = (w.i, w.h3);
+    let a = analytic[o][i];
+    let [minus2, minus, plus, plus2] = s.wide.each_ref().map(|v| v[o]);
+    let n3 = third_order(minus, f0[o], plus, plus2, h3);
+    let n4 = fourth_order(minus2, minus, plus, plus2, h3);
+    let scale = magnitude(&[f0[o], plus, minus, plus2, minus2]) + noise.carried(o, w.measured);
+    // Rounding at most (8 + 8 + 1 + 1)/12 eps nu / h3, times `strict`; the
+    // truncation left, bounded by a sixteenth of the third-order value's
+    // where f follows the h^4 law at this scale (no kink within 2 h3).
+    let rounding = w.t.bar(cst(1.5), scale, cst(5.0), w.sigma[o], h3);
+    // (Judged again once the noise is measured: what looked like structure
+    // may be noise.)
+    s.structure[o] = if (n3 - n4).abs() > rounding {
+        structure_at_h3(ev, i, h3, f0, o, s, scale, w.sigma[o], &w.t)
+    } else {
+        Structure::Unseen
+    };
+    // A kink of jump J at x gives n3 - n4 = J/6.
+    s.jump[o] = cst::<F>(6.0) * (n3 - n4).abs();
+    // That bound takes n4's own error as far below n3's: in f32, at least
+    // a quarter of n4's move to 2 h3 ([`own_error`]).
+    let moved = own_error(s, o, below, n4, h3);
+    let allowance = rounding + ((n3 - n4).abs() / cst::<F>(16.0)).max(moved);
+    let tol = tolerance(config, &w.t, o, a, n4, allowance);
+    // |n3 - n4| / 16 bounds the truncation only if the gap is
+    // truncation: call-to-call noise makes it large too (noise of
+    // 3e-6 over h3 = 1e-4 passed a zeroed entry of 0.018 within
+    // 1e-3). Before the noise is measured, a gap that follows
+    // neither the h^4 law nor a kink's passes nothing; once
+    // measured, the noisy stage takes a noisy f.
+    let unexplained =
+        (!w.measured || f32_or_coarser::<F>()) && s.structure[o] == Structure::Unexplained;
+    // In f32, n4's disagreement with c(h) beyond c(h)'s own error joins
+    // the tolerance it passes with ([`excess_below_h3`]).
+    let Some(excess) = excess_below_h3(w, s, o, below, n4, tol) else {
+        return;
+    };
+    let holds_below = holds_at_look(w, s, o, n4, tol) && gap_doubles(w, s, o, scale, tol);
+    if holds_below && !unexplained && w.point.passes(o, a, n4, tol) && s.kink_clear_of(o, &[], tol)
+    {
+        s.pending[o] = false;
+        pass_refined(e, a, n4, tol + excess, Evidence::HigherOrder);
+    }
 }
 
 /// In `f32` (`None` otherwise), the scales step 1b reads besides $h_3$: f at
