@@ -427,7 +427,8 @@ fn gap_doubles<F: Real>(w: &Walk<'_, F>, s: &Scratch<F>, o: usize, scale: F, tol
     // three times over.
     let rounding = w.t.bar(cst(4.0), scale, cst(8.0), w.sigma[o], w.h3);
     let two = cst::<F>(2.0);
-    let smooth_alone = (double - two * single).abs() <= single.abs() / cst::<F>(8.0);
+    // Doubled within a smooth f's own allowance, with no rounding needed.
+    let smooth_alone = doubles_with_the_step(single, double, F::zero());
     let third_step = || match s.far.as_ref() {
         Some([plus4, minus4]) => {
             let quadruple = gap(f0, plus4[o], minus4[o], two * two * w.h3);
