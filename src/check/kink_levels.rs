@@ -225,6 +225,7 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
                 input_noise,
                 coarsest: w.point.coarsest,
                 closest,
+                structure: &s.structure,
             };
             let e = &mut entries[first + o];
             let last = Last {

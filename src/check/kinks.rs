@@ -16,7 +16,7 @@ use super::budget::{Tolerances, bare_rounding, f32_or_coarser, tolerance};
 use super::f64_of;
 use super::kink_location::{Probe, Side, off_x_side, side_bars};
 use super::point::entry;
-use super::probe::Evaluator;
+use super::probe::{Evaluator, Structure};
 use super::quantized::{Quantization, QuantizedLook, Unresolved, quantized_pass};
 use super::rule;
 use super::straddle;
@@ -52,6 +52,9 @@ pub(super) struct LevelsSeen<'a, F> {
     /// Level 0 (the central step) as evidence for this output, where no
     /// level's gap stood clear of its rounding (`kink_levels.rs`).
     pub quiet: Option<LevelData<F>>,
+    /// Per output, what the first pass's fourth differences showed of f
+    /// within $4h_3$ of x (`first_pass.rs`).
+    pub structure: &'a [Structure],
 }
 
 impl<F: Real> LevelsSeen<'_, F> {
@@ -99,6 +102,21 @@ impl<F: Real> LevelsSeen<'_, F> {
             .map(|(h, plus, minus)| (*h, straddle::gap(self.f0[o], plus[o], minus[o], *h)))
             .collect();
         !straddle::every_level_follows(&gaps, |h| cst::<F>(4.0) * self.slope_rounding(o, h), tol)
+    }
+
+    /// Whether Ridders' levels show a smooth f's law above their rounding,
+    /// for output `o`: each gap is the next finer one's times the steps'
+    /// ratio (within a sixteenth and four times the slopes' rounding), and
+    /// the finest stands clear of that rounding.
+    fn ridders_law_seen(&self, o: usize) -> bool {
+        let gaps: Vec<(F, F)> = self
+            .sided
+            .iter()
+            .map(|(h, plus, minus)| (*h, straddle::gap(self.f0[o], plus[o], minus[o], *h)))
+            .collect();
+        let rounding = |h: F| cst::<F>(4.0) * self.slope_rounding(o, h);
+        gaps.last().is_some_and(|(h, g)| g.abs() > rounding(*h))
+            && straddle::every_level_follows(&gaps, rounding, F::zero())
     }
 
     /// Whether Ridders' two finest levels show kinks that both straddle,
@@ -293,12 +311,19 @@ pub(super) fn judge_smooth<F: Real>(
             BelowTheSlopes::Nothing if seen.ridders_straddles_a_kink(o, cst(ridders_tolerance)) => {
             }
             // Kinks inside level 1's step that every Ridders level straddles
-            // (its finest gaps stand and do not shrink) can cancel in the gaps'
-            // law and still move its value by their jumps; in f32 only level
-            // 1 could show them (as in `judge_quiet`). Where its rounding
-            // hides a kink that explains the miss, the small steps decide.
+            // can cancel in the gaps' law and still move its value by their
+            // jumps: its finest gaps stand and do not shrink; or, where the
+            // first pass saw a kink within 4h_3, the gaps follow a smooth
+            // f's law only within their rounding (opposite jumps either
+            // side of x cancel in them and add in its error) while the small
+            // steps hold the claim. In f32 only level 1 could show such
+            // kinks (as in `judge_quiet`); where its rounding hides one that
+            // explains the miss, the small steps decide.
             BelowTheSlopes::Nothing
-                if seen.ridders_gaps_stand(o)
+                if (seen.ridders_gaps_stand(o)
+                    || (seen.structure[o] == Structure::Kink
+                        && small_steps_hold(seen, o, a, (c, tol))
+                        && !seen.ridders_law_seen(o)))
                     && !finer_level_would_show(
                         seen,
                         o,
@@ -371,6 +396,22 @@ pub(super) fn judge_smooth<F: Real>(
             e
         }
     }
+}
+
+/// Whether the small steps hold the claim `a`: their finest-barred
+/// estimate, the level that decides a smooth coordinate (`level`, its
+/// central difference and tolerance) or level 0's where its bar is finer
+/// (as in `judge_quiet`).
+fn small_steps_hold<F: Real>(seen: &LevelsSeen<'_, F>, o: usize, a: F, level: (F, F)) -> bool {
+    let quiet = seen.quiet.map(|q| {
+        let bar = tolerance(seen.config, seen.t, o, a, q.central, q.tolerance);
+        (q.central, bar)
+    });
+    let (value, bar) = match quiet {
+        Some(q) if q.1 < level.1 => q,
+        _ => level,
+    };
+    rule::within(a, value, bar)
 }
 
 /// A coordinate no level showed a kink at, judged by level 0's central
