@@ -123,7 +123,6 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
     } = w.point;
     let (i, first) = (w.i, w.first);
     let m = f0.len();
-    let input_noise = &noise.input;
     let RiddersLook {
         ridders,
         trusted,
@@ -222,7 +221,7 @@ pub(super) fn kink_analysis<F: Real, E: FnMut(&[F], &mut [F])>(
                 ridders: &ridders,
                 trusted: &trusted,
                 sided: &sided,
-                input_noise,
+                input_noise: &noise.input,
                 coarsest: w.point.coarsest,
                 closest,
                 structure: &s.structure,
