@@ -96,12 +96,8 @@ impl<F: Real> LevelsSeen<'_, F> {
     /// steps: its tableau read $-2.6295\cdot10^{-4}$ with an error estimate of
     /// $2.6\cdot10^{-8}$ where the derivative is $-2.5819\cdot10^{-4}$).
     fn ridders_straddles_a_kink(&self, o: usize, tol: F) -> bool {
-        let gaps: Vec<(F, F)> = self
-            .sided
-            .iter()
-            .map(|(h, plus, minus)| (*h, straddle::gap(self.f0[o], plus[o], minus[o], *h)))
-            .collect();
-        !straddle::every_level_follows(&gaps, |h| cst::<F>(4.0) * self.slope_rounding(o, h), tol)
+        let gaps = self.ridders_gaps(o);
+        !straddle::every_level_follows(&gaps, |h| self.ridders_gap_rounding(o, h), tol)
     }
 
     /// Whether Ridders' levels show a smooth f's law above their rounding,
@@ -109,14 +105,34 @@ impl<F: Real> LevelsSeen<'_, F> {
     /// ratio (within a sixteenth and four times the slopes' rounding), and
     /// the finest stands clear of that rounding.
     fn ridders_law_seen(&self, o: usize) -> bool {
-        let gaps: Vec<(F, F)> = self
-            .sided
-            .iter()
-            .map(|(h, plus, minus)| (*h, straddle::gap(self.f0[o], plus[o], minus[o], *h)))
-            .collect();
-        let rounding = |h: F| cst::<F>(4.0) * self.slope_rounding(o, h);
+        let gaps = self.ridders_gaps(o);
+        let rounding = |h: F| self.ridders_gap_rounding(o, h);
         gaps.last().is_some_and(|(h, g)| g.abs() > rounding(*h))
             && straddle::every_level_follows(&gaps, rounding, F::zero())
+    }
+
+    /// Output `o`'s one-sided gap at each of Ridders' steps, widest first,
+    /// as (step, gap).
+    fn ridders_gaps(&self, o: usize) -> Vec<(F, F)> {
+        self.sided
+            .iter()
+            .map(|(h, plus, minus)| (*h, straddle::gap(self.f0[o], plus[o], minus[o], *h)))
+            .collect()
+    }
+
+    /// The rounding of output `o`'s gap at Ridders' step `h`, taken as four
+    /// times a slope's.
+    fn ridders_gap_rounding(&self, o: usize, h: F) -> F {
+        cst::<F>(4.0) * self.slope_rounding(o, h)
+    }
+
+    /// Level 0 as evidence for output `o` (`quiet`), with its tolerance for
+    /// the claim `a`.
+    fn quiet_with_bar(&self, o: usize, a: F) -> Option<(LevelData<F>, F)> {
+        self.quiet.map(|q| {
+            let bar = tolerance(self.config, self.t, o, a, q.central, q.tolerance);
+            (q, bar)
+        })
     }
 
     /// Whether Ridders' two finest levels show kinks that both straddle,
@@ -345,11 +361,10 @@ pub(super) fn judge_smooth<F: Real>(
             }
         }
     }
-    if let Some(quiet) = seen.quiet {
-        let bar = tolerance(config, t, o, a, quiet.central, quiet.tolerance);
-        if bar < tol {
-            return judge_quiet(seen, o, a, quiet, bar, ridders_tolerance);
-        }
+    if let Some((quiet, bar)) = seen.quiet_with_bar(o, a)
+        && bar < tol
+    {
+        return judge_quiet(seen, o, a, quiet, bar, ridders_tolerance);
     }
     if rule::within(a, c, tol) {
         return entry(
@@ -403,12 +418,8 @@ pub(super) fn judge_smooth<F: Real>(
 /// central difference and tolerance) or level 0's where its bar is finer
 /// (as in `judge_quiet`).
 fn small_steps_hold<F: Real>(seen: &LevelsSeen<'_, F>, o: usize, a: F, level: (F, F)) -> bool {
-    let quiet = seen.quiet.map(|q| {
-        let bar = tolerance(seen.config, seen.t, o, a, q.central, q.tolerance);
-        (q.central, bar)
-    });
-    let (value, bar) = match quiet {
-        Some(q) if q.1 < level.1 => q,
+    let (value, bar) = match seen.quiet_with_bar(o, a) {
+        Some((quiet, bar)) if bar < level.1 => (quiet.central, bar),
         _ => level,
     };
     rule::within(a, value, bar)
