@@ -329,15 +329,16 @@ pub(super) fn judge_smooth<F: Real>(
             // Kinks inside level 1's step that every Ridders level straddles
             // can cancel in the gaps' law and still move its value by their
             // jumps: its finest gaps stand and do not shrink; or, where the
-            // first pass saw a kink within 4h_3, the gaps follow a smooth
-            // f's law only within their rounding (opposite jumps either
-            // side of x cancel in them and add in its error) while the small
-            // steps hold the claim. In f32 only level 1 could show such
+            // first pass's fourth differences within 4h_3 did not follow a
+            // smooth f's law (a kink's, or neither: opposite jumps either
+            // side of x cancel there too), the gaps follow a smooth f's law
+            // only within their rounding (the jumps cancel in them and add
+            // in its error) while the small steps hold the claim. In f32 only level 1 could show such
             // kinks (as in `judge_quiet`); where its rounding hides one that
             // explains the miss, the small steps decide.
             BelowTheSlopes::Nothing
                 if (seen.ridders_gaps_stand(o)
-                    || (seen.structure[o] == Structure::Kink
+                    || (matches!(seen.structure[o], Structure::Kink | Structure::Unexplained)
                         && small_steps_hold(seen, o, a, (c, tol))
                         && !seen.ridders_law_seen(o)))
                     && !finer_level_would_show(
